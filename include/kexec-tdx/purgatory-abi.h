@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ABI shared by the loader (kexec/) and the purgatory (purgatory/).
+ *
+ * The loader fills one `struct ktdx_params` and writes it into the
+ * purgatory's symbol `ktdx_params` (found by name with libelf, its size
+ * checked against sizeof(struct ktdx_params)).  The purgatory fills one
+ * `struct ktdx_report` at params.report, which lives inside a setup_data
+ * entry of type KTDX_SETUP_TYPE chained into boot_params, so that the new
+ * kernel exposes it at /sys/kernel/boot_params/setup_data/N/data.
+ *
+ * Everything here is fixed-width and little-endian; both records carry a
+ * magic and a version.  Bump the version on any layout change.
+ */
+#ifndef KEXEC_TDX_PURGATORY_ABI_H
+#define KEXEC_TDX_PURGATORY_ABI_H
+
+#ifdef __ASSEMBLER__
+#define KTDX_U64(x) x
+#else
+#include <stdint.h>
+#define KTDX_U64(x) x##ULL
+#endif
+
+#define KTDX_PARAMS_MAGIC       KTDX_U64(0x314d52505844544b)   /* "KTDXPRM1" little-endian */
+#define KTDX_PARAMS_VERSION     1
+
+#define KTDX_REPORT_MAGIC       KTDX_U64(0x5452504552584454)   /* "TDXREPRT" little-endian */
+#define KTDX_REPORT_VERSION     1
+/* setup_data type of the report: "TDXR" */
+#define KTDX_SETUP_TYPE         0x54445852u
+
+/* Bounds of the arrays in the parameter block. */
+#define KTDX_MAX_SHA_REGIONS    16
+#define KTDX_MAX_CLEAR_RANGES   1024
+
+/* What the purgatory does between the kernels (params.action). */
+#define KTDX_ACTION_NONE        0   /* verify and jump */
+#define KTDX_ACTION_FLUSH       1   /* WBINVD */
+#define KTDX_ACTION_CLEAR       2   /* WBINVD, then clear every range */
+
+/* How the ranges were cleared (report.method). */
+#define KTDX_METHOD_NONE        0
+#define KTDX_METHOD_WBINVD      1   /* flush only */
+#define KTDX_METHOD_NT_STORE    2   /* WBINVD + 64-byte non-temporal stores */
+#define KTDX_METHOD_MOVDIR64B   3   /* WBINVD + MOVDIR64B */
+
+/* report.verify */
+#define KTDX_VERIFY_SKIPPED     0   /* no digest was given */
+#define KTDX_VERIFY_OK          1
+/* On a mismatch the purgatory resets the machine, so no report says so. */
+
+/* params.flags */
+#define KTDX_FLAG_NO_MOVDIR64B  (1u << 0)   /* use NT stores even if CPUID has MOVDIR64B */
+#define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print progress on COM1 (port 0x3f8) */
+
+#ifndef __ASSEMBLER__
+
+struct ktdx_region {
+	uint64_t start;         /* physical address */
+	uint64_t len;           /* bytes */
+};
+
+struct ktdx_range {
+	uint64_t start;         /* physical, 4 KiB aligned */
+	uint64_t end;           /* exclusive, 4 KiB aligned */
+};
+
+struct ktdx_params {
+	uint64_t magic;                 /* KTDX_PARAMS_MAGIC */
+	uint32_t version;               /* KTDX_PARAMS_VERSION */
+	uint32_t size;                  /* sizeof(struct ktdx_params) */
+
+	uint64_t entry;                 /* new kernel's 64-bit entry point */
+	uint64_t boot_params;           /* %rsi at the jump (0 for a bare ELF) */
+	uint64_t report;                /* where to write struct ktdx_report, 0 = none */
+
+	/*
+	 * Identity page tables the purgatory builds for itself: a zeroed
+	 * area of pgtable_size bytes at pgtable_base (a loaded segment, so
+	 * it is never on the clear list), mapping [0, map_top).
+	 */
+	uint64_t pgtable_base;
+	uint64_t pgtable_size;
+	uint64_t map_top;
+
+	uint32_t action;                /* KTDX_ACTION_* */
+	uint32_t flags;                 /* KTDX_FLAG_* */
+
+	uint32_t nr_sha_regions;
+	uint32_t nr_ranges;
+	uint8_t sha256[32];             /* digest over sha_regions in order */
+	struct ktdx_region sha_regions[KTDX_MAX_SHA_REGIONS];
+	struct ktdx_range ranges[KTDX_MAX_CLEAR_RANGES];
+};
+
+struct ktdx_report {
+	uint64_t magic;                 /* KTDX_REPORT_MAGIC */
+	uint32_t version;               /* KTDX_REPORT_VERSION */
+	uint32_t size;                  /* sizeof(struct ktdx_report) */
+	uint32_t action;                /* KTDX_ACTION_* as requested */
+	uint32_t method;                /* KTDX_METHOD_* as performed */
+	uint32_t verify;                /* KTDX_VERIFY_* */
+	uint32_t nr_ranges;             /* ranges cleared */
+	uint64_t bytes_cleared;
+	uint64_t tsc_verify;            /* TSC cycles spent hashing */
+	uint64_t tsc_flush;             /* TSC cycles spent in WBINVD */
+	uint64_t tsc_clear;             /* TSC cycles spent clearing */
+	uint32_t cpuid_7_ecx;           /* CPUID.(7,0).ECX as seen by the purgatory */
+	uint32_t cpuid_7_ebx;           /* CPUID.(7,0).EBX (bit 29: SHA) */
+	uint64_t reserved[4];
+};
+
+#define KTDX_STATIC_ASSERT(c) _Static_assert(c, #c)
+KTDX_STATIC_ASSERT(sizeof(struct ktdx_report) == 104);
+KTDX_STATIC_ASSERT(sizeof(struct ktdx_params) ==
+		   112 + 16 * KTDX_MAX_SHA_REGIONS + 16 * KTDX_MAX_CLEAR_RANGES);
+
+/*
+ * Bytes of page-table memory the purgatory needs to identity-map
+ * [0, map_top) with 2 MiB pages (the worst case; with 1 GiB pages it uses
+ * less): one PML4 page, one PDPT page per 512 GiB, one PD page per GiB.
+ */
+static inline uint64_t ktdx_pgtable_bytes(uint64_t map_top)
+{
+	uint64_t gib = (map_top + (1ULL << 30) - 1) >> 30;
+	uint64_t pdpt = (gib + 511) / 512;
+
+	return (1 + pdpt + gib) * 4096;
+}
+
+#endif /* !__ASSEMBLER__ */
+#endif
