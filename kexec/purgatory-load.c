@@ -1,3 +1,271 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* being written */
-#include "ctx.h"
+#include <errno.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include "purgatory-load.h"
+
+#define ENTRY_SYMBOL  "purgatory_start"
+#define PARAMS_SYMBOL "ktdx_params"
+
+struct layout {
+	Elf *elf;
+	size_t nsec;
+	uint64_t *off;          /* per section: offset in the image, UINT64_MAX if not loaded */
+};
+
+static int relocation_name(unsigned type, char *buf, size_t size)
+{
+	return snprintf(buf, size, "type %u", type);
+}
+
+static int apply_rela(struct layout *l, struct purgatory *p, Elf_Scn *scn, const GElf_Shdr *sh,
+		      Elf_Data *symdata, const GElf_Shdr *symsh, struct kexec_log *log)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t target = sh->sh_info, n;
+	GElf_Shdr tsh;
+	Elf_Scn *tscn = elf_getscn(l->elf, target);
+
+	if (!data || !tscn || !gelf_getshdr(tscn, &tsh))
+		return log_errno(log, -ENOEXEC, "purgatory: relocation section %zu is unreadable",
+				 (size_t)elf_ndxscn(scn));
+	if (!(tsh.sh_flags & SHF_ALLOC))
+		return 0;       /* debug info and the like */
+	if (tsh.sh_type == SHT_NOBITS)
+		return log_errno(log, -ENOEXEC, "purgatory: relocations against a NOBITS section");
+	n = sh->sh_size / sizeof(Elf64_Rela);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Rela rela;
+		GElf_Sym sym;
+		uint64_t s, pc, v;
+		unsigned type;
+		size_t width;
+		char name[32];
+
+		if (!gelf_getrela(data, (int)i, &rela))
+			return log_errno(log, -ENOEXEC, "purgatory: relocation %zu unreadable", i);
+		type = GELF_R_TYPE(rela.r_info);
+		if (!gelf_getsym(symdata, (int)GELF_R_SYM(rela.r_info), &sym))
+			return log_errno(log, -ENOEXEC, "purgatory: relocation %zu: bad symbol index", i);
+		if (sym.st_shndx == SHN_UNDEF) {
+			const char *sn = elf_strptr(l->elf, symsh->sh_link, sym.st_name);
+			return log_errno(log, -ENOEXEC, "purgatory: undefined symbol %s", sn ? sn : "?");
+		}
+		if (sym.st_shndx == SHN_ABS)
+			s = sym.st_value;
+		else if (sym.st_shndx < l->nsec && l->off[sym.st_shndx] != UINT64_MAX)
+			s = p->addr + l->off[sym.st_shndx] + sym.st_value;
+		else
+			return log_errno(log, -ENOEXEC,
+					 "purgatory: relocation %zu refers to section %u, which is not loaded",
+					 i, sym.st_shndx);
+		pc = p->addr + l->off[target] + rela.r_offset;
+		switch (type) {
+		case R_X86_64_64:
+			width = 8;
+			v = s + (uint64_t)rela.r_addend;
+			break;
+		case R_X86_64_32:
+			width = 4;
+			v = s + (uint64_t)rela.r_addend;
+			if (v > UINT32_MAX)
+				goto overflow;
+			break;
+		case R_X86_64_32S:
+			width = 4;
+			v = s + (uint64_t)rela.r_addend;
+			if ((int64_t)v != (int32_t)v)
+				goto overflow;
+			break;
+		case R_X86_64_PC32:
+		case R_X86_64_PLT32:
+			width = 4;
+			v = s + (uint64_t)rela.r_addend - pc;
+			if ((int64_t)v != (int32_t)v)
+				goto overflow;
+			break;
+		default:
+			relocation_name(type, name, sizeof(name));
+			return log_errno(log, -ENOEXEC,
+					 "purgatory: unsupported relocation R_X86_64 %s at offset 0x%" PRIx64
+					 " of section %zu", name, (uint64_t)rela.r_offset, target);
+		}
+		if (rela.r_offset + width > tsh.sh_size)
+			return log_errno(log, -ENOEXEC, "purgatory: relocation %zu beyond its section", i);
+		memcpy(p->buf + l->off[target] + rela.r_offset, &v, width);
+		continue;
+overflow:
+		return log_errno(log, -ERANGE,
+				 "purgatory: relocation type %u at 0x%" PRIx64 " overflows (value 0x%" PRIx64 ")",
+				 type, pc, v);
+	}
+	return 0;
+}
+
+static int find_symbols(struct layout *l, struct purgatory *p, Elf_Data *symdata,
+			const GElf_Shdr *symsh, struct kexec_log *log)
+{
+	size_t n = symsh->sh_size / sizeof(Elf64_Sym);
+	bool have_entry = false, have_params = false;
+
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+
+		if (!gelf_getsym(symdata, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+		    sym.st_shndx >= l->nsec || l->off[sym.st_shndx] == UINT64_MAX)
+			continue;
+		name = elf_strptr(l->elf, symsh->sh_link, sym.st_name);
+		if (!name)
+			continue;
+		if (!strcmp(name, ENTRY_SYMBOL)) {
+			p->entry = p->addr + l->off[sym.st_shndx] + sym.st_value;
+			have_entry = true;
+		} else if (!strcmp(name, PARAMS_SYMBOL)) {
+			if (sym.st_size != sizeof(struct ktdx_params))
+				return log_errno(log, -ENOEXEC,
+						 "purgatory: symbol %s has size %" PRIu64 ", expected %zu",
+						 name, (uint64_t)sym.st_size, sizeof(struct ktdx_params));
+			p->params_off = l->off[sym.st_shndx] + sym.st_value;
+			if (p->params_off + sizeof(struct ktdx_params) > p->bufsz)
+				return log_errno(log, -ENOEXEC, "purgatory: %s is not in a loaded data section",
+						 name);
+			have_params = true;
+		}
+	}
+	if (!have_entry || !have_params)
+		return log_errno(log, -ENOEXEC, "purgatory: symbol %s not found",
+				 have_entry ? PARAMS_SYMBOL : ENTRY_SYMBOL);
+	return 0;
+}
+
+int purgatory_load(const void *obj, size_t objsz, struct segments *segs, uint64_t min,
+		   uint64_t max, struct kexec_log *log, struct purgatory *out)
+{
+	struct layout l = { 0 };
+	GElf_Ehdr eh;
+	GElf_Shdr symsh = { 0 };
+	Elf_Data *symdata = NULL;
+	uint64_t off = 0, align = 4096;
+	char *copy = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return log_errno(log, -ENOSYS, "libelf: %s", elf_errmsg(-1));
+	copy = malloc(objsz);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, obj, objsz);
+	l.elf = elf_memory(copy, objsz);
+	if (!l.elf || !gelf_getehdr(l.elf, &eh) || eh.e_type != ET_REL ||
+	    eh.e_machine != EM_X86_64 || gelf_getclass(l.elf) != ELFCLASS64) {
+		r = log_errno(log, -ENOEXEC, "purgatory: not an x86-64 relocatable ELF object");
+		goto out;
+	}
+	if (elf_getshdrnum(l.elf, &l.nsec) < 0) {
+		r = log_errno(log, -ENOEXEC, "purgatory: %s", elf_errmsg(-1));
+		goto out;
+	}
+	l.off = malloc(l.nsec * sizeof(*l.off));
+	if (!l.off) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* two passes: PROGBITS first, then NOBITS, so the file part is contiguous */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < l.nsec; i++) {
+			Elf_Scn *scn = elf_getscn(l.elf, i);
+			GElf_Shdr sh;
+
+			if (pass == 0)
+				l.off[i] = UINT64_MAX;
+			if (!scn || !gelf_getshdr(scn, &sh))
+				continue;
+			if (pass == 0 && sh.sh_type == SHT_SYMTAB) {
+				symsh = sh;
+				symdata = elf_getdata(scn, NULL);
+			}
+			if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0 ||
+			    (sh.sh_type == SHT_NOBITS) != (pass == 1))
+				continue;
+			uint64_t a = sh.sh_addralign ? sh.sh_addralign : 1;
+			if (a & (a - 1)) {
+				r = log_errno(log, -ENOEXEC, "purgatory: section %zu alignment %" PRIu64, i, a);
+				goto out;
+			}
+			if (a > align)
+				align = a;
+			off = (off + a - 1) & ~(a - 1);
+			l.off[i] = off;
+			off += sh.sh_size;
+			if (pass == 0)
+				out->bufsz = off;
+		}
+	}
+	if (!symdata) {
+		r = log_errno(log, -ENOEXEC, "purgatory: no symbol table");
+		goto out;
+	}
+	out->memsz = off;
+	out->buf = calloc(1, out->bufsz ? out->bufsz : 1);
+	if (!out->buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < l.nsec; i++) {
+		Elf_Scn *scn = elf_getscn(l.elf, i);
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (l.off[i] == UINT64_MAX || !scn || !gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		if (!(d = elf_getdata(scn, NULL)) || d->d_size != sh.sh_size) {
+			r = log_errno(log, -ENOEXEC, "purgatory: section %zu data unreadable", i);
+			goto out;
+		}
+		memcpy(out->buf + l.off[i], d->d_buf, d->d_size);
+	}
+	struct segment_req req = {
+		.buf = out->buf, .bufsz = out->bufsz, .memsz = out->memsz, .align = align,
+		.min = min, .max = max, .top_down = true, .hash = false, .what = "purgatory",
+	};
+	if ((r = segments_place(segs, &req, log, &out->addr)) < 0)
+		goto out;
+	for (size_t i = 0; i < l.nsec; i++) {
+		Elf_Scn *scn = elf_getscn(l.elf, i);
+		GElf_Shdr sh;
+
+		if (!scn || !gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_REL) {
+			r = log_errno(log, -ENOEXEC, "purgatory: SHT_REL relocations are not supported");
+			goto out;
+		}
+		if (sh.sh_type == SHT_RELA && (r = apply_rela(&l, out, scn, &sh, symdata, &symsh, log)) < 0)
+			goto out;
+	}
+	r = find_symbols(&l, out, symdata, &symsh, log);
+out:
+	if (l.elf)
+		elf_end(l.elf);
+	free(l.off);
+	free(copy);
+	if (r < 0)
+		purgatory_free(out);
+	return r;
+}
+
+void purgatory_set_params(struct purgatory *p, const struct ktdx_params *params)
+{
+	memcpy(p->buf + p->params_off, params, sizeof(*params));
+}
+
+void purgatory_free(struct purgatory *p)
+{
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}
