@@ -1,3 +1,380 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* being written */
-#include "ctx.h"
+/*
+ * /sys/firmware/memmap and /proc/iomem.  Both print inclusive ends; they
+ * are converted to half-open ranges here, once (STYLE.md 6).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "memmap.h"
+
+/* Names as the kernel prints them (arch/x86/kernel/e820.c, e820_type_to_string). */
+static const struct {
+	uint32_t type;
+	const char *name;
+} e820_names[] = {
+	{ E820_TYPE_RAM, "System RAM" },
+	{ E820_TYPE_RESERVED, "Reserved" },
+	{ E820_TYPE_ACPI, "ACPI Tables" },
+	{ E820_TYPE_NVS, "ACPI Non-volatile Storage" },
+	{ E820_TYPE_UNUSABLE, "Unusable memory" },
+	{ E820_TYPE_PMEM, "Persistent Memory" },
+	{ E820_TYPE_PRAM, "Persistent Memory (legacy)" },
+	{ E820_TYPE_SOFT_RESERVED, "Soft Reserved" },
+	/* what the kernel prints for a type it does not know: never RAM */
+	{ E820_TYPE_RESERVED, "Unknown E820 type" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Length of s without trailing white space (the kernel's files end in '\n'). */
+static size_t trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+int memmap_type_from_name(const char *name, uint32_t *type)
+{
+	size_t n = trimmed_len(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(e820_names); i++)
+		if (strlen(e820_names[i].name) == n && !memcmp(e820_names[i].name, name, n)) {
+			*type = e820_names[i].type;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *memmap_type_name(uint32_t type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(e820_names); i++)
+		if (e820_names[i].type == type)
+			return e820_names[i].name;
+	return "Unknown E820 type";
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Hex digits at s (exactly n of them, n >= 1) into *v.  -EINVAL for a
+ * non-hex character, -ERANGE when the value needs more than 64 bits.
+ */
+static int parse_hex(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+
+		if (d < 0)
+			return -EINVAL;
+		if (x >> 60)
+			return -ERANGE;
+		x = x << 4 | (uint64_t)d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* One "0x..." file of a memmap entry. */
+static int parse_memmap_number(const char *text, uint64_t *v, struct kexec_log *log,
+			       const char *where, const char *field)
+{
+	size_t n = trimmed_len(text);
+	int r;
+
+	if (n < 3 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
+		return log_errno(log, -EINVAL, "%s/%s: \"%.*s\" is not a hexadecimal number with 0x",
+				 where, field, (int)(n > 40 ? 40 : n), text);
+	r = parse_hex(text + 2, n - 2, v);
+	if (r == -ERANGE)
+		return log_errno(log, -ERANGE, "%s/%s: \"%.*s\" does not fit in 64 bits", where, field,
+				 (int)(n > 40 ? 40 : n), text);
+	if (r < 0)
+		return log_errno(log, -EINVAL, "%s/%s: \"%.*s\" is not a hexadecimal number", where,
+				 field, (int)(n > 40 ? 40 : n), text);
+	return 0;
+}
+
+int memmap_parse_entry(const char *start, const char *end, const char *type,
+		       struct memmap_entry *out, struct kexec_log *log, const char *where)
+{
+	uint64_t s, e;
+	uint32_t t;
+	int r;
+
+	if ((r = parse_memmap_number(start, &s, log, where, "start")) < 0 ||
+	    (r = parse_memmap_number(end, &e, log, where, "end")) < 0)
+		return r;
+	if (e < s)
+		return log_errno(log, -EINVAL, "%s: end 0x%llx is below start 0x%llx", where,
+				 (unsigned long long)e, (unsigned long long)s);
+	if (e == UINT64_MAX)
+		return log_errno(log, -ERANGE,
+				 "%s/end: 0xffffffffffffffff: an inclusive end at the top of the "
+				 "address space cannot be made exclusive", where);
+	if (memmap_type_from_name(type, &t) < 0) {
+		size_t n = trimmed_len(type);
+
+		return log_errno(log, -EINVAL, "%s/type: unknown type \"%.*s\"", where,
+				 (int)(n > 64 ? 64 : n), type);
+	}
+	*out = (struct memmap_entry){ .start = s, .end = e + 1, .type = t };
+	return 0;
+}
+
+void memmap_free(struct memmap *map)
+{
+	free(map->v);
+	map->v = NULL;
+	map->n = 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct memmap_entry *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+int memmap_read(const struct sysroot *sr, struct kexec_log *log, struct memmap *out)
+{
+	static const char dir[] = "sys/firmware/memmap";
+	char path[4096], rel[512], **names = NULL;
+	char *text[3] = { NULL, NULL, NULL };
+	static const char *const files[3] = { "start", "end", "type" };
+	size_t nnames = 0, len;
+	struct memmap map = { 0 };
+	int r;
+
+	r = sysroot_list(sr, dir, &names, &nnames);
+	if (r < 0)
+		return log_errno(log, r, "%s: cannot list it: %s", sysroot_path(sr, dir, path, sizeof(path)),
+				 strerror(-r));
+	if (nnames) {
+		map.v = calloc(nnames, sizeof(*map.v));
+		if (!map.v) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dir, names[i]);
+		for (int f = 0; f < 3; f++) {
+			char frel[600];
+
+			snprintf(frel, sizeof(frel), "%s/%s", rel, files[f]);
+			r = sysroot_read(sr, frel, 256, &text[f], &len);
+			if (r < 0) {
+				log_errno(log, r, "%s: %s", sysroot_path(sr, frel, path, sizeof(path)),
+					  strerror(-r));
+				goto out;
+			}
+			if (strlen(text[f]) != len) {
+				r = log_errno(log, -EINVAL, "%s: contains a NUL byte",
+					      sysroot_path(sr, frel, path, sizeof(path)));
+				goto out;
+			}
+		}
+		r = memmap_parse_entry(text[0], text[1], text[2], &map.v[map.n], log,
+				       sysroot_path(sr, rel, path, sizeof(path)));
+		if (r < 0)
+			goto out;
+		map.n++;
+		for (int f = 0; f < 3; f++) {
+			free(text[f]);
+			text[f] = NULL;
+		}
+	}
+	if (map.n)
+		qsort(map.v, map.n, sizeof(*map.v), entry_cmp);
+	*out = map;
+	map = (struct memmap){ 0 };
+	r = 0;
+out:
+	for (int f = 0; f < 3; f++)
+		free(text[f]);
+	memmap_free(&map);
+	sysroot_names_free(names, nnames);
+	return r;
+}
+
+int memmap_collect(const struct memmap *map, uint32_t type, struct rangeset *out)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		if (map->v[i].type != type)
+			continue;
+		int r = rangeset_add(out, map->v[i].start, map->v[i].end);
+
+		if (r < 0)
+			return r;
+	}
+	rangeset_normalize(out);
+	return 0;
+}
+
+void iomem_free(struct iomem *io)
+{
+	free(io->v);
+	io->v = NULL;
+	io->n = 0;
+}
+
+/* Parse one line (NUL-terminated, without '\n') of /proc/iomem. */
+static int iomem_parse_line(const char *line, unsigned lineno, struct iomem_entry *e,
+			    struct kexec_log *log, const char *where)
+{
+	const char *p = line, *dash, *sep;
+	size_t indent = 0, namelen;
+	uint64_t s, end;
+	int r;
+
+	while (*p == ' ')
+		p++, indent++;
+	if (indent % 2)
+		return log_errno(log, -EINVAL, "%s: line %u: odd indentation (%zu spaces)", where,
+				 lineno, indent);
+	dash = strchr(p, '-');
+	sep = strstr(p, " : ");
+	if (!dash || !sep || dash > sep)
+		return log_errno(log, -EINVAL, "%s: line %u: not \"start-end : name\"", where, lineno);
+	r = parse_hex(p, (size_t)(dash - p), &s);
+	if (r == 0)
+		r = parse_hex(dash + 1, (size_t)(sep - dash - 1), &end);
+	if (r == -ERANGE)
+		return log_errno(log, -ERANGE, "%s: line %u: address does not fit in 64 bits", where,
+				 lineno);
+	if (r < 0)
+		return log_errno(log, -EINVAL, "%s: line %u: address is not a hexadecimal number",
+				 where, lineno);
+	if (end < s)
+		return log_errno(log, -EINVAL, "%s: line %u: end 0x%llx is below start 0x%llx", where,
+				 lineno, (unsigned long long)end, (unsigned long long)s);
+	e->start = s;
+	/*
+	 * Inclusive -> exclusive.  A resource ending at the very top of the
+	 * address space loses its last byte, which no use here cares about.
+	 */
+	e->end = end == UINT64_MAX ? UINT64_MAX : end + 1;
+	e->depth = (unsigned)(indent / 2);
+	namelen = strlen(sep + 3);
+	if (namelen >= sizeof(e->name))
+		namelen = sizeof(e->name) - 1;
+	memcpy(e->name, sep + 3, namelen);
+	e->name[namelen] = '\0';
+	return 0;
+}
+
+int iomem_parse(const char *buf, size_t len, struct iomem *out, struct kexec_log *log,
+		const char *where)
+{
+	struct iomem io = { 0 };
+	size_t cap = 0;
+	unsigned lineno = 0;
+	char *copy, *line, *next;
+	int r = 0;
+
+	if (memchr(buf, '\0', len))
+		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (line = copy; line && *line; line = next) {
+		struct iomem_entry e = { 0 };
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;       /* blank */
+		if ((r = iomem_parse_line(line, lineno, &e, log, where)) < 0)
+			goto out;
+		if (!io.n && e.depth) {
+			r = log_errno(log, -EINVAL, "%s: line %u: the first line is indented", where, lineno);
+			goto out;
+		}
+		if (io.n && e.depth > io.v[io.n - 1].depth + 1) {
+			r = log_errno(log, -EINVAL, "%s: line %u: indented %u levels, the line before only %u",
+				      where, lineno, e.depth, io.v[io.n - 1].depth);
+			goto out;
+		}
+		if (io.n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct iomem_entry *v = reallocarray(io.v, c, sizeof(*v));
+
+			if (!v) {
+				r = -ENOMEM;
+				goto out;
+			}
+			io.v = v;
+			cap = c;
+		}
+		io.v[io.n++] = e;
+	}
+	*out = io;
+	io = (struct iomem){ 0 };
+out:
+	iomem_free(&io);
+	free(copy);
+	return r;
+}
+
+int iomem_read(const struct sysroot *sr, struct kexec_log *log, struct iomem *out)
+{
+	char path[4096], *buf;
+	size_t len;
+	bool hidden = true;
+	int r;
+
+	sysroot_path(sr, "proc/iomem", path, sizeof(path));
+	r = sysroot_read(sr, "proc/iomem", 0, &buf, &len);
+	if (r < 0)
+		return log_errno(log, r, "%s: %s", path, strerror(-r));
+	r = iomem_parse(buf, len, out, log, path);
+	free(buf);
+	if (r < 0)
+		return r;
+	/* Without CAP_SYS_ADMIN the kernel prints every address as 0. */
+	for (size_t i = 0; i < out->n && hidden; i++)
+		hidden = out->v[i].start == 0 && out->v[i].end == 1;
+	if (out->n && hidden) {
+		iomem_free(out);
+		return log_errno(log, -EPERM, "%s: all addresses read as 0 (run as root)", path);
+	}
+	return 0;
+}
+
+int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out)
+{
+	for (size_t i = 0; i < io->n; i++) {
+		if (strcmp(io->v[i].name, name))
+			continue;
+		int r = rangeset_add(out, io->v[i].start, io->v[i].end);
+
+		if (r < 0)
+			return r;
+	}
+	rangeset_normalize(out);
+	return 0;
+}

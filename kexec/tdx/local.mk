@@ -1,1 +1,32 @@
-# (filled in by its owner)
+# TDX detection, guests, decision and policy, private ranges; the memory
+# map parsers they need (kexec/memmap.c).  Included by Makefile.am.
+libkexec_a_SOURCES += \
+	kexec/memmap.c kexec/memmap.h \
+	kexec/tdx/tdx.h \
+	kexec/tdx/cpuinfo.c \
+	kexec/tdx/kmsg.c \
+	kexec/tdx/guests.c \
+	kexec/tdx/ranges.c \
+	kexec/tdx/policy.c \
+	kexec/tdx/detect.c \
+	kexec/tdx/status.c
+
+TDX_UNIT_TESTS = \
+	tests/unit/test-memmap \
+	tests/unit/test-tdx-parse \
+	tests/unit/test-tdx-policy \
+	tests/unit/test-tdx-detect
+check_PROGRAMS += $(TDX_UNIT_TESTS)
+TESTS += $(TDX_UNIT_TESTS)
+tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
+tests_unit_test_memmap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_memmap_LDADD = $(UNIT_LDADD)
+tests_unit_test_tdx_parse_SOURCES = tests/unit/test-tdx-parse.c
+tests_unit_test_tdx_parse_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tdx_parse_LDADD = $(UNIT_LDADD)
+tests_unit_test_tdx_policy_SOURCES = tests/unit/test-tdx-policy.c
+tests_unit_test_tdx_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tdx_policy_LDADD = $(UNIT_LDADD)
+tests_unit_test_tdx_detect_SOURCES = tests/unit/test-tdx-detect.c
+tests_unit_test_tdx_detect_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tdx_detect_LDADD = $(UNIT_LDADD)

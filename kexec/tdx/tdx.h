@@ -31,6 +31,89 @@ enum tdx_policy {
 
 const char *tdx_decision_name(enum tdx_decision d);     /* "plain", "flush", ... */
 int tdx_policy_from_name(const char *name, enum tdx_policy *out);
+const char *tdx_policy_name(enum tdx_policy p);
+
+struct tdx_status;
+/*
+ * The DESIGN.md table, first match wins.  With count_guests false the
+ * running-guest row is skipped (what applies once --tdx-force overrode
+ * it).  The reason sentence goes to reason (may be NULL).
+ */
+enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
+			     char *reason, size_t size);
+
+/* /proc/cpuinfo, as far as TDX and SEV care (cpuinfo.c). */
+struct tdx_cpuinfo {
+	char vendor[16];                /* vendor_id */
+	unsigned family, model, stepping;
+	char model_name[96];            /* truncated if longer */
+	unsigned ncpus;                 /* "processor" blocks seen */
+	/* flags and bugs of CPU0 */
+	bool movdir64b, sha_ni, pdpe1gb;
+	bool tdx_host_platform, tdx_guest;
+	bool sev, sev_es, sev_snp;
+	bool pw_mce;                    /* "tdx_pw_mce" in bugs */
+};
+
+/*
+ * Parse /proc/cpuinfo text.  Every processor block must agree with CPU0
+ * on vendor_id, cpu family and model; the flags and bugs of CPU0 count.
+ * -EINVAL with "where: line N: ..." logged on malformed input.
+ */
+int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
+		      struct kexec_log *log, const char *where);
+
+/* What the kernel log says (kmsg.c).  Free with tdx_kmsg_free(). */
+struct tdx_kmsg {
+	unsigned records;               /* lines parsed */
+	bool module_initialized;
+	char module_line[64];           /* the message that said so, e.g. "virt/tdx: module initialized" */
+	uint64_t pamt_kb;               /* "virt/tdx: N KB allocated for PAMT", 0 if absent */
+	struct rangeset cmr;            /* "virt/tdx: CMR: [0x..., 0x...)", normalized */
+	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" */
+	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
+};
+
+/*
+ * Parse /dev/kmsg records ("prio,seq,usec,flags;message" per line;
+ * continuation lines starting with a space are skipped).  On error *out
+ * is left empty.
+ */
+int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
+		   struct kexec_log *log, const char *where);
+void tdx_kmsg_free(struct tdx_kmsg *k);
+
+/* sys/kernel/security/lockdown: "[none] integrity confidentiality" -> "none". */
+int tdx_lockdown_parse(const char *buf, size_t len, char *out, size_t size,
+		       struct kexec_log *log, const char *where);
+
+/* The misc cgroup's flat-keyed counters (guests.c).  -1: key absent. */
+struct tdx_misc {
+	long long tdx, sev, sev_es;
+};
+
+/* Parse misc.current or misc.capacity ("tdx 2\nsev 0\n"); unknown keys are ignored. */
+int tdx_misc_parse(const char *buf, size_t len, struct tdx_misc *out,
+		   struct kexec_log *log, const char *where);
+
+/*
+ * Running confidential guests from sys/fs/cgroup: the root's misc.current
+ * if it has one, else the sum over the topmost cgroups that have one
+ * (usage is charged to every ancestor, so deeper files would count twice).
+ * Keys absent from files that exist count 0.  *found is false (counts -1)
+ * when there is no misc.current anywhere.  *capacity gets the root's
+ * misc.capacity (-1 where unknown).
+ */
+int tdx_misc_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_misc *current,
+		  struct tdx_misc *capacity, bool *found);
+
+/*
+ * DESIGN.md private_ranges: System RAM of the firmware map, intersected
+ * with the CMRs when there are any, minus [0, 1 MiB), minus the crash
+ * kernel ranges; sorted and merged (ranges.c).
+ */
+int tdx_private_ranges(const struct rangeset *ram, const struct rangeset *cmr,
+		       const struct rangeset *crash, struct rangeset *out);
 
 /* Everything --tdx-status reports.  Counts are -1 when unknown (JSON null). */
 struct tdx_status {
@@ -61,7 +144,14 @@ struct tdx_status {
 	struct rangeset private_ranges; /* DESIGN.md rule */
 	/* result */
 	enum tdx_decision decision;
-	char reason[256];
+	char reason[512];
+	/* evidence behind the numbers above (extensions) */
+	bool misc_found;                /* some misc.current was read */
+	struct tdx_misc misc;           /* counts the guest numbers come from */
+	struct tdx_misc misc_capacity;  /* root misc.capacity, -1 unknown */
+	char kvm_intel_state[16];       /* "live", "builtin", "coming", "going", "" not loaded */
+	char kvm_amd_state[16];
+	unsigned ncpus;
 };
 
 void tdx_status_free(struct tdx_status *st);

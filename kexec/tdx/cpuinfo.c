@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /proc/cpuinfo, as printed by arch/x86/kernel/cpu/proc.c: blocks of
+ * "key<TAB>: value" lines, one block per CPU, starting with "processor".
+ * A pure function over a buffer, so that tests and the fuzzer feed it
+ * directly.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tdx.h"
+
+struct cpu_ids {
+	char vendor[16];
+	unsigned family, model;
+	bool has_vendor, has_family, has_model;
+};
+
+static char *trim(char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Decimal without sign, no more than UINT_MAX. */
+static int parse_uint(const char *s, unsigned *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > 0xffffffffull)
+			return -ERANGE;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Is `word` one of the space-separated words of `list`? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '\t'))
+			return true;
+	return false;
+}
+
+static void flags_apply(const char *flags, struct tdx_cpuinfo *ci)
+{
+	ci->movdir64b = has_word(flags, "movdir64b");
+	ci->sha_ni = has_word(flags, "sha_ni");
+	ci->pdpe1gb = has_word(flags, "pdpe1gb");
+	ci->tdx_host_platform = has_word(flags, "tdx_host_platform");
+	ci->tdx_guest = has_word(flags, "tdx_guest");
+	ci->sev = has_word(flags, "sev");
+	ci->sev_es = has_word(flags, "sev_es");
+	ci->sev_snp = has_word(flags, "sev_snp");
+}
+
+static int number_field(const char *key, const char *value, unsigned *out, unsigned lineno,
+			struct kexec_log *log, const char *where)
+{
+	int r = parse_uint(value, out);
+
+	if (r == -ERANGE)
+		return log_errno(log, -ERANGE, "%s: line %u: %s \"%.32s\" is too large", where, lineno,
+				 key, value);
+	if (r < 0)
+		return log_errno(log, -EINVAL, "%s: line %u: %s \"%.32s\" is not a decimal number",
+				 where, lineno, key, value);
+	return 0;
+}
+
+/* A CPU other than CPU0 must be the same kind of CPU (checked as each line is read). */
+static int ids_check(const struct cpu_ids *cpu0, const struct cpu_ids *cur, unsigned cpu,
+		     unsigned lineno, struct kexec_log *log, const char *where)
+{
+	if (cur->has_vendor && strcmp(cur->vendor, cpu0->vendor))
+		return log_errno(log, -EINVAL,
+				 "%s: line %u: processor %u has vendor_id %s, processor 0 has %s",
+				 where, lineno, cpu, cur->vendor, cpu0->has_vendor ? cpu0->vendor : "none");
+	if (cur->has_family && cur->family != cpu0->family)
+		return log_errno(log, -EINVAL,
+				 "%s: line %u: processor %u has cpu family %u, processor 0 has %u",
+				 where, lineno, cpu, cur->family, cpu0->family);
+	if (cur->has_model && cur->model != cpu0->model)
+		return log_errno(log, -EINVAL,
+				 "%s: line %u: processor %u has model %u, processor 0 has %u",
+				 where, lineno, cpu, cur->model, cpu0->model);
+	return 0;
+}
+
+int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
+		      struct kexec_log *log, const char *where)
+{
+	struct tdx_cpuinfo ci = { 0 };
+	struct cpu_ids cpu0 = { 0 }, other = { 0 }, *cur = &cpu0;
+	unsigned lineno = 0, cpu = 0;
+	char *copy, *line, *next;
+	int r = 0;
+
+	if (memchr(buf, '\0', len))
+		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (line = copy; line && *line; line = next) {
+		char *colon, *key, *value;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;               /* blank: between blocks */
+		colon = strchr(line, ':');
+		if (!colon) {
+			r = log_errno(log, -EINVAL, "%s: line %u: no ':' in \"%.40s\"", where, lineno, line);
+			goto out;
+		}
+		*colon = '\0';
+		key = trim(line);
+		value = trim(colon + 1);
+		if (!strcmp(key, "processor")) {
+			if ((r = number_field(key, value, &cpu, lineno, log, where)) < 0)
+				goto out;
+			ci.ncpus++;
+			if (ci.ncpus > 1) {
+				other = (struct cpu_ids){ 0 };
+				cur = &other;
+			}
+			continue;
+		}
+		if (!ci.ncpus) {
+			r = log_errno(log, -EINVAL, "%s: line %u: \"%.40s\" before the first \"processor\" line",
+				      where, lineno, key);
+			goto out;
+		}
+		if (!strcmp(key, "vendor_id")) {
+			if (strlen(value) >= sizeof(cur->vendor)) {
+				r = log_errno(log, -EINVAL, "%s: line %u: vendor_id \"%.40s\" is too long",
+					      where, lineno, value);
+				goto out;
+			}
+			strcpy(cur->vendor, value);
+			cur->has_vendor = true;
+		} else if (!strcmp(key, "cpu family")) {
+			if ((r = number_field(key, value, &cur->family, lineno, log, where)) < 0)
+				goto out;
+			cur->has_family = true;
+		} else if (!strcmp(key, "model")) {
+			if ((r = number_field(key, value, &cur->model, lineno, log, where)) < 0)
+				goto out;
+			cur->has_model = true;
+		} else if (ci.ncpus == 1 && !strcmp(key, "stepping")) {
+			/* the kernel prints "unknown" when it has no stepping */
+			if (strcmp(value, "unknown") &&
+			    (r = number_field(key, value, &ci.stepping, lineno, log, where)) < 0)
+				goto out;
+		} else if (ci.ncpus == 1 && !strcmp(key, "model name")) {
+			snprintf(ci.model_name, sizeof(ci.model_name), "%s", value);
+		} else if (ci.ncpus == 1 && !strcmp(key, "flags")) {
+			flags_apply(value, &ci);
+		} else if (ci.ncpus == 1 && !strcmp(key, "bugs")) {
+			ci.pw_mce = has_word(value, "tdx_pw_mce");
+		}
+		if (cur != &cpu0 && (r = ids_check(&cpu0, cur, cpu, lineno, log, where)) < 0)
+			goto out;
+	}
+	if (!ci.ncpus) {
+		r = log_errno(log, -EINVAL, "%s: no \"processor\" line", where);
+		goto out;
+	}
+	memcpy(ci.vendor, cpu0.vendor, sizeof(ci.vendor));
+	ci.family = cpu0.family;
+	ci.model = cpu0.model;
+	*out = ci;
+	r = 0;
+out:
+	free(copy);
+	return r;
+}

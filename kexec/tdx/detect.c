@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Gathers what the running system says about TDX (and SEV) through the
+ * sysroot, hands it to the pure parsers, and decides.  A file that is
+ * missing or broken makes its facts "unknown" (a warning), never the
+ * whole detection fail: --tdx-status must still say what it knows.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libkmod.h>
+#include "memmap.h"
+#include "tdx.h"
+
+/* Read a small sysfs file, trailing white space removed.  -errno. */
+static int read_small(const struct sysroot *sr, const char *rel, char *out, size_t size)
+{
+	char *buf;
+	size_t len;
+	int r = sysroot_read(sr, rel, 4096, &buf, &len);
+
+	if (r < 0)
+		return r;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	snprintf(out, size, "%s", buf);
+	free(buf);
+	return 0;
+}
+
+static bool param_true(const char *v)
+{
+	return !strcmp(v, "Y") || !strcmp(v, "y") || !strcmp(v, "1");
+}
+
+static void kmod_log_debug(void *data, int priority, const char *file, int line, const char *fn,
+			   const char *format, va_list args)
+{
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), format, args);
+	log_debug(data, "libkmod: %s", msg);
+}
+
+/*
+ * The module's init state: "live", "builtin", "coming", "going", or ""
+ * when it is not loaded.  On the host libkmod answers; libkmod cannot be
+ * pointed at a fixture tree, so there sys/module/NAME is read directly
+ * (the same files libkmod reads: initstate, or the directory alone for a
+ * built-in module).
+ */
+static void module_state(const struct sysroot *sr, struct kexec_log *log, const char *name,
+			 char *state, size_t size)
+{
+	char rel[128];
+
+	state[0] = '\0';
+	if (sysroot_is_host(sr)) {
+		struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+		struct kmod_module *mod = NULL;
+
+		if (ctx) {
+			kmod_set_log_fn(ctx, kmod_log_debug, log);
+			if (kmod_module_new_from_name(ctx, name, &mod) == 0) {
+				int s = kmod_module_get_initstate(mod);
+
+				if (s >= 0 && kmod_module_initstate_str(s))
+					snprintf(state, size, "%s", kmod_module_initstate_str(s));
+				kmod_module_unref(mod);
+			}
+			kmod_unref(ctx);
+			return;
+		}
+		log_debug(log, "libkmod: no context, reading /sys/module/%s", name);
+	}
+	snprintf(rel, sizeof(rel), "sys/module/%s/initstate", name);
+	if (read_small(sr, rel, state, size) == 0)
+		return;
+	snprintf(rel, sizeof(rel), "sys/module/%s", name);
+	if (sysroot_exists(sr, rel))
+		snprintf(state, size, "builtin");
+}
+
+static bool state_loaded(const char *state)
+{
+	return !strcmp(state, "live") || !strcmp(state, "builtin");
+}
+
+static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	char path[4096], *buf;
+	size_t len;
+	struct tdx_cpuinfo ci;
+	int r;
+
+	sysroot_path(sr, "proc/cpuinfo", path, sizeof(path));
+	r = sysroot_read(sr, "proc/cpuinfo", 0, &buf, &len);
+	if (r < 0) {
+		log_warn(log, "%s: %s; CPU flags unknown", path, strerror(-r));
+		return;
+	}
+	r = tdx_cpuinfo_parse(buf, len, &ci, log, path);
+	free(buf);
+	if (r < 0) {
+		log_warn(log, "%s: unusable (see above); CPU flags unknown", path);
+		return;
+	}
+	memcpy(st->vendor, ci.vendor, sizeof(st->vendor));
+	st->family = ci.family;
+	st->model = ci.model;
+	st->stepping = ci.stepping;
+	memcpy(st->model_name, ci.model_name, sizeof(st->model_name));
+	st->ncpus = ci.ncpus;
+	st->movdir64b = ci.movdir64b;
+	st->sha_ni = ci.sha_ni;
+	st->pdpe1gb = ci.pdpe1gb;
+	st->tdx_host_platform = ci.tdx_host_platform;
+	st->tdx_guest = ci.tdx_guest;
+	st->pw_mce_erratum = ci.pw_mce;
+	st->sev = ci.sev;
+	st->sev_es = ci.sev_es;
+	st->sev_snp = ci.sev_snp;
+}
+
+static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	char path[4096], *buf;
+	size_t len;
+	enum kmsg_source src;
+	struct tdx_kmsg k;
+	int r;
+
+	r = sysroot_read_kmsg(sr, &buf, &len, &src);
+	if (r < 0) {
+		log_warn(log, "kernel log: cannot read it (%s); TDX log lines unknown", strerror(-r));
+		return 0;
+	}
+	st->kmsg_source = kmsg_source_name(src);
+	if (src == KMSG_SOURCE_FILE)
+		sysroot_path(sr, "dev/kmsg", path, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s", kmsg_source_name(src));
+	r = tdx_kmsg_parse(buf, len, &k, log, path);
+	free(buf);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		log_warn(log, "%s: unusable (see above); TDX log lines unknown", path);
+		return 0;
+	}
+	if (k.module_initialized) {
+		st->module_initialized = true;
+		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k.module_line);
+	}
+	st->pamt_kb = k.pamt_kb;
+	st->tdh_sys_disable_failed = k.tdh_sys_disable_failed;
+	st->kernel_refuses_kexec = k.kernel_refuses_kexec;
+	st->cmr = k.cmr;
+	k.cmr = (struct rangeset)RANGESET_INIT;
+	tdx_kmsg_free(&k);
+	return 0;
+}
+
+static void detect_kvm(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	char v[16];
+
+	module_state(sr, log, "kvm_intel", st->kvm_intel_state, sizeof(st->kvm_intel_state));
+	st->kvm_intel_loaded = state_loaded(st->kvm_intel_state);
+	if (st->kvm_intel_loaded && read_small(sr, "sys/module/kvm_intel/parameters/tdx", v, sizeof(v)) == 0)
+		st->kvm_intel_tdx = param_true(v);
+	module_state(sr, log, "kvm_amd", st->kvm_amd_state, sizeof(st->kvm_amd_state));
+	st->kvm_amd_loaded = state_loaded(st->kvm_amd_state);
+	if (st->kvm_amd_loaded && read_small(sr, "sys/module/kvm_amd/parameters/sev_snp", v, sizeof(v)) == 0)
+		st->kvm_amd_sev_snp = param_true(v);
+	st->tdx_host_sysfs = sysroot_exists(sr, "sys/devices/faux/tdx_host");
+}
+
+static void detect_lockdown(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	char path[4096], *buf;
+	size_t len;
+
+	if (sysroot_read(sr, "sys/kernel/security/lockdown", 4096, &buf, &len) < 0)
+		return;         /* no LSM lockdown, or securityfs not mounted: unknown */
+	sysroot_path(sr, "sys/kernel/security/lockdown", path, sizeof(path));
+	if (tdx_lockdown_parse(buf, len, st->lockdown, sizeof(st->lockdown), log, path) < 0)
+		st->lockdown[0] = '\0';
+	free(buf);
+}
+
+static int detect_memory(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	struct memmap map = { 0 };
+	struct iomem io = { 0 };
+	struct rangeset ram = RANGESET_INIT;
+	int r;
+
+	r = memmap_read(sr, log, &map);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		log_warn(log, "firmware memory map unusable (see above); no private ranges");
+	else if ((r = memmap_collect(&map, E820_TYPE_RAM, &ram)) < 0)
+		goto out;
+	r = iomem_read(sr, log, &io);
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0)
+		log_warn(log, "/proc/iomem unusable (see above); crash kernel region unknown");
+	else if ((r = iomem_collect(&io, "Crash kernel", &st->crash)) < 0)
+		goto out;
+	r = tdx_private_ranges(&ram, &st->cmr, &st->crash, &st->private_ranges);
+out:
+	memmap_free(&map);
+	iomem_free(&io);
+	rangeset_free(&ram);
+	return r;
+}
+
+static void detect_guests(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	int r = tdx_misc_read(sr, log, &st->misc, &st->misc_capacity, &st->misc_found);
+
+	if (r < 0) {
+		log_warn(log, "misc cgroup unusable (see above); running guests unknown");
+		st->misc_found = false;
+		st->misc = (struct tdx_misc){ -1, -1, -1 };
+	}
+	if (!st->misc_found)
+		return;
+	st->running_tds = (long)st->misc.tdx;
+	st->running_sev_guests = (long)(st->misc.sev + st->misc.sev_es);
+}
+
+int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	int r;
+
+	*st = (struct tdx_status){ 0 };
+	st->running_tds = st->running_sev_guests = -1;
+	st->misc = st->misc_capacity = (struct tdx_misc){ -1, -1, -1 };
+
+	detect_cpu(sr, log, st);
+	if ((r = detect_kmsg(sr, log, st)) < 0)
+		goto fail;
+	detect_kvm(sr, log, st);
+	detect_lockdown(sr, log, st);
+	detect_guests(sr, log, st);
+	if ((r = detect_memory(sr, log, st)) < 0)
+		goto fail;
+
+	/* "Module initialized" (DESIGN.md): the log first, then KVM, then sysfs */
+	if (!st->module_initialized && st->kvm_intel_loaded && st->kvm_intel_tdx) {
+		st->module_initialized = true;
+		snprintf(st->module_evidence, sizeof(st->module_evidence), "kvm_intel.tdx=Y");
+	}
+	if (!st->module_initialized && st->tdx_host_sysfs) {
+		st->module_initialized = true;
+		snprintf(st->module_evidence, sizeof(st->module_evidence), "/sys/devices/faux/tdx_host");
+	}
+	st->decision = tdx_decide(st, true, st->reason, sizeof(st->reason));
+	return 0;
+fail:
+	tdx_status_free(st);
+	return r;
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel log as /dev/kmsg records (Documentation/ABI/testing/dev-kmsg):
+ * "prio,seq,usec,flags[,...];message", and the lockdown file.  Pure
+ * functions over buffers.
+ *
+ * Messages recognised (arch/x86/virt/vmx/tdx/tdx.c prints with the prefix
+ * "virt/tdx: "; older host series used "tdx: " and "TDX-Module initialized"):
+ *   virt/tdx: module initialized
+ *   TDX-Module initialized                      (any prefix)
+ *   virt/tdx: 4096 KB allocated for PAMT
+ *   virt/tdx: CMR: [0x100000, 0x80000000)       (end exclusive; older
+ *                                                spacings and "CMR[0]:" too)
+ *   ... TDH.SYS.DISABLE failed ...              (the 2026 kexec series)
+ *   kexec: Not allowed on platform with tdx_pw_mce bug   (6.18+)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tdx.h"
+
+void tdx_kmsg_free(struct tdx_kmsg *k)
+{
+	rangeset_free(&k->cmr);
+	*k = (struct tdx_kmsg){ 0 };
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* "prio,seq,usec,flags[,more]": the first three decimal, four fields at least. */
+static bool header_valid(const char *h, size_t n)
+{
+	size_t field = 0, start = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && h[i] != ',')
+			continue;
+		if (field < 3 && !all_digits(h + start, i - start))
+			return false;
+		field++;
+		start = i + 1;
+	}
+	return field >= 4;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex number at *p (optional 0x), advancing *p.  -EINVAL / -ERANGE. */
+static int take_hex(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; hexval(s[n]) >= 0; n++) {
+		if (x >> 60)
+			return -ERANGE;
+		x = x << 4 | (uint64_t)hexval(s[n]);
+	}
+	if (!n)
+		return -EINVAL;
+	*p = s + n;
+	*v = x;
+	return 0;
+}
+
+static const char *skip_spaces(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * A CMR line at p ("CMR..." found in a message).  Returns 1 and fills
+ * [*s, *e) when it is one, 0 when the text is something else, -errno
+ * (logged) when it has the CMR shape but its numbers are broken.
+ */
+static int cmr_parse(const char *p, uint64_t *s, uint64_t *e, unsigned lineno,
+		     struct kexec_log *log, const char *where)
+{
+	int r;
+
+	p += 3;
+	if (*p == '[') {                        /* "CMR[0]:" */
+		const char *q = p + 1;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q == p + 1 || *q != ']')
+			return 0;
+		p = q + 1;
+	} else {
+		while (*p >= '0' && *p <= '9')  /* "CMR0:" */
+			p++;
+	}
+	p = skip_spaces(p);
+	if (*p != ':')
+		return 0;
+	p = skip_spaces(p + 1);
+	if (*p != '[')
+		return 0;                       /* some other CMR message */
+	p = skip_spaces(p + 1);
+	if ((r = take_hex(&p, s)) < 0)
+		goto bad;
+	p = skip_spaces(p);
+	if (*p != ',') {
+		r = -EINVAL;
+		goto bad;
+	}
+	p = skip_spaces(p + 1);
+	if ((r = take_hex(&p, e)) < 0)
+		goto bad;
+	p = skip_spaces(p);
+	if (*p != ')')
+		return log_errno(log, -EINVAL, "%s: line %u: CMR range does not end in ')'", where, lineno);
+	if (*e < *s)
+		return log_errno(log, -EINVAL, "%s: line %u: CMR end 0x%llx is below its start 0x%llx",
+				 where, lineno, (unsigned long long)*e, (unsigned long long)*s);
+	return 1;
+bad:
+	if (r == -ERANGE)
+		return log_errno(log, -ERANGE, "%s: line %u: CMR address does not fit in 64 bits",
+				 where, lineno);
+	return log_errno(log, -EINVAL, "%s: line %u: CMR is not \"[0x<start>, 0x<end>)\" in hex",
+			 where, lineno);
+}
+
+/* "N KB allocated for PAMT": N, or 0 when the text before is no number. */
+static uint64_t pamt_kb(const char *msg, const char *hit)
+{
+	const char *d = hit;
+	uint64_t v = 0;
+
+	while (d > msg && d[-1] >= '0' && d[-1] <= '9')
+		d--;
+	if (d == hit || hit - d > 19)
+		return 0;
+	for (; d < hit; d++)
+		v = v * 10 + (uint64_t)(*d - '0');
+	return v;
+}
+
+/* Which lines said "initialized"; the strongest is reported. */
+struct init_seen {
+	bool module_initialized;        /* virt/tdx: module initialized */
+	bool tdx_module_initialized;    /* TDX-Module initialized */
+};
+
+static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, struct init_seen *seen,
+			struct kexec_log *log, const char *where)
+{
+	const char *p;
+	int r;
+
+	if (strstr(msg, "virt/tdx: module initialized"))
+		seen->module_initialized = true;
+	else if (strstr(msg, "TDX-Module initialized"))
+		seen->tdx_module_initialized = true;
+	if ((p = strstr(msg, " KB allocated for PAMT"))) {
+		uint64_t kb = pamt_kb(msg, p);
+
+		if (kb)
+			k->pamt_kb = kb;
+	}
+	for (p = msg; (p = strstr(p, "CMR")); p += 3) {
+		uint64_t s, e;
+
+		if (p != msg && p[-1] != ' ')
+			continue;
+		r = cmr_parse(p, &s, &e, lineno, log, where);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		if ((r = rangeset_add(&k->cmr, s, e)) < 0)
+			return r;
+		break;
+	}
+	if (strstr(msg, "TDH.SYS.DISABLE failed"))
+		k->tdh_sys_disable_failed = true;
+	if (strstr(msg, "kexec: Not allowed on platform with tdx_pw_mce bug"))
+		k->kernel_refuses_kexec = true;
+	return 0;
+}
+
+int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
+		   struct kexec_log *log, const char *where)
+{
+	struct tdx_kmsg k = { 0 };
+	struct init_seen seen = { 0 };
+	unsigned lineno = 0;
+	char *copy, *line, *next;
+	int r = 0;
+
+	*out = (struct tdx_kmsg){ 0 };
+	if (memchr(buf, '\0', len))
+		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (line = copy; line && *line; line = next) {
+		char *semi;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[0] == ' ' || line[strspn(line, " \t\r")] == '\0')
+			continue;       /* " KEY=value" continuation, or blank */
+		semi = strchr(line, ';');
+		if (!semi || !header_valid(line, (size_t)(semi - line))) {
+			r = log_errno(log, -EINVAL,
+				      "%s: line %u: not a /dev/kmsg record (\"prio,seq,usec,flags;message\")",
+				      where, lineno);
+			goto out;
+		}
+		k.records++;
+		if ((r = message_scan(semi + 1, lineno, &k, &seen, log, where)) < 0)
+			goto out;
+	}
+	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb;
+	if (seen.module_initialized)
+		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: module initialized");
+	else if (seen.tdx_module_initialized)
+		snprintf(k.module_line, sizeof(k.module_line), "TDX-Module initialized");
+	else if (k.pamt_kb)     /* PAMT is allocated while initializing; the success line may be gone */
+		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: %llu KB allocated for PAMT",
+			 (unsigned long long)k.pamt_kb);
+	rangeset_normalize(&k.cmr);
+	*out = k;
+	k = (struct tdx_kmsg){ 0 };
+out:
+	tdx_kmsg_free(&k);
+	free(copy);
+	return r;
+}
+
+int tdx_lockdown_parse(const char *buf, size_t len, char *out, size_t size,
+		       struct kexec_log *log, const char *where)
+{
+	const char *open = memchr(buf, '[', len), *close;
+	size_t n;
+
+	if (!open)
+		return log_errno(log, -EINVAL, "%s: no [selected] mode", where);
+	close = memchr(open, ']', len - (size_t)(open - buf));
+	if (!close)
+		return log_errno(log, -EINVAL, "%s: '[' without ']'", where);
+	n = (size_t)(close - open - 1);
+	if (!n || n >= size)
+		return log_errno(log, -EINVAL, "%s: mode of %zu characters", where, n);
+	for (size_t i = 0; i < n; i++)
+		if (!((open[1 + i] >= 'a' && open[1 + i] <= 'z') || open[1 + i] == '_'))
+			return log_errno(log, -EINVAL, "%s: mode is not a word", where);
+	memcpy(out, open + 1, n);
+	out[n] = '\0';
+	return 0;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The decision (DESIGN.md "Decision for auto", first match wins) and what
+ * a load does under --tdx=POLICY and --tdx-force.
+ */
+#include <errno.h>
+#include <string.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "tdx.h"
+
+static const char *const decision_names[] = {
+	[TDX_DECISION_PLAIN] = "plain",
+	[TDX_DECISION_FLUSH] = "flush",
+	[TDX_DECISION_CLEAR] = "clear",
+	[TDX_DECISION_REFUSE] = "refuse",
+};
+
+static const char *const policy_names[] = {
+	[TDX_POLICY_AUTO] = "auto",
+	[TDX_POLICY_CLEAR] = "clear",
+	[TDX_POLICY_FLUSH] = "flush",
+	[TDX_POLICY_REFUSE] = "refuse",
+	[TDX_POLICY_OFF] = "off",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *tdx_decision_name(enum tdx_decision d)
+{
+	return (unsigned)d < ARRAY_SIZE(decision_names) ? decision_names[d] : "?";
+}
+
+const char *tdx_policy_name(enum tdx_policy p)
+{
+	return (unsigned)p < ARRAY_SIZE(policy_names) ? policy_names[p] : "?";
+}
+
+int tdx_policy_from_name(const char *name, enum tdx_policy *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(policy_names); i++)
+		if (name && !strcmp(name, policy_names[i])) {
+			*out = (enum tdx_policy)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "2 TDs running (misc cgroup tdx=2) and 1 SEV guest running (misc cgroup sev=0, sev_es=1)" */
+static void guests_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (st->running_tds > 0)
+		n = (size_t)snprintf(buf, size, "%ld TD%s running (misc cgroup tdx=%ld)", st->running_tds,
+				     st->running_tds == 1 ? "" : "s", st->running_tds);
+	if (st->running_sev_guests > 0 && n < size)
+		snprintf(buf + n, size - n, "%s%ld SEV guest%s running (misc cgroup sev=%lld, sev_es=%lld)",
+			 n ? " and " : "", st->running_sev_guests, st->running_sev_guests == 1 ? "" : "s",
+			 st->misc.sev > 0 ? st->misc.sev : 0, st->misc.sev_es > 0 ? st->misc.sev_es : 0);
+}
+
+static bool tds_unknown(const struct tdx_status *st)
+{
+	return !st->tdx_guest && st->module_initialized && st->running_tds < 0;
+}
+
+static const char *evidence(const struct tdx_status *st)
+{
+	return st->module_evidence[0] ? st->module_evidence : "no evidence recorded";
+}
+
+enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
+			     char *reason, size_t size)
+{
+	char scratch[512];
+	enum tdx_decision d;
+	size_t n;
+
+	if (!reason) {
+		reason = scratch;
+		size = sizeof(scratch);
+	}
+	if (st->tdx_guest) {
+		snprintf(reason, size, "TDX guest (tdx_guest in the cpuinfo flags): kexec inside a TD "
+			 "needs nothing from this tool");
+		return TDX_DECISION_PLAIN;
+	}
+	if (count_guests && (st->running_tds > 0 || st->running_sev_guests > 0)) {
+		guests_sentence(st, reason, size);
+		return TDX_DECISION_REFUSE;
+	}
+	if (!st->tdx_host_platform && !st->module_initialized) {
+		n = (size_t)snprintf(reason, size,
+				     "no tdx_host_platform flag and no sign of an initialized TDX module");
+		if ((st->sev || st->sev_es || st->sev_snp) && n < size)
+			snprintf(reason + n, size - n, "; AMD SEV%s host with %s SEV guests running",
+				 st->sev_snp ? "-SNP" : "",
+				 st->running_sev_guests < 0 ? "an unknown number of" : "no");
+		return TDX_DECISION_PLAIN;
+	}
+	if (st->module_initialized && st->pw_mce_erratum) {
+		n = (size_t)snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: "
+				     "WBINVD and clear", evidence(st));
+		d = TDX_DECISION_CLEAR;
+	} else if (st->module_initialized) {
+		n = (size_t)snprintf(reason, size, "TDX module initialized (%s), no tdx_pw_mce erratum: "
+				     "WBINVD", evidence(st));
+		d = TDX_DECISION_FLUSH;
+	} else {
+		n = (size_t)snprintf(reason, size, "TDX host platform (tdx_host_platform flag)%s, TDX "
+				     "module not initialized: WBINVD",
+				     st->pw_mce_erratum ? " with the tdx_pw_mce erratum" : "");
+		d = TDX_DECISION_FLUSH;
+	}
+	if (count_guests && tds_unknown(st) && n < size)
+		snprintf(reason + n, size - n, "; the number of running TDs is unknown (no misc cgroup "
+			 "misc.current), so kexec refuses without --tdx-force");
+	return d;
+}
+
+static unsigned action_of(enum tdx_decision d)
+{
+	switch (d) {
+	case TDX_DECISION_CLEAR: return KTDX_ACTION_CLEAR;
+	case TDX_DECISION_FLUSH: return KTDX_ACTION_FLUSH;
+	default: return KTDX_ACTION_NONE;
+	}
+}
+
+int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
+		     bool crash, struct kexec_log *log, unsigned *action)
+{
+	char why[512], base_why[512];
+	enum tdx_decision d = tdx_decide(st, true, why, sizeof(why));
+	enum tdx_decision base = tdx_decide(st, false, base_why, sizeof(base_why));
+	unsigned act;
+
+	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
+		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
+	/*
+	 * Running guests, under every policy.  A crash kernel load destroys
+	 * nothing (the panic does, with or without it), so -p is not refused:
+	 * refusing would only leave the host without kdump.
+	 */
+	if (d == TDX_DECISION_REFUSE) {
+		const char *who = st->running_tds > 0 ? "TDs" : "guests";
+
+		if (crash)
+			log_info(log, "loading a crash kernel although %s", why);
+		else if (!force)
+			return log_errno(log, -EPERM, "refusing to kexec: %s, and kexec destroys them "
+					 "without warning; shut the %s down, or use --tdx-force to "
+					 "kexec anyway (they will be destroyed)", why, who);
+		else
+			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
+				 "them ***", why);
+	} else if (tds_unknown(st)) {
+		if (crash)
+			log_info(log, "loading a crash kernel although the number of running TDs is "
+				 "unknown");
+		else if (!force)
+			return log_errno(log, -EPERM, "refusing to kexec: the number of running TDs is "
+					 "unknown (no misc cgroup misc.current under /sys/fs/cgroup) and "
+					 "the TDX module is initialized (%s); shut the TDs down, or use "
+					 "--tdx-force to kexec anyway (they will be destroyed)",
+					 evidence(st));
+		else
+			log_warn(log, "*** --tdx-force: going on although the number of running TDs is "
+				 "unknown; any running TD will be DESTROYED ***");
+	}
+
+	switch (policy) {
+	case TDX_POLICY_AUTO:
+		act = action_of(base);
+		break;
+	case TDX_POLICY_CLEAR:
+		act = KTDX_ACTION_CLEAR;
+		break;
+	case TDX_POLICY_FLUSH:
+		act = KTDX_ACTION_FLUSH;
+		break;
+	case TDX_POLICY_OFF:
+		act = KTDX_ACTION_NONE;
+		break;
+	case TDX_POLICY_REFUSE:
+	default:
+		if (base != TDX_DECISION_PLAIN) {
+			if (!force)
+				return log_errno(log, -EPERM, "refusing to kexec (--tdx=refuse): the decision "
+						 "is %s (%s); do a cold reboot, or use --tdx-force to kexec "
+						 "anyway", tdx_decision_name(base), base_why);
+			log_warn(log, "*** --tdx-force: overriding --tdx=refuse (decision %s: %s) ***",
+				 tdx_decision_name(base), base_why);
+		}
+		act = action_of(base);
+		break;
+	}
+	/* the old kernel's memory is the dump: a crash kernel never clears */
+	if (crash && act == KTDX_ACTION_CLEAR)
+		act = KTDX_ACTION_FLUSH;
+	*action = act;
+	return 0;
+}

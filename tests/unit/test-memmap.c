@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "memmap.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- a throw-away sysroot tree ---- */
+
+static void tree_put(const char *root, const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void tree_mkdir(const char *root, const char *rel)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s/x", root, rel);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
+static char *tree_new(void)
+{
+	char *root = strdup("/tmp/kt-memmap-XXXXXX");
+
+	assert_non_null(root);
+	assert_non_null(mkdtemp(root));
+	return root;
+}
+
+static void tree_free(char *root)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(root);
+}
+
+static void memmap_entry_put(const char *root, unsigned n, const char *start, const char *end,
+			     const char *type)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
+	tree_put(root, rel, start);
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
+	tree_put(root, rel, end);
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
+	tree_put(root, rel, type);
+}
+
+static void check_ranges(const struct rangeset *s, const struct range *want, size_t n)
+{
+	assert_int_equal(s->n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(s->v[i].start, want[i].start);
+		assert_int_equal(s->v[i].end, want[i].end);
+	}
+}
+
+/* ---- types ---- */
+
+static void test_type_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int r;
+		uint32_t type;
+		const char *back;       /* memmap_type_name(type) */
+	} cases[] = {
+		{ "System RAM\n", 0, E820_TYPE_RAM, "System RAM" },
+		{ "System RAM", 0, E820_TYPE_RAM, "System RAM" },
+		{ "Reserved\n", 0, E820_TYPE_RESERVED, "Reserved" },
+		{ "ACPI Tables\n", 0, E820_TYPE_ACPI, "ACPI Tables" },
+		{ "ACPI Non-volatile Storage\n", 0, E820_TYPE_NVS, "ACPI Non-volatile Storage" },
+		{ "Unusable memory\n", 0, E820_TYPE_UNUSABLE, "Unusable memory" },
+		{ "Persistent Memory\n", 0, E820_TYPE_PMEM, "Persistent Memory" },
+		{ "Persistent Memory (legacy)\n", 0, E820_TYPE_PRAM, "Persistent Memory (legacy)" },
+		{ "Soft Reserved\n", 0, E820_TYPE_SOFT_RESERVED, "Soft Reserved" },
+		{ "Unknown E820 type\n", 0, E820_TYPE_RESERVED, "Reserved" },
+		{ "system ram\n", -EINVAL, 0, NULL },
+		{ "System RAM extra\n", -EINVAL, 0, NULL },
+		{ "", -EINVAL, 0, NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t t = 0xdead;
+
+		assert_int_equal(memmap_type_from_name(cases[i].name, &t), cases[i].r);
+		if (cases[i].r == 0) {
+			assert_int_equal(t, cases[i].type);
+			assert_string_equal(memmap_type_name(t), cases[i].back);
+		}
+	}
+	assert_string_equal(memmap_type_name(99), "Unknown E820 type");
+}
+
+/* ---- one memmap entry ---- */
+
+static void test_parse_entry(void **state)
+{
+	static const struct {
+		const char *start, *end, *type;
+		int r;
+		uint64_t s, e;
+		uint32_t t;
+		const char *msg;
+	} cases[] = {
+		{ "0x0\n", "0x9fbff\n", "System RAM\n", 0, 0, 0x9fc00, E820_TYPE_RAM, NULL },
+		{ "0x100000\n", "0x7fffffff\n", "System RAM\n", 0, MiB, 2 * GiB, E820_TYPE_RAM, NULL },
+		{ "0x100000000", "0x107fffffff", "Reserved", 0, 4 * GiB, 66 * GiB, E820_TYPE_RESERVED, NULL },
+		{ "0XABC", "0xABC", "ACPI Tables", 0, 0xabc, 0xabd, E820_TYPE_ACPI, NULL },
+		{ "0xfffffffffffffffe", "0xfffffffffffffffe\n", "Reserved", 0, UINT64_MAX - 1, UINT64_MAX,
+		  E820_TYPE_RESERVED, NULL },
+		{ "100000\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"100000\" is not a hexadecimal number with 0x" },
+		{ "0x10g000\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"0x10g000\" is not a hexadecimal number" },
+		{ "0x\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"0x\" is not a hexadecimal number with 0x" },
+		{ "0x0\n", "0x1 fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/end: \"0x1 fffff\" is not a hexadecimal number" },
+		{ "0x0\n", "-0x1\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/end: \"-0x1\" is not a hexadecimal number with 0x" },
+		{ "0x0\n", "0x10000000000000000\n", "System RAM\n", -ERANGE, 0, 0, 0,
+		  "/sys/firmware/memmap/3/end: \"0x10000000000000000\" does not fit in 64 bits" },
+		{ "0x0\n", "0xffffffffffffffff\n", "Reserved\n", -ERANGE, 0, 0, 0,
+		  "/sys/firmware/memmap/3/end: 0xffffffffffffffff: an inclusive end at the top of the "
+		  "address space cannot be made exclusive" },
+		{ "0x200000\n", "0x200000\n", "System RAM\n", 0, 2 * MiB, 2 * MiB + 1, E820_TYPE_RAM, NULL },
+		{ "0x200000\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3: end 0x1fffff is below start 0x200000" },
+		{ "0x0\n", "0xfff\n", "RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/type: unknown type \"RAM\"" },
+		{ "", "0xfff\n", "Reserved\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"\" is not a hexadecimal number with 0x" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kexec_log log = { 0 };
+		struct memmap_entry e = { 0 };
+		int r = memmap_parse_entry(cases[i].start, cases[i].end, cases[i].type, &e, &log,
+					   "/sys/firmware/memmap/3");
+
+		assert_int_equal(r, cases[i].r);
+		if (r == 0) {
+			assert_int_equal(e.start, cases[i].s);
+			assert_int_equal(e.end, cases[i].e);
+			assert_int_equal(e.type, cases[i].t);
+			assert_string_equal(log.last, "");
+		} else {
+			assert_string_equal(log.last, cases[i].msg);
+		}
+	}
+}
+
+/* ---- the memmap directory ---- */
+
+static void test_read_sorted_and_collect(void **state)
+{
+	char *root = tree_new();
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct memmap map = { 0 };
+	struct rangeset ram = RANGESET_INIT;
+	static const struct range want_ram[] = { { 0, 0x9fc00 }, { MiB, 3 * GiB }, { 4 * GiB, 8 * GiB } };
+
+	/* directory order is not address order; 10 sorts after 2 */
+	memmap_entry_put(root, 0, "0x100000000\n", "0x1ffffffff\n", "System RAM\n");
+	memmap_entry_put(root, 1, "0x0\n", "0x9fbff\n", "System RAM\n");
+	memmap_entry_put(root, 2, "0x9fc00\n", "0x9ffff\n", "Reserved\n");
+	memmap_entry_put(root, 10, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	memmap_entry_put(root, 11, "0x80000000\n", "0xbfffffff\n", "System RAM\n");  /* adjacent: merged */
+	memmap_entry_put(root, 12, "0xc0000000\n", "0xffffffff\n", "Reserved\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(memmap_read(sr, &log, &map), 0);
+	assert_int_equal(map.n, 6);
+	for (size_t i = 1; i < map.n; i++)
+		assert_true(map.v[i - 1].start < map.v[i].start);
+	assert_int_equal(map.v[0].start, 0);
+	assert_int_equal(map.v[1].type, E820_TYPE_RESERVED);
+	assert_int_equal(map.v[5].end, 8 * GiB);
+	assert_int_equal(memmap_collect(&map, E820_TYPE_RAM, &ram), 0);
+	check_ranges(&ram, want_ram, ARRAY_SIZE(want_ram));
+	rangeset_free(&ram);
+	memmap_free(&map);
+	sysroot_free(sr);
+	tree_free(root);
+}
+
+static void test_read_errors(void **state)
+{
+	char *root = tree_new();
+	char msg[1200];
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct memmap map = { 0 };
+
+	assert_int_equal(sysroot_open(root, &sr), 0);
+
+	/* no directory */
+	assert_int_equal(memmap_read(sr, &log, &map), -ENOENT);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap: cannot list it: No such file or directory", root);
+	assert_string_equal(log.last, msg);
+
+	/* empty directory: no entries, no error */
+	tree_mkdir(root, "sys/firmware/memmap");
+	assert_int_equal(memmap_read(sr, &log, &map), 0);
+	assert_int_equal(map.n, 0);
+	memmap_free(&map);
+
+	/* an entry without its type file */
+	tree_put(root, "sys/firmware/memmap/0/start", "0x0\n");
+	tree_put(root, "sys/firmware/memmap/0/end", "0xfff\n");
+	assert_int_equal(memmap_read(sr, &log, &map), -ENOENT);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap/0/type: No such file or directory", root);
+	assert_string_equal(log.last, msg);
+
+	/* an empty type file */
+	tree_put(root, "sys/firmware/memmap/0/type", "");
+	assert_int_equal(memmap_read(sr, &log, &map), -EINVAL);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap/0/type: unknown type \"\"", root);
+	assert_string_equal(log.last, msg);
+
+	/* a non-hex end */
+	tree_put(root, "sys/firmware/memmap/0/type", "System RAM\n");
+	tree_put(root, "sys/firmware/memmap/0/end", "0xzz\n");
+	assert_int_equal(memmap_read(sr, &log, &map), -EINVAL);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap/0/end: \"0xzz\" is not a hexadecimal number", root);
+	assert_string_equal(log.last, msg);
+
+	/* a file too large for a number is refused by the reader */
+	char big[400];
+	memset(big, '0', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tree_put(root, "sys/firmware/memmap/0/end", big);
+	assert_int_equal(memmap_read(sr, &log, &map), -EFBIG);
+	assert_int_equal(map.n, 0);
+	sysroot_free(sr);
+	tree_free(root);
+}
+
+/* > 128 entries, as on a big two-socket server */
+static void test_read_many(void **state)
+{
+	char *root = tree_new();
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct memmap map = { 0 };
+	struct rangeset ram = RANGESET_INIT;
+
+	for (unsigned i = 0; i < 300; i++) {
+		char s[32], e[32];
+
+		/* 1 GiB RAM, then a 4 KiB reserved hole, in reverse directory order */
+		snprintf(s, sizeof(s), "0x%llx\n", (unsigned long long)(300 - i) * GiB);
+		snprintf(e, sizeof(e), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 4096 - 1);
+		memmap_entry_put(root, 2 * i, s, e, "System RAM\n");
+		snprintf(s, sizeof(s), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 4096);
+		snprintf(e, sizeof(e), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 1);
+		memmap_entry_put(root, 2 * i + 1, s, e, "Reserved\n");
+	}
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(memmap_read(sr, &log, &map), 0);
+	assert_int_equal(map.n, 600);
+	assert_int_equal(map.v[0].start, GiB);
+	assert_int_equal(map.v[599].end, 301 * GiB);
+	assert_int_equal(memmap_collect(&map, E820_TYPE_RAM, &ram), 0);
+	assert_int_equal(ram.n, 300);
+	assert_int_equal(rangeset_bytes(&ram), 300 * (GiB - 4096));
+	rangeset_free(&ram);
+	memmap_free(&map);
+	sysroot_free(sr);
+	tree_free(root);
+}
+
+/* ---- /proc/iomem ---- */
+
+static const char iomem_text[] =
+	"00000000-00000fff : Reserved\n"
+	"00001000-0009fbff : System RAM\n"
+	"000a0000-000bffff : PCI Bus 0000:00\n"
+	"00100000-bfffffff : System RAM\n"
+	"  01000000-01ffffff : Kernel code\n"
+	"  2f000000-3effffff : Crash kernel\n"
+	"c0000000-febfffff : PCI Bus 0000:00\n"
+	"  fe000000-fe0fffff : 0000:00:02.0\n"
+	"    fe000000-fe0fffff : virtio-pci-modern\n"
+	"100000000-43fffffff : System RAM\n"
+	"  400000000-40fffffff : Crash kernel\n"
+	"\n";
+
+static void test_iomem_parse_good(void **state)
+{
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 };
+	struct rangeset ram = RANGESET_INIT, crash = RANGESET_INIT, none = RANGESET_INIT;
+	static const struct range want_ram[] = { { 0x1000, 0x9fc00 }, { MiB, 3 * GiB }, { 4 * GiB, 17 * GiB } };
+	static const struct range want_crash[] = { { 0x2f000000, 0x3f000000 }, { 16 * GiB, 16 * GiB + 256 * MiB } };
+
+	assert_int_equal(iomem_parse(iomem_text, strlen(iomem_text), &io, &log, "/proc/iomem"), 0);
+	assert_int_equal(io.n, 11);
+	assert_int_equal(io.v[4].depth, 1);
+	assert_string_equal(io.v[4].name, "Kernel code");
+	assert_int_equal(io.v[8].depth, 2);
+	assert_string_equal(io.v[8].name, "virtio-pci-modern");
+	assert_int_equal(io.v[8].end, 0xfe100000);
+	assert_int_equal(iomem_collect(&io, "System RAM", &ram), 0);
+	check_ranges(&ram, want_ram, ARRAY_SIZE(want_ram));
+	assert_int_equal(iomem_collect(&io, "Crash kernel", &crash), 0);
+	check_ranges(&crash, want_crash, ARRAY_SIZE(want_crash));
+	assert_int_equal(iomem_collect(&io, "Crash", &none), 0);       /* exact names only */
+	assert_int_equal(none.n, 0);
+	rangeset_free(&ram);
+	rangeset_free(&crash);
+	iomem_free(&io);
+}
+
+static void test_iomem_parse_edges(void **state)
+{
+	static const struct {
+		const char *text;
+		int r;
+		size_t n;
+		const char *msg;
+	} cases[] = {
+		{ "", 0, 0, NULL },
+		{ "\n\n", 0, 0, NULL },
+		{ "00000000-ffffffffffffffff : everything\n", 0, 1, NULL },     /* end clamped */
+		{ "00000000-00000fff : \n", 0, 1, NULL },                      /* empty name */
+		{ "00000000-00000fff : Reserved", 0, 1, NULL },                 /* no final newline */
+		{ "00000000-00000fff : Reserved\n   00000000-00000fff : odd\n", -EINVAL, 0,
+		  "/proc/iomem: line 2: odd indentation (3 spaces)" },
+		{ "00000000-00000fff : Reserved\n    00000000-00000fff : deep\n", -EINVAL, 0,
+		  "/proc/iomem: line 2: indented 2 levels, the line before only 0" },
+		{ "  00000000-00000fff : Reserved\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: the first line is indented" },
+		{ "00000000-00000fff : Reserved\n0000zz00-00000fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 2: address is not a hexadecimal number" },
+		{ "0x0000-00000fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: address is not a hexadecimal number" },
+		{ "-00000fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: address is not a hexadecimal number" },
+		{ "00000000 00000fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: not \"start-end : name\"" },
+		{ "00000000-00000fff System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: not \"start-end : name\"" },
+		{ "garbage\n", -EINVAL, 0, "/proc/iomem: line 1: not \"start-end : name\"" },
+		{ "00001000-00000fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: end 0xfff is below start 0x1000" },
+		{ "00000000-100000000000000000 : System RAM\n", -ERANGE, 0,
+		  "/proc/iomem: line 1: address does not fit in 64 bits" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kexec_log log = { 0 };
+		struct iomem io = { 0 };
+		int r = iomem_parse(cases[i].text, strlen(cases[i].text), &io, &log, "/proc/iomem");
+
+		assert_int_equal(r, cases[i].r);
+		if (r == 0) {
+			assert_int_equal(io.n, cases[i].n);
+		} else {
+			assert_string_equal(log.last, cases[i].msg);
+			assert_null(io.v);
+		}
+		iomem_free(&io);
+	}
+}
+
+static void test_iomem_name_truncated_and_nul(void **state)
+{
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 };
+	char text[256];
+	static const char nul[] = "00000000-00000fff : Res\0erved\n";
+
+	snprintf(text, sizeof(text), "00000000-00000fff : %0100d\n", 7);
+	assert_int_equal(iomem_parse(text, strlen(text), &io, &log, "x"), 0);
+	assert_int_equal(strlen(io.v[0].name), sizeof(io.v[0].name) - 1);
+	iomem_free(&io);
+	assert_int_equal(iomem_parse(nul, sizeof(nul) - 1, &io, &log, "x"), -EINVAL);
+	assert_string_equal(log.last, "x: contains a NUL byte");
+}
+
+static void test_iomem_huge(void **state)
+{
+	size_t n = 200000, cap = n * 48, len = 0;
+	char *text = malloc(cap);
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 };
+	struct rangeset ram = RANGESET_INIT;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s%09zx-%09zx : %s\n", i % 2 ? "  " : "",
+					i * 0x10000, i * 0x10000 + 0xffff, i % 2 ? "Crash kernel" : "System RAM");
+	assert_int_equal(iomem_parse(text, len, &io, &log, "/proc/iomem"), 0);
+	assert_int_equal(io.n, n);
+	assert_int_equal(iomem_collect(&io, "System RAM", &ram), 0);
+	assert_int_equal(ram.n, n / 2);
+	rangeset_free(&ram);
+	iomem_free(&io);
+	free(text);
+}
+
+static void test_iomem_read(void **state)
+{
+	char *root = tree_new(), msg[1200];
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 };
+
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(iomem_read(sr, &log, &io), -ENOENT);
+	snprintf(msg, sizeof(msg), "%s/proc/iomem: No such file or directory", root);
+	assert_string_equal(log.last, msg);
+
+	tree_put(root, "proc/iomem", iomem_text);
+	assert_int_equal(iomem_read(sr, &log, &io), 0);
+	assert_int_equal(io.n, 11);
+	iomem_free(&io);
+
+	/* what a non-root reader sees */
+	tree_put(root, "proc/iomem", "00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n"
+		 "  00000000-00000000 : Crash kernel\n");
+	assert_int_equal(iomem_read(sr, &log, &io), -EPERM);
+	snprintf(msg, sizeof(msg), "%s/proc/iomem: all addresses read as 0 (run as root)", root);
+	assert_string_equal(log.last, msg);
+	assert_int_equal(io.n, 0);
+
+	tree_put(root, "proc/iomem", "00000000-00000fff : Reserved\nbroken\n");
+	assert_int_equal(iomem_read(sr, &log, &io), -EINVAL);
+	snprintf(msg, sizeof(msg), "%s/proc/iomem: line 2: not \"start-end : name\"", root);
+	assert_string_equal(log.last, msg);
+	sysroot_free(sr);
+	tree_free(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_parse_entry),
+		cmocka_unit_test(test_read_sorted_and_collect),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_read_many),
+		cmocka_unit_test(test_iomem_parse_good),
+		cmocka_unit_test(test_iomem_parse_edges),
+		cmocka_unit_test(test_iomem_name_truncated_and_nul),
+		cmocka_unit_test(test_iomem_huge),
+		cmocka_unit_test(test_iomem_read),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The decision table (DESIGN.md "Decision for auto") and tdx_policy_apply. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "tdx/tdx.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum scenario {
+	SC_PLAIN,               /* Xeon without TDX */
+	SC_FLUSH_PLATFORM,      /* tdx_host_platform, module never initialized */
+	SC_FLUSH_INIT,          /* module initialized, no erratum (Granite Rapids) */
+	SC_CLEAR,               /* module initialized + tdx_pw_mce (Sapphire/Emerald Rapids) */
+	SC_CLEAR_NOFLAG,        /* initialized (kvm_intel.tdx=Y) on a kernel without the flag */
+	SC_TDS,                 /* SC_CLEAR with 2 TDs running */
+	SC_ONE_TD,              /* SC_FLUSH_INIT with 1 TD running */
+	SC_SEV,                 /* AMD SEV-SNP host, 3 SEV guests */
+	SC_SEV_IDLE,            /* AMD SEV-SNP host, none */
+	SC_BOTH,                /* 1 TD and 1 SEV guest (synthetic) */
+	SC_UNKNOWN,             /* SC_CLEAR without misc cgroup files */
+	SC_UNKNOWN_PLATFORM,    /* platform flag, not initialized, no misc files */
+	SC_GUEST,               /* inside a TD (misc counts ignored) */
+};
+
+static struct tdx_status make(enum scenario sc)
+{
+	struct tdx_status st = { 0 };
+
+	st.running_tds = 0;
+	st.running_sev_guests = 0;
+	st.misc_found = true;
+	st.misc = (struct tdx_misc){ 0, 0, 0 };
+	snprintf(st.vendor, sizeof(st.vendor), "GenuineIntel");
+	switch (sc) {
+	case SC_PLAIN:
+		break;
+	case SC_FLUSH_PLATFORM:
+		st.tdx_host_platform = true;
+		st.pw_mce_erratum = true;
+		break;
+	case SC_ONE_TD:
+		st.running_tds = st.misc.tdx = 1;
+		/* fall through */
+	case SC_FLUSH_INIT:
+		st.tdx_host_platform = true;
+		st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+		break;
+	case SC_UNKNOWN:
+		st.running_tds = st.running_sev_guests = -1;
+		st.misc_found = false;
+		st.misc = (struct tdx_misc){ -1, -1, -1 };
+		/* fall through */
+	case SC_TDS:
+		if (sc == SC_TDS)
+			st.running_tds = st.misc.tdx = 2;
+		/* fall through */
+	case SC_CLEAR:
+		st.tdx_host_platform = true;
+		st.pw_mce_erratum = true;
+		st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+		break;
+	case SC_CLEAR_NOFLAG:
+		st.pw_mce_erratum = true;
+		st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "kvm_intel.tdx=Y");
+		break;
+	case SC_SEV:
+		st.misc = (struct tdx_misc){ 0, 1, 2 };
+		st.running_sev_guests = 3;
+		/* fall through */
+	case SC_SEV_IDLE:
+		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
+		st.sev = st.sev_es = st.sev_snp = true;
+		break;
+	case SC_BOTH:
+		st.tdx_host_platform = true;
+		st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+		st.misc = (struct tdx_misc){ 1, 0, 1 };
+		st.running_tds = 1;
+		st.running_sev_guests = 1;
+		break;
+	case SC_UNKNOWN_PLATFORM:
+		st.tdx_host_platform = true;
+		st.running_tds = st.running_sev_guests = -1;
+		st.misc_found = false;
+		st.misc = (struct tdx_misc){ -1, -1, -1 };
+		break;
+	case SC_GUEST:
+		st.tdx_guest = true;
+		st.running_tds = st.misc.tdx = 3;
+		break;
+	}
+	return st;
+}
+
+static void test_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int r;
+		enum tdx_policy p;
+	} cases[] = {
+		{ "auto", 0, TDX_POLICY_AUTO }, { "clear", 0, TDX_POLICY_CLEAR },
+		{ "flush", 0, TDX_POLICY_FLUSH }, { "refuse", 0, TDX_POLICY_REFUSE },
+		{ "off", 0, TDX_POLICY_OFF }, { "Auto", -EINVAL, 0 }, { "", -EINVAL, 0 },
+		{ "on", -EINVAL, 0 }, { NULL, -EINVAL, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum tdx_policy p = TDX_POLICY_OFF;
+
+		assert_int_equal(tdx_policy_from_name(cases[i].name, &p), cases[i].r);
+		if (cases[i].r == 0) {
+			assert_int_equal(p, cases[i].p);
+			assert_string_equal(tdx_policy_name(p), cases[i].name);
+		}
+	}
+	assert_string_equal(tdx_decision_name(TDX_DECISION_PLAIN), "plain");
+	assert_string_equal(tdx_decision_name(TDX_DECISION_FLUSH), "flush");
+	assert_string_equal(tdx_decision_name(TDX_DECISION_CLEAR), "clear");
+	assert_string_equal(tdx_decision_name(TDX_DECISION_REFUSE), "refuse");
+	assert_string_equal(tdx_decision_name((enum tdx_decision)42), "?");
+}
+
+static void test_decision_table(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_decision d;
+		const char *reason;
+	} cases[] = {
+		{ SC_GUEST, TDX_DECISION_PLAIN,
+		  "TDX guest (tdx_guest in the cpuinfo flags): kexec inside a TD needs nothing from this tool" },
+		{ SC_TDS, TDX_DECISION_REFUSE, "2 TDs running (misc cgroup tdx=2)" },
+		{ SC_ONE_TD, TDX_DECISION_REFUSE, "1 TD running (misc cgroup tdx=1)" },
+		{ SC_SEV, TDX_DECISION_REFUSE, "3 SEV guests running (misc cgroup sev=1, sev_es=2)" },
+		{ SC_BOTH, TDX_DECISION_REFUSE,
+		  "1 TD running (misc cgroup tdx=1) and 1 SEV guest running (misc cgroup sev=0, sev_es=1)" },
+		{ SC_PLAIN, TDX_DECISION_PLAIN,
+		  "no tdx_host_platform flag and no sign of an initialized TDX module" },
+		{ SC_SEV_IDLE, TDX_DECISION_PLAIN,
+		  "no tdx_host_platform flag and no sign of an initialized TDX module; AMD SEV-SNP host "
+		  "with no SEV guests running" },
+		{ SC_CLEAR, TDX_DECISION_CLEAR,
+		  "TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear" },
+		{ SC_CLEAR_NOFLAG, TDX_DECISION_CLEAR,
+		  "TDX module initialized (kvm_intel.tdx=Y) and tdx_pw_mce erratum: WBINVD and clear" },
+		{ SC_UNKNOWN, TDX_DECISION_CLEAR,
+		  "TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and "
+		  "clear; the number of running TDs is unknown (no misc cgroup misc.current), so kexec "
+		  "refuses without --tdx-force" },
+		{ SC_FLUSH_INIT, TDX_DECISION_FLUSH,
+		  "TDX module initialized (virt/tdx: module initialized), no tdx_pw_mce erratum: WBINVD" },
+		{ SC_FLUSH_PLATFORM, TDX_DECISION_FLUSH,
+		  "TDX host platform (tdx_host_platform flag) with the tdx_pw_mce erratum, TDX module not "
+		  "initialized: WBINVD" },
+		{ SC_UNKNOWN_PLATFORM, TDX_DECISION_FLUSH,
+		  "TDX host platform (tdx_host_platform flag), TDX module not initialized: WBINVD" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+		char reason[512];
+
+		assert_int_equal(tdx_decide(&st, true, reason, sizeof(reason)), cases[i].d);
+		assert_string_equal(reason, cases[i].reason);
+		assert_int_equal(tdx_decide(&st, true, NULL, 0), cases[i].d);
+	}
+}
+
+/* With the guest row skipped: what a forced kexec does. */
+static void test_decision_without_guests(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_decision d;
+	} cases[] = {
+		{ SC_TDS, TDX_DECISION_CLEAR }, { SC_ONE_TD, TDX_DECISION_FLUSH },
+		{ SC_SEV, TDX_DECISION_PLAIN }, { SC_BOTH, TDX_DECISION_FLUSH },
+		{ SC_GUEST, TDX_DECISION_PLAIN }, { SC_CLEAR, TDX_DECISION_CLEAR },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+
+		assert_int_equal(tdx_decide(&st, false, NULL, 0), cases[i].d);
+	}
+}
+
+/*
+ * Every scenario x policy; the four outcomes are for (force, crash) =
+ * (no, no) (yes, no) (no, yes) (yes, yes): N none, F flush, C clear,
+ * X refused with -EPERM.
+ */
+static void test_policy_matrix(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_policy p;
+		const char out[5];
+	} cases[] = {
+		{ SC_PLAIN, TDX_POLICY_AUTO, "NNNN" },
+		{ SC_PLAIN, TDX_POLICY_CLEAR, "CCFF" },
+		{ SC_PLAIN, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_PLAIN, TDX_POLICY_REFUSE, "NNNN" },
+		{ SC_PLAIN, TDX_POLICY_OFF, "NNNN" },
+		{ SC_FLUSH_PLATFORM, TDX_POLICY_AUTO, "FFFF" },
+		{ SC_FLUSH_PLATFORM, TDX_POLICY_CLEAR, "CCFF" },
+		{ SC_FLUSH_PLATFORM, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_FLUSH_PLATFORM, TDX_POLICY_REFUSE, "XFXF" },
+		{ SC_FLUSH_PLATFORM, TDX_POLICY_OFF, "NNNN" },
+		{ SC_FLUSH_INIT, TDX_POLICY_AUTO, "FFFF" },
+		{ SC_FLUSH_INIT, TDX_POLICY_REFUSE, "XFXF" },
+		{ SC_CLEAR, TDX_POLICY_AUTO, "CCFF" },
+		{ SC_CLEAR, TDX_POLICY_CLEAR, "CCFF" },
+		{ SC_CLEAR, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_CLEAR, TDX_POLICY_REFUSE, "XCXF" },
+		{ SC_CLEAR, TDX_POLICY_OFF, "NNNN" },
+		{ SC_CLEAR_NOFLAG, TDX_POLICY_AUTO, "CCFF" },
+		/* guests running: refused under every policy unless forced; -p is not refused */
+		{ SC_TDS, TDX_POLICY_AUTO, "XCFF" },
+		{ SC_TDS, TDX_POLICY_CLEAR, "XCFF" },
+		{ SC_TDS, TDX_POLICY_FLUSH, "XFFF" },
+		{ SC_TDS, TDX_POLICY_REFUSE, "XCXF" },
+		{ SC_TDS, TDX_POLICY_OFF, "XNNN" },
+		{ SC_ONE_TD, TDX_POLICY_AUTO, "XFFF" },
+		{ SC_SEV, TDX_POLICY_AUTO, "XNNN" },
+		{ SC_SEV, TDX_POLICY_CLEAR, "XCFF" },
+		{ SC_SEV, TDX_POLICY_FLUSH, "XFFF" },
+		{ SC_SEV, TDX_POLICY_REFUSE, "XNNN" },
+		{ SC_SEV, TDX_POLICY_OFF, "XNNN" },
+		{ SC_SEV_IDLE, TDX_POLICY_AUTO, "NNNN" },
+		{ SC_SEV_IDLE, TDX_POLICY_REFUSE, "NNNN" },
+		{ SC_BOTH, TDX_POLICY_AUTO, "XFFF" },
+		{ SC_BOTH, TDX_POLICY_OFF, "XNNN" },
+		/* unknown TD count on an initialized TDX host: refused unless forced */
+		{ SC_UNKNOWN, TDX_POLICY_AUTO, "XCFF" },
+		{ SC_UNKNOWN, TDX_POLICY_CLEAR, "XCFF" },
+		{ SC_UNKNOWN, TDX_POLICY_FLUSH, "XFFF" },
+		{ SC_UNKNOWN, TDX_POLICY_REFUSE, "XCXF" },
+		{ SC_UNKNOWN, TDX_POLICY_OFF, "XNNN" },
+		/* unknown, but the module was never initialized: nothing to destroy */
+		{ SC_UNKNOWN_PLATFORM, TDX_POLICY_AUTO, "FFFF" },
+		{ SC_UNKNOWN_PLATFORM, TDX_POLICY_OFF, "NNNN" },
+		{ SC_GUEST, TDX_POLICY_AUTO, "NNNN" },
+		{ SC_GUEST, TDX_POLICY_CLEAR, "CCFF" },
+		{ SC_GUEST, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_GUEST, TDX_POLICY_REFUSE, "NNNN" },
+		{ SC_GUEST, TDX_POLICY_OFF, "NNNN" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+
+		for (int k = 0; k < 4; k++) {
+			bool force = k & 1, crash = k & 2;
+			struct kexec_log log = { 0 };
+			unsigned action = 0xdead;
+			int r = tdx_policy_apply(&st, cases[i].p, force, crash, &log, &action);
+			char want = cases[i].out[k];
+
+			if (want == 'X') {
+				if (r != -EPERM)
+					fail_msg("case %zu (scenario %d, policy %s, force %d, crash %d): r=%d",
+						 i, cases[i].sc, tdx_policy_name(cases[i].p), force, crash, r);
+				assert_int_equal(action, 0xdead);
+				assert_non_null(strstr(log.last, "refusing to kexec"));
+				continue;
+			}
+			if (r != 0)
+				fail_msg("case %zu (scenario %d, policy %s, force %d, crash %d): r=%d: %s",
+					 i, cases[i].sc, tdx_policy_name(cases[i].p), force, crash, r, log.last);
+			assert_int_equal(action, want == 'N' ? KTDX_ACTION_NONE :
+						 want == 'F' ? KTDX_ACTION_FLUSH : KTDX_ACTION_CLEAR);
+		}
+	}
+}
+
+static void test_policy_messages(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_policy p;
+		bool force;
+		int r;
+		const char *last;       /* the error, or the warning a forced kexec leaves */
+	} cases[] = {
+		{ SC_TDS, TDX_POLICY_AUTO, false, -EPERM,
+		  "refusing to kexec: 2 TDs running (misc cgroup tdx=2), and kexec destroys them without "
+		  "warning; shut the TDs down, or use --tdx-force to kexec anyway (they will be destroyed)" },
+		{ SC_TDS, TDX_POLICY_OFF, true, 0,
+		  "*** --tdx-force: going on although 2 TDs running (misc cgroup tdx=2); the kexec will "
+		  "DESTROY them ***" },
+		{ SC_SEV, TDX_POLICY_AUTO, false, -EPERM,
+		  "refusing to kexec: 3 SEV guests running (misc cgroup sev=1, sev_es=2), and kexec "
+		  "destroys them without warning; shut the guests down, or use --tdx-force to kexec anyway "
+		  "(they will be destroyed)" },
+		{ SC_UNKNOWN, TDX_POLICY_AUTO, false, -EPERM,
+		  "refusing to kexec: the number of running TDs is unknown (no misc cgroup misc.current "
+		  "under /sys/fs/cgroup) and the TDX module is initialized (virt/tdx: module initialized); "
+		  "shut the TDs down, or use --tdx-force to kexec anyway (they will be destroyed)" },
+		{ SC_UNKNOWN, TDX_POLICY_AUTO, true, 0,
+		  "*** --tdx-force: going on although the number of running TDs is unknown; any running "
+		  "TD will be DESTROYED ***" },
+		{ SC_CLEAR, TDX_POLICY_REFUSE, false, -EPERM,
+		  "refusing to kexec (--tdx=refuse): the decision is clear (TDX module initialized "
+		  "(virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear); do a cold "
+		  "reboot, or use --tdx-force to kexec anyway" },
+		{ SC_CLEAR, TDX_POLICY_REFUSE, true, 0,
+		  "*** --tdx-force: overriding --tdx=refuse (decision clear: TDX module initialized "
+		  "(virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear) ***" },
+		{ SC_CLEAR, TDX_POLICY_AUTO, false, 0, "" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+		struct kexec_log log = { 0 };
+		unsigned action;
+
+		assert_int_equal(tdx_policy_apply(&st, cases[i].p, cases[i].force, false, &log, &action),
+				 cases[i].r);
+		assert_string_equal(log.last, cases[i].last);
+	}
+}
+
+static void test_policy_invalid(void **state)
+{
+	struct tdx_status st = make(SC_PLAIN);
+	struct kexec_log log = { 0 };
+	unsigned action;
+
+	assert_int_equal(tdx_policy_apply(&st, (enum tdx_policy)9, false, false, &log, &action), -EINVAL);
+	assert_string_equal(log.last, "--tdx: unknown policy 9");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_decision_table),
+		cmocka_unit_test(test_decision_without_guests),
+		cmocka_unit_test(test_policy_matrix),
+		cmocka_unit_test(test_policy_messages),
+		cmocka_unit_test(test_policy_invalid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
