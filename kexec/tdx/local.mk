@@ -30,3 +30,8 @@ tests_unit_test_tdx_policy_LDADD = $(UNIT_LDADD)
 tests_unit_test_tdx_detect_SOURCES = tests/unit/test-tdx-detect.c
 tests_unit_test_tdx_detect_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tdx_detect_LDADD = $(UNIT_LDADD)
+
+# libFuzzer harnesses (tests/fuzz/run.sh builds them from their
+# "fuzz-sources:" first line).
+EXTRA_DIST += tests/fuzz/fuzz-cpuinfo.c tests/fuzz/fuzz-memmap.c tests/fuzz/fuzz-iomem.c \
+	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c
