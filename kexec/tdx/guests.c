@@ -45,10 +45,12 @@ int tdx_misc_parse(const char *buf, size_t len, struct tdx_misc *out,
 				return log_errno(log, -EINVAL, "%s: line %u: %.*s: \"%.*s\" is not a decimal number",
 						 where, lineno, (int)(k > 32 ? 32 : k), line,
 						 (int)(n - v > 32 ? 32 : n - v), line + v);
-			if (val > (unsigned long long)(__LONG_LONG_MAX__ - 9) / 10)
+			unsigned d = (unsigned)(line[i] - '0');
+
+			if (val > ((unsigned long long)__LONG_LONG_MAX__ - d) / 10)
 				return log_errno(log, -ERANGE, "%s: line %u: %.*s: value too large", where,
 						 lineno, (int)(k > 32 ? 32 : k), line);
-			val = val * 10 + (unsigned)(line[i] - '0');
+			val = val * 10 + d;
 		}
 		if (k == 3 && !memcmp(line, "tdx", 3))
 			slot = &m.tdx;

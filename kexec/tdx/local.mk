@@ -35,3 +35,8 @@ tests_unit_test_tdx_detect_LDADD = $(UNIT_LDADD)
 # "fuzz-sources:" first line).
 EXTRA_DIST += tests/fuzz/fuzz-cpuinfo.c tests/fuzz/fuzz-memmap.c tests/fuzz/fuzz-iomem.c \
 	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c
+
+# Fixture trees (written by real-data captures) and their expected
+# --tdx-status --json output, compared by check-fixtures.sh.
+TESTS += tests/fixtures/check-fixtures.sh
+EXTRA_DIST += tests/fixtures/check-fixtures.sh

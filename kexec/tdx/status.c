@@ -192,7 +192,7 @@ int tdx_status_print(const struct tdx_status *st, FILE *out, bool json)
 
 		if (!o)
 			return -ENOMEM;
-		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						      JSON_C_TO_STRING_NOSLASHESCAPE);
 		if (text)
 			fprintf(out, "%s\n", text);

@@ -393,6 +393,8 @@ static void test_misc_parse(void **state)
 		{ "tdx \n", -EINVAL, 0, 0, 0, "m: line 1: not \"key value\"" },
 		{ " 5\n", -EINVAL, 0, 0, 0, "m: line 1: not \"key value\"" },
 		{ "tdx 99999999999999999999\n", -ERANGE, 0, 0, 0, "m: line 1: tdx: value too large" },
+		{ "tdx 9223372036854775808\n", -ERANGE, 0, 0, 0, "m: line 1: tdx: value too large" },
+		{ "tdx 9223372036854775807\n", 0, 9223372036854775807LL, -1, -1, NULL },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -409,6 +411,25 @@ static void test_misc_parse(void **state)
 			assert_string_equal(log.last, cases[i].msg);
 		}
 	}
+}
+
+/* 100000 unknown keys, then ours: linear, nothing kept but our three */
+static void test_misc_huge(void **state)
+{
+	size_t n = 100000, cap = n * 32, len = 0;
+	char *text = malloc(cap);
+	struct kexec_log log = { 0 };
+	struct tdx_misc m;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "res_%zu %zu\n", i, i);
+	len += (size_t)snprintf(text + len, cap - len, "tdx 7\nsev_es 9223372036854775807\n");
+	assert_int_equal(tdx_misc_parse(text, len, &m, &log, "m"), 0);
+	assert_int_equal(m.tdx, 7);
+	assert_int_equal(m.sev, -1);
+	assert_int_equal(m.sev_es, 9223372036854775807LL);
+	free(text);
 }
 
 static void tree_put(const char *root, const char *rel, const char *text)
@@ -549,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_kmsg_empty_and_huge),
 		cmocka_unit_test(test_lockdown),
 		cmocka_unit_test(test_misc_parse),
+		cmocka_unit_test(test_misc_huge),
 		cmocka_unit_test(test_misc_read),
 		cmocka_unit_test(test_private_ranges),
 	};
