@@ -9,4 +9,4 @@ tests_unit_test_crashdump_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/kdump/check-invocations.sh tests/vm/kdump.sh
 EXTRA_DIST += kdump/README.md tests/kdump/check-invocations.sh \
-	tests/vm/kdump.sh tests/vm/cases/kdump.sh
+	tests/kdump/kt-kdump-helper.c tests/vm/kdump.sh tests/vm/cases/kdump.sh
