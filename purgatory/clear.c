@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Clear loops (see clear.h for the contract).  Each loop is one asm
+ * statement so that the purgatory (-mno-sse) and the hosted builds run
+ * exactly the same instruction sequence; the target attribute on the
+ * MOVNTDQ loop only lets the asm name %xmm0 as clobbered.
+ */
+#include <kexec-tdx/purgatory-abi.h>
+#include "clear.h"
+#include "cpu.h"
+
+/* MOVDIR64B reads a 64-byte source; ours is this line of zeros. */
+static const uint8_t zero_line[64] __attribute__((aligned(64)));
+
+void clear_movdir64b(void *dst, size_t len)
+{
+	size_t lines = len / CLEAR_ALIGN;
+	char *p = dst, *end = p + lines * 64, *t;
+
+	if (!lines)
+		return;
+	__asm__ volatile("test $1, %[n]\n\t"
+			 "jz 2f\n\t"
+			 "movdir64b (%[src]), %[p]\n\t"
+			 "add $64, %[p]\n\t"
+			 "2:\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jae 3f\n\t"
+			 "1:\n\t"
+			 "movdir64b (%[src]), %[p]\n\t"
+			 "lea 64(%[p]), %[t]\n\t"
+			 "movdir64b (%[src]), %[t]\n\t"
+			 "sub $-128, %[p]\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jb 1b\n\t"
+			 "3:"
+			 : [p] "+r"(p), [t] "=&r"(t)
+			 : [src] "r"(zero_line), [end] "r"(end), [n] "r"(lines),
+			   "m"(*(const uint8_t(*)[64])zero_line)
+			 : "memory", "cc");
+	sfence();
+}
+
+__attribute__((target("sse2")))
+void clear_nt_movntdq(void *dst, size_t len)
+{
+	size_t lines = len / CLEAR_ALIGN;
+	char *p = dst, *end = p + lines * 64;
+
+	if (!lines)
+		return;
+	__asm__ volatile("pxor %%xmm0, %%xmm0\n\t"
+			 "test $1, %[n]\n\t"
+			 "jz 2f\n\t"
+			 "movntdq %%xmm0, 0(%[p])\n\t"
+			 "movntdq %%xmm0, 16(%[p])\n\t"
+			 "movntdq %%xmm0, 32(%[p])\n\t"
+			 "movntdq %%xmm0, 48(%[p])\n\t"
+			 "add $64, %[p]\n\t"
+			 "2:\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jae 3f\n\t"
+			 "1:\n\t"
+			 "movntdq %%xmm0, 0(%[p])\n\t"
+			 "movntdq %%xmm0, 16(%[p])\n\t"
+			 "movntdq %%xmm0, 32(%[p])\n\t"
+			 "movntdq %%xmm0, 48(%[p])\n\t"
+			 "movntdq %%xmm0, 64(%[p])\n\t"
+			 "movntdq %%xmm0, 80(%[p])\n\t"
+			 "movntdq %%xmm0, 96(%[p])\n\t"
+			 "movntdq %%xmm0, 112(%[p])\n\t"
+			 "sub $-128, %[p]\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jb 1b\n\t"
+			 "3:"
+			 : [p] "+r"(p)
+			 : [end] "r"(end), [n] "r"(lines)
+			 : "xmm0", "memory", "cc");
+	sfence();
+}
+
+void clear_nt_movnti(void *dst, size_t len)
+{
+	size_t lines = len / CLEAR_ALIGN;
+	char *p = dst, *end = p + lines * 64;
+
+	if (!lines)
+		return;
+	__asm__ volatile("1:\n\t"
+			 "movnti %[z], 0(%[p])\n\t"
+			 "movnti %[z], 8(%[p])\n\t"
+			 "movnti %[z], 16(%[p])\n\t"
+			 "movnti %[z], 24(%[p])\n\t"
+			 "movnti %[z], 32(%[p])\n\t"
+			 "movnti %[z], 40(%[p])\n\t"
+			 "movnti %[z], 48(%[p])\n\t"
+			 "movnti %[z], 56(%[p])\n\t"
+			 "add $64, %[p]\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jb 1b"
+			 : [p] "+r"(p)
+			 : [end] "r"(end), [z] "r"(0ull)
+			 : "memory", "cc");
+	sfence();
+}
+
+void clear_nt(void *dst, size_t len)
+{
+	clear_nt_movntdq(dst, len);
+}
+
+bool clear_movdir64b_supported(void)
+{
+	return cpuid_7_0().ecx & CPUID_7_ECX_MOVDIR64B;
+}
+
+enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags)
+{
+	if ((cpuid_7_ecx & CPUID_7_ECX_MOVDIR64B) && !(flags & KTDX_FLAG_NO_MOVDIR64B))
+		return CLEAR_MOVDIR64B;
+	return CLEAR_NT_MOVNTDQ;
+}
+
+void clear_range(enum clear_method m, void *dst, size_t len)
+{
+	switch (m) {
+	case CLEAR_MOVDIR64B:
+		clear_movdir64b(dst, len);
+		break;
+	case CLEAR_NT_MOVNTI:
+		clear_nt_movnti(dst, len);
+		break;
+	case CLEAR_NT_MOVNTDQ:
+	default:
+		clear_nt(dst, len);
+		break;
+	}
+}
+
+const char *clear_method_name(enum clear_method m)
+{
+	switch (m) {
+	case CLEAR_MOVDIR64B: return "movdir64b";
+	case CLEAR_NT_MOVNTDQ: return "movntdq";
+	case CLEAR_NT_MOVNTI: return "movnti";
+	}
+	return "?";
+}
