@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * --tdx-report: the purgatory's record, as the new kernel exposes it.
+ * The kernel prints each setup_data entry's type with "0x%x" and its
+ * payload unchanged (arch/x86/kernel/ksysfs.c); the layout of the payload
+ * is struct ktdx_report (include/kexec-tdx/purgatory-abi.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "report.h"
+
+#ifndef JSON_C_TO_STRING_NOSLASHESCAPE
+#define JSON_C_TO_STRING_NOSLASHESCAPE 0
+#endif
+
+#define SETUP_DATA_DIR  "sys/kernel/boot_params/setup_data"
+#define REPORT_MAX      (1u << 20)      /* far more than any version will need */
+
+/* The fields that must be present to read magic, version and size. */
+#define REPORT_HEAD     16u
+
+const char *tdx_report_action_name(uint32_t action)
+{
+	switch (action) {
+	case KTDX_ACTION_NONE: return "none";
+	case KTDX_ACTION_FLUSH: return "flush";
+	case KTDX_ACTION_CLEAR: return "clear";
+	}
+	return NULL;
+}
+
+const char *tdx_report_method_name(uint32_t method)
+{
+	switch (method) {
+	case KTDX_METHOD_NONE: return "none";
+	case KTDX_METHOD_WBINVD: return "wbinvd";
+	case KTDX_METHOD_NT_STORE: return "nt-store";
+	case KTDX_METHOD_MOVDIR64B: return "movdir64b";
+	}
+	return NULL;
+}
+
+static bool all_zero(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int tdx_report_decode(const void *buf, size_t len, const char *where, struct kexec_log *log,
+		      struct ktdx_report *out)
+{
+	struct ktdx_report r;
+
+	if (len && all_zero(buf, len))
+		return log_errno(log, -ENOENT,
+				 "%s: the report slot is empty: the purgatory did not run or did not write it",
+				 where);
+	if (len < REPORT_HEAD)
+		return log_errno(log, -EINVAL, "%s: %zu bytes, too short for a report header (%u)",
+				 where, len, REPORT_HEAD);
+	memset(&r, 0, sizeof(r));
+	memcpy(&r, buf, len < sizeof(r) ? len : sizeof(r));
+	if (r.magic != KTDX_REPORT_MAGIC)
+		return log_errno(log, -EINVAL, "%s: magic 0x%016" PRIx64 ", expected 0x%016llx",
+				 where, r.magic, (unsigned long long)KTDX_REPORT_MAGIC);
+	if (r.version != KTDX_REPORT_VERSION)
+		return log_errno(log, -EINVAL, "%s: version %" PRIu32 ", this kexec reads version %d",
+				 where, r.version, KTDX_REPORT_VERSION);
+	if (r.size < sizeof(r))
+		return log_errno(log, -EINVAL, "%s: size %" PRIu32 ", a version %d report is %zu bytes",
+				 where, r.size, KTDX_REPORT_VERSION, sizeof(r));
+	if (len < r.size)
+		return log_errno(log, -EINVAL, "%s: truncated: %zu bytes, the report's size field says %" PRIu32,
+				 where, len, r.size);
+	if (!tdx_report_action_name(r.action))
+		return log_errno(log, -EINVAL, "%s: action %" PRIu32 " is not defined", where, r.action);
+	if (!tdx_report_method_name(r.method))
+		return log_errno(log, -EINVAL, "%s: method %" PRIu32 " is not defined", where, r.method);
+	if (r.verify != KTDX_VERIFY_SKIPPED && r.verify != KTDX_VERIFY_OK)
+		return log_errno(log, -EINVAL, "%s: verify %" PRIu32 " is not defined", where, r.verify);
+	*out = r;
+	return 0;
+}
+
+/* "0x54445852\n" as ksysfs prints it; false if it is not a number. */
+static bool parse_type(const char *s, uint32_t *type)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || v > UINT32_MAX)
+		return false;
+	while (*end == '\n' || *end == ' ')
+		end++;
+	if (*end)
+		return false;
+	*type = (uint32_t)v;
+	return true;
+}
+
+int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct ktdx_report *out)
+{
+	char **names = NULL, rel[256], where[4096];
+	size_t n = 0;
+	bool found = false;
+	int r;
+
+	r = sysroot_list(sr, SETUP_DATA_DIR, &names, &n);
+	if (r == -ENOENT)
+		return log_errno(log, -ENOENT,
+				 "no kexec-tdx report: %s does not exist (this kernel received no setup_data)",
+				 sysroot_path(sr, SETUP_DATA_DIR, where, sizeof(where)));
+	if (r < 0)
+		return log_errno(log, r, "%s: %s", sysroot_path(sr, SETUP_DATA_DIR, where, sizeof(where)),
+				 strerror(-r));
+	r = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		uint32_t type;
+		int q;
+
+		snprintf(rel, sizeof(rel), "%s/%s/type", SETUP_DATA_DIR, names[i]);
+		q = sysroot_read(sr, rel, 64, &buf, &len);
+		if (q < 0) {
+			log_debug(log, "%s: %s, skipped", sysroot_path(sr, rel, where, sizeof(where)),
+				  strerror(-q));
+			continue;
+		}
+		if (!parse_type(buf, &type)) {
+			log_debug(log, "%s: not a number, skipped", sysroot_path(sr, rel, where, sizeof(where)));
+			free(buf);
+			continue;
+		}
+		free(buf);
+		if (type != KTDX_SETUP_TYPE)
+			continue;
+		found = true;
+
+		snprintf(rel, sizeof(rel), "%s/%s/data", SETUP_DATA_DIR, names[i]);
+		sysroot_path(sr, rel, where, sizeof(where));
+		buf = NULL;
+		q = sysroot_read(sr, rel, REPORT_MAX, &buf, &len);
+		if (q < 0) {
+			r = log_errno(log, q, "%s: %s%s", where, strerror(-q),
+				      q == -EACCES || q == -EPERM ? " (reading setup_data needs root)" : "");
+		} else {
+			r = tdx_report_decode(buf, len, where, log, out);
+			free(buf);
+		}
+		break;
+	}
+	if (!found)
+		r = log_errno(log, -ENOENT,
+			  "no kexec-tdx report: no setup_data entry of type 0x%x under %s "
+			  "(this kernel was not started through the kexec-tdx purgatory)",
+			  KTDX_SETUP_TYPE, sysroot_path(sr, SETUP_DATA_DIR, where, sizeof(where)));
+	sysroot_names_free(names, n);
+	return r;
+}
+
+static struct json_object *report_json(const struct ktdx_report *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "version", json_object_new_int64(r->version));
+	json_object_object_add(o, "action", json_object_new_string(tdx_report_action_name(r->action)));
+	json_object_object_add(o, "method", json_object_new_string(tdx_report_method_name(r->method)));
+	json_object_object_add(o, "verify",
+			       json_object_new_string(r->verify == KTDX_VERIFY_OK ? "ok" : "skipped"));
+	json_object_object_add(o, "nr_ranges", json_object_new_int64(r->nr_ranges));
+	json_object_object_add(o, "bytes_cleared", json_object_new_int64((int64_t)r->bytes_cleared));
+	json_object_object_add(o, "tsc_verify", json_object_new_int64((int64_t)r->tsc_verify));
+	json_object_object_add(o, "tsc_flush", json_object_new_int64((int64_t)r->tsc_flush));
+	json_object_object_add(o, "tsc_clear", json_object_new_int64((int64_t)r->tsc_clear));
+	json_object_object_add(o, "movdir64b", json_object_new_boolean(!!(r->cpuid_7_ecx & (1u << 28))));
+	json_object_object_add(o, "sha_ni", json_object_new_boolean(!!(r->cpuid_7_ebx & (1u << 29))));
+	return o;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void report_text(const struct ktdx_report *r, FILE *out)
+{
+	fprintf(out, "kexec-tdx purgatory report (version %" PRIu32 ")\n", r->version);
+	fprintf(out, "  %-16s %s\n", "action:", tdx_report_action_name(r->action));
+	fprintf(out, "  %-16s %s\n", "method:", tdx_report_method_name(r->method));
+	fprintf(out, "  %-16s %s\n", "verify:", r->verify == KTDX_VERIFY_OK ? "ok" : "skipped");
+	fprintf(out, "  %-16s %" PRIu32 "\n", "ranges cleared:", r->nr_ranges);
+	fprintf(out, "  %-16s %" PRIu64 " (%.1f MiB)\n", "bytes cleared:", r->bytes_cleared,
+		(double)r->bytes_cleared / (1024.0 * 1024.0));
+	fprintf(out, "  %-16s verify %" PRIu64 ", flush %" PRIu64 ", clear %" PRIu64 "\n",
+		"TSC cycles:", r->tsc_verify, r->tsc_flush, r->tsc_clear);
+	fprintf(out, "  %-16s movdir64b %s, sha_ni %s\n", "CPU:",
+		yes_no(r->cpuid_7_ecx & (1u << 28)), yes_no(r->cpuid_7_ebx & (1u << 29)));
+}
+
+int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json)
+{
+	if (json) {
+		struct json_object *o = report_json(r);
+		const char *text;
+
+		if (!o)
+			return -ENOMEM;
+		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (text)
+			fprintf(out, "%s\n", text);
+		json_object_put(o);
+		if (!text)
+			return -ENOMEM;
+	} else {
+		report_text(r, out);
+	}
+	return fflush(out) == EOF || ferror(out) ? -EIO : 0;
+}
+
+int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json)
+{
+	struct ktdx_report r;
+	int q = tdx_report_read(sr, log, &r);
+
+	if (q < 0)
+		return q;
+	return tdx_report_write(&r, out, json);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kexec --tdx-report: in the new kernel, find and print the record the
+ * purgatory left in a setup_data entry of type KTDX_SETUP_TYPE, which the
+ * kernel exposes at /sys/kernel/boot_params/setup_data/N/{type,data}.
+ */
+#ifndef KEXEC_TDX_REPORT_H
+#define KEXEC_TDX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "../log.h"
+#include "../sysroot.h"
+
+/*
+ * Check one setup_data payload (len bytes at buf, read from where) and
+ * copy the report to *out.  -EINVAL naming where and the field when it is
+ * truncated, has the wrong magic or version, or holds a value this
+ * version does not define; -ENOENT when the slot is all zeros (reserved
+ * by the loader, never written by a purgatory).
+ */
+int tdx_report_decode(const void *buf, size_t len, const char *where, struct kexec_log *log,
+		      struct ktdx_report *out);
+
+/*
+ * Walk sys/kernel/boot_params/setup_data/N under the sysroot and decode
+ * the first entry of type KTDX_SETUP_TYPE.  -ENOENT (one line logged)
+ * when there is none.
+ */
+int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct ktdx_report *out);
+
+/* Print a decoded report as text or as one JSON object. */
+int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json);
+
+/* tdx_report_read() then tdx_report_write(). */
+int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json);
+
+/* "none"/"flush"/"clear", "none"/"wbinvd"/"nt-store"/"movdir64b", NULL if unknown. */
+const char *tdx_report_action_name(uint32_t action);
+const char *tdx_report_method_name(uint32_t method);
+
+#endif
