@@ -1,1 +1,10 @@
-# (filled in by its owner)
+# Documentation: the man page, the bash completion, and the test that keeps
+# both in step with `kexec --help` (kexec/options.c).  Included by
+# Makefile.am.
+dist_man_MANS = doc/kexec.8
+
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = completion/kexec
+
+TESTS += tests/doc/check-help.sh
+EXTRA_DIST += tests/doc/check-help.sh
