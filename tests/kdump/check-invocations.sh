@@ -112,7 +112,7 @@ if [ "$out" = 268435456 ]; then ok "--print-ckr-size"; else bad "--print-ckr-siz
 # What kdump-config itself prints (its dry run reads the host's /proc/cmdline
 # and /etc/default/kdump-tools; it loads nothing).
 if command -v kdump-config >/dev/null && [ -d /var/crash ]; then
-	line=$(kdump-config test 2>/dev/null | sed -n '/^kexec command to be used:/{n;p;}' | sed 's/^ *//')
+	line=$(timeout 60 kdump-config test 2>/dev/null | sed -n '/^kexec command to be used:/{n;p;}' | sed 's/^ *//')
 	case $line in
 	/sbin/kexec\ *)
 		args=${line#/sbin/kexec }
