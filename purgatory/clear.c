@@ -2,8 +2,8 @@
 /*
  * Clear loops (see clear.h for the contract).  Each loop is one asm
  * statement so that the purgatory (-mno-sse) and the hosted builds run
- * exactly the same instruction sequence; the target attribute on the
- * MOVNTDQ loop only lets the asm name %xmm0 as clobbered.
+ * exactly the same instruction sequence; the target attributes on the
+ * MOVNTDQ and VMOVNTDQ loops only let the asm name %xmm0 as clobbered.
  */
 #include <kexec-tdx/purgatory-abi.h>
 #include "clear.h"
@@ -79,6 +79,39 @@ void clear_nt_movntdq(void *dst, size_t len)
 	sfence();
 }
 
+__attribute__((target("avx")))
+void clear_nt_avx(void *dst, size_t len)
+{
+	size_t lines = len / CLEAR_ALIGN;
+	char *p = dst, *end = p + lines * 64;
+
+	if (!lines)
+		return;
+	__asm__ volatile("vpxor %%xmm0, %%xmm0, %%xmm0\n\t"      /* zeroes all of ymm0 */
+			 "test $1, %[n]\n\t"
+			 "jz 2f\n\t"
+			 "vmovntdq %%ymm0, 0(%[p])\n\t"
+			 "vmovntdq %%ymm0, 32(%[p])\n\t"
+			 "add $64, %[p]\n\t"
+			 "2:\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jae 3f\n\t"
+			 "1:\n\t"
+			 "vmovntdq %%ymm0, 0(%[p])\n\t"
+			 "vmovntdq %%ymm0, 32(%[p])\n\t"
+			 "vmovntdq %%ymm0, 64(%[p])\n\t"
+			 "vmovntdq %%ymm0, 96(%[p])\n\t"
+			 "sub $-128, %[p]\n\t"
+			 "cmp %[end], %[p]\n\t"
+			 "jb 1b\n\t"
+			 "3:\n\t"
+			 "vzeroupper"
+			 : [p] "+r"(p)
+			 : [end] "r"(end), [n] "r"(lines)
+			 : "xmm0", "memory", "cc");
+	sfence();
+}
+
 void clear_nt_movnti(void *dst, size_t len)
 {
 	size_t lines = len / CLEAR_ALIGN;
@@ -114,11 +147,19 @@ bool clear_movdir64b_supported(void)
 	return cpuid_7_0().ecx & CPUID_7_ECX_MOVDIR64B;
 }
 
-enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags)
+bool clear_avx_usable(void)
+{
+	uint32_t ecx = cpuid(1, 0).ecx;
+
+	return (ecx & CPUID_1_ECX_AVX) && (ecx & CPUID_1_ECX_OSXSAVE) &&
+	       (xgetbv(0) & (XCR0_SSE | XCR0_AVX)) == (XCR0_SSE | XCR0_AVX);
+}
+
+enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags, bool avx)
 {
 	if ((cpuid_7_ecx & CPUID_7_ECX_MOVDIR64B) && !(flags & KTDX_FLAG_NO_MOVDIR64B))
 		return CLEAR_MOVDIR64B;
-	return CLEAR_NT_MOVNTDQ;
+	return avx ? CLEAR_NT_AVX : CLEAR_NT_MOVNTDQ;
 }
 
 void clear_range(enum clear_method m, void *dst, size_t len)
@@ -126,6 +167,9 @@ void clear_range(enum clear_method m, void *dst, size_t len)
 	switch (m) {
 	case CLEAR_MOVDIR64B:
 		clear_movdir64b(dst, len);
+		break;
+	case CLEAR_NT_AVX:
+		clear_nt_avx(dst, len);
 		break;
 	case CLEAR_NT_MOVNTI:
 		clear_nt_movnti(dst, len);
@@ -141,6 +185,7 @@ const char *clear_method_name(enum clear_method m)
 {
 	switch (m) {
 	case CLEAR_MOVDIR64B: return "movdir64b";
+	case CLEAR_NT_AVX: return "vmovntdq-ymm";
 	case CLEAR_NT_MOVNTDQ: return "movntdq";
 	case CLEAR_NT_MOVNTI: return "movnti";
 	}

@@ -28,26 +28,40 @@
 
 enum clear_method {
 	CLEAR_MOVDIR64B,        /* MOVDIR64B from a 64-byte zero source */
+	CLEAR_NT_AVX,           /* 2 x VMOVNTDQ of a zeroed ymm register per line; needs AVX enabled */
 	CLEAR_NT_MOVNTDQ,       /* 4 x MOVNTDQ of a zeroed xmm register per line; needs CR4.OSFXSR */
 	CLEAR_NT_MOVNTI,        /* 8 x MOVNTI of a zeroed GPR per line; needs no CR4 bit */
 };
 
-/* MOVDIR64B: dst/len 64-byte aligned; the CPU must have CPUID.(7,0):ECX[28]. */
+/* MOVDIR64B: the CPU must have CPUID.(7,0):ECX[28]. */
 void clear_movdir64b(void *dst, size_t len);
-/* The default non-temporal loop (MOVNTDQ, measured faster than MOVNTI: tests/bench). */
+/*
+ * The non-temporal loops.  clear_nt() is the SSE one (MOVNTDQ), the
+ * fallback that needs nothing but CR4.OSFXSR; clear_nt_avx() needs AVX
+ * usable (clear_avx_usable()).  Measured on an AMD EPYC (tests/bench):
+ * 16-byte stores are limited by store throughput (~58 GB/s), 32-byte
+ * stores reach the memory's bandwidth (~80 GB/s), MOVNTI ~41 GB/s.
+ */
 void clear_nt(void *dst, size_t len);
+void clear_nt_avx(void *dst, size_t len);
 void clear_nt_movntdq(void *dst, size_t len);
 void clear_nt_movnti(void *dst, size_t len);
 
 /* CPUID.(7,0):ECX[28]. */
 bool clear_movdir64b_supported(void);
+/*
+ * AVX usable right now: CPUID.1:ECX.AVX, CPUID.1:ECX.OSXSAVE (mirrors
+ * CR4.OSXSAVE) and XCR0 enabling SSE and AVX state.  The purgatory turns
+ * it on itself around the clear (purgatory.c).
+ */
+bool clear_avx_usable(void);
 
 /*
  * The method the purgatory uses: MOVDIR64B when cpuid_7_ecx has it and
- * flags (KTDX_FLAG_*) do not carry KTDX_FLAG_NO_MOVDIR64B, else the
- * default NT loop.
+ * flags (KTDX_FLAG_*) do not carry KTDX_FLAG_NO_MOVDIR64B; else 32-byte
+ * non-temporal stores when avx is true; else MOVNTDQ.
  */
-enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags);
+enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags, bool avx);
 /* Clear [dst, dst + len) with method m (same contract as above). */
 void clear_range(enum clear_method m, void *dst, size_t len);
 const char *clear_method_name(enum clear_method m);

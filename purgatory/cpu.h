@@ -40,6 +40,9 @@ static inline struct cpuid_regs cpuid_7_0(void)
 /* SDM vol. 2A, CPUID: leaf 1 ECX bits; leaf 7 subleaf 0 EBX/ECX bits. */
 #define CPUID_1_ECX_SSSE3       (1u << 9)
 #define CPUID_1_ECX_SSE41       (1u << 19)
+#define CPUID_1_ECX_XSAVE       (1u << 26)
+#define CPUID_1_ECX_OSXSAVE     (1u << 27)     /* mirrors CR4.OSXSAVE */
+#define CPUID_1_ECX_AVX         (1u << 28)
 #define CPUID_7_EBX_SHA         (1u << 29)
 #define CPUID_7_ECX_MOVDIR64B   (1u << 28)
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26)
@@ -49,6 +52,20 @@ static inline uint64_t rdtsc(void)
 	uint32_t lo, hi;
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* XCR0 bits (SDM vol. 1, 13.3): x87, SSE (XMM), AVX (upper YMM halves). */
+#define XCR0_X87        (1ull << 0)
+#define XCR0_SSE        (1ull << 1)
+#define XCR0_AVX        (1ull << 2)
+
+/* Only with CR4.OSXSAVE set (CPUID.1:ECX[27]); #UD otherwise. */
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
 	return ((uint64_t)hi << 32) | lo;
 }
 
@@ -84,6 +101,16 @@ static inline uint64_t read_cr4(void)
 	return v;
 }
 
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline void xsetbv(uint32_t index, uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 static inline void write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
@@ -91,6 +118,7 @@ static inline void write_cr3(uint64_t v)
 
 #define X86_CR4_PAE     (1ull << 5)
 #define X86_CR4_LA57    (1ull << 12)
+#define X86_CR4_OSXSAVE (1ull << 18)
 #endif /* KTDX_PURGATORY */
 
 #endif

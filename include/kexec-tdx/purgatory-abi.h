@@ -118,15 +118,19 @@ KTDX_STATIC_ASSERT(sizeof(struct ktdx_params) ==
 
 /*
  * Bytes of page-table memory the purgatory needs to identity-map
- * [0, map_top) with 2 MiB pages (the worst case; with 1 GiB pages it uses
- * less): one PML4 page, one PDPT page per 512 GiB, one PD page per GiB.
+ * [0, map_top) in the worst case, 2 MiB pages under 5-level paging (with
+ * 1 GiB pages or 4-level paging it uses less): one PML5 page, one PML4
+ * page per 256 TiB, one PDPT page per 512 GiB, one PD page per GiB.  The
+ * purgatory follows the paging mode the kernel left (CR4.LA57 cannot
+ * change while paging is on), so the loader reserves for both.
  */
 static inline uint64_t ktdx_pgtable_bytes(uint64_t map_top)
 {
 	uint64_t gib = (map_top + (1ULL << 30) - 1) >> 30;
 	uint64_t pdpt = (gib + 511) / 512;
+	uint64_t pml4 = (pdpt + 511) / 512;
 
-	return (1 + pdpt + gib) * 4096;
+	return (1 + (pml4 ? pml4 : 1) + (pdpt ? pdpt : 1) + gib) * 4096;
 }
 
 #endif /* !__ASSEMBLER__ */

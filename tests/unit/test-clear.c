@@ -84,6 +84,16 @@ static void test_movntdq(void **state)
 	check_tail(clear_nt_movntdq, "movntdq");
 }
 
+static void test_avx(void **state)
+{
+	if (!clear_avx_usable()) {
+		print_message("SKIP: AVX is not usable here (CPUID.1:ECX AVX/OSXSAVE, XCR0)\n");
+		skip();
+	}
+	check(clear_nt_avx, "vmovntdq-ymm");
+	check_tail(clear_nt_avx, "vmovntdq-ymm");
+}
+
 static void test_movnti(void **state)
 {
 	check(clear_nt_movnti, "movnti");
@@ -107,25 +117,38 @@ static void test_movdir64b(void **state)
 
 static void range_nt(void *dst, size_t len)
 {
-	clear_range(clear_select(0, 0), dst, len);
+	clear_range(clear_select(0, 0, false), dst, len);
 }
 
 static void range_auto(void *dst, size_t len)
 {
 	uint32_t ecx = clear_movdir64b_supported() ? 1u << 28 : 0;
 
-	clear_range(clear_select(ecx, 0), dst, len);
+	clear_range(clear_select(ecx, 0, clear_avx_usable()), dst, len);
 }
 
 static void test_dispatch(void **state)
 {
 	/* the selection itself is pure */
-	assert_int_equal(clear_select(1u << 28, 0), CLEAR_MOVDIR64B);
-	assert_int_equal(clear_select(1u << 28, KTDX_FLAG_NO_MOVDIR64B), CLEAR_NT_MOVNTDQ);
-	assert_int_equal(clear_select(1u << 28, KTDX_FLAG_SERIAL_DEBUG), CLEAR_MOVDIR64B);
-	assert_int_equal(clear_select(0, 0), CLEAR_NT_MOVNTDQ);
-	assert_int_equal(clear_select(~(1u << 28), 0), CLEAR_NT_MOVNTDQ);
+	static const struct {
+		uint32_t ecx, flags;
+		bool avx;
+		enum clear_method want;
+	} sel[] = {
+		{ 1u << 28, 0, false, CLEAR_MOVDIR64B },
+		{ 1u << 28, 0, true, CLEAR_MOVDIR64B },
+		{ 1u << 28, KTDX_FLAG_NO_MOVDIR64B, false, CLEAR_NT_MOVNTDQ },
+		{ 1u << 28, KTDX_FLAG_NO_MOVDIR64B, true, CLEAR_NT_AVX },
+		{ 1u << 28, KTDX_FLAG_SERIAL_DEBUG, false, CLEAR_MOVDIR64B },
+		{ 0, 0, false, CLEAR_NT_MOVNTDQ },
+		{ 0, 0, true, CLEAR_NT_AVX },
+		{ ~(1u << 28), 0, false, CLEAR_NT_MOVNTDQ },
+	};
+
+	for (size_t i = 0; i < sizeof(sel) / sizeof(sel[0]); i++)
+		assert_int_equal(clear_select(sel[i].ecx, sel[i].flags, sel[i].avx), sel[i].want);
 	assert_string_equal(clear_method_name(CLEAR_MOVDIR64B), "movdir64b");
+	assert_string_equal(clear_method_name(CLEAR_NT_AVX), "vmovntdq-ymm");
 	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTDQ), "movntdq");
 	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTI), "movnti");
 	check(range_nt, "clear_range(nt)");
@@ -136,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_movntdq),
+		cmocka_unit_test(test_avx),
 		cmocka_unit_test(test_movnti),
 		cmocka_unit_test(test_nt_default),
 		cmocka_unit_test(test_movdir64b),
