@@ -1,16 +1,34 @@
 # The purgatory: freestanding, linked into one relocatable object
 # (purgatory/purgatory.ro) that kexec/purgatory-blob.S embeds.  Its
 # parameters are the symbol `ktdx_params` (include/kexec-tdx/purgatory-abi.h).
-PURGATORY_C = purgatory/purgatory.c
+PURGATORY_C = \
+	purgatory/purgatory.c \
+	purgatory/pagetable.c \
+	purgatory/sha256.c \
+	purgatory/sha256-ni.c \
+	purgatory/clear.c \
+	purgatory/report.c \
+	purgatory/reset.c \
+	purgatory/serial.c \
+	purgatory/string.c
 PURGATORY_S = purgatory/entry.S
-PURGATORY_H = include/kexec-tdx/purgatory-abi.h
-PURGATORY_OBJS = $(PURGATORY_C:.c=.po) $(PURGATORY_S:.S=.po)
+PURGATORY_H = include/kexec-tdx/purgatory-abi.h \
+	purgatory/purgatory.h purgatory/cpu.h purgatory/clear.h \
+	purgatory/pagetable.h purgatory/sha256.h
+PURGATORY_LDS = purgatory/purgatory.lds
+# entry.S first: purgatory_start opens .text.
+PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
 
-# No SSE in C code: relocate_kernel leaves CR4.OSFXSR clear (DESIGN.md).
+# No SSE in compiler-generated code: relocate_kernel leaves CR4.OSFXSR
+# clear (DESIGN.md), and the new kernel must find no state of ours.  The
+# MOVNTDQ loop (clear.c) and SHA-NI (sha256-ni.c) enable SSE per function
+# with target attributes; entry.S sets CR4.OSFXSR before any C runs.
+# -fno-tree-loop-distribute-patterns keeps string.c from calling itself.
 PURGATORY_CFLAGS = -std=gnu11 -O2 -g0 -Wall -Wextra -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdlib -fno-PIC -fno-pie -mcmodel=large \
 	-mno-red-zone -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fcf-protection=none -fno-jump-tables \
+	-fno-tree-loop-distribute-patterns -fno-common \
 	-mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only \
 	-I$(top_srcdir)/include -I$(top_srcdir)/purgatory -DKTDX_PURGATORY=1
 
@@ -19,10 +37,36 @@ purgatory/%.po: purgatory/%.c $(PURGATORY_H)
 purgatory/%.po: purgatory/%.S $(PURGATORY_H)
 	$(AM_V_CCAS)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
-purgatory/purgatory.ro: $(PURGATORY_OBJS)
-	$(AM_V_CCLD)$(LD) -r --build-id=none -o $@ $(PURGATORY_OBJS) && \
+purgatory/purgatory.ro: $(PURGATORY_OBJS) $(PURGATORY_LDS)
+	$(AM_V_CCLD)$(LD) -r --build-id=none -T $(srcdir)/$(PURGATORY_LDS) -o $@ $(PURGATORY_OBJS) && \
 	if $(NM) -u $@ | grep -q .; then \
 		echo "purgatory: undefined symbols:" >&2; $(NM) -u $@ >&2; rm -f $@; exit 1; fi
 
 CLEANFILES += purgatory/purgatory.ro $(PURGATORY_OBJS)
-EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S)
+EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
+
+# Shared with the loader: it hashes the segments with the same SHA-256.
+# The --tdx-report reader.
+libkexec_a_SOURCES += \
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h purgatory/cpu.h \
+	kexec/tdx/report.c kexec/tdx/report.h
+
+# Unit tests of the purgatory's pieces, run hosted from the same sources.
+PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
+	purgatory/test-pagetable
+check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
+TESTS += $(PURGATORY_UNIT_TESTS)
+tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
+tests_unit_test_clear_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_clear_LDADD = $(UNIT_LDADD)
+tests_unit_test_sha256_SOURCES = tests/unit/test-sha256.c
+tests_unit_test_sha256_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sha256_LDADD = $(UNIT_LDADD)
+tests_unit_test_report_SOURCES = tests/unit/test-report.c purgatory/report.c
+tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_LDADD = $(UNIT_LDADD)
+purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
+purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
+purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
+
+include $(srcdir)/tests/bench/local.mk

@@ -1,0 +1,18 @@
+# make bench: throughput of the purgatory's clear loops and SHA-256
+# against glibc, a wide non-temporal stream and OpenSSL.  Not part of
+# make check (it needs > 1 GiB of memory and a quiet machine).
+EXTRA_PROGRAMS = tests/bench/bench-clear tests/bench/bench-sha256
+tests_bench_bench_clear_SOURCES = tests/bench/bench-clear.c tests/bench/bench.h \
+	purgatory/clear.c purgatory/clear.h
+tests_bench_bench_clear_CFLAGS = $(AM_CFLAGS) -O2
+tests_bench_bench_clear_LDADD =
+tests_bench_bench_sha256_SOURCES = tests/bench/bench-sha256.c tests/bench/bench.h \
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h
+tests_bench_bench_sha256_CFLAGS = $(AM_CFLAGS) -O2 $(LIBCRYPTO_CFLAGS)
+tests_bench_bench_sha256_LDADD = $(LIBCRYPTO_LIBS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+
+.PHONY: bench
+bench: tests/bench/bench-clear tests/bench/bench-sha256
+	tests/bench/bench-clear
+	tests/bench/bench-sha256
