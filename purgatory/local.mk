@@ -35,7 +35,7 @@ PURGATORY_CFLAGS = -std=gnu11 -O2 -g0 -Wall -Wextra -Wno-unused-parameter \
 purgatory/%.po: purgatory/%.c $(PURGATORY_H)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -c -o $@ $<
 purgatory/%.po: purgatory/%.S $(PURGATORY_H)
-	$(AM_V_CCAS)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+	$(AM_V_CPPAS)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
 
 purgatory/purgatory.ro: $(PURGATORY_OBJS) $(PURGATORY_LDS)
 	$(AM_V_CCLD)$(LD) -r --build-id=none -T $(srcdir)/$(PURGATORY_LDS) -o $@ $(PURGATORY_OBJS) && \
@@ -68,5 +68,22 @@ tests_unit_test_report_LDADD = $(UNIT_LDADD)
 purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
 purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
 purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
+
+# The purgatory alone in QEMU: a multiboot harness that hands over as
+# relocate_kernel does and checks what the new kernel receives.
+HARNESS_OBJS = purgatory/qemu/harness-entry.ho purgatory/qemu/harness.ho
+purgatory/qemu/%.ho: purgatory/qemu/%.c $(PURGATORY_H)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -c -o $@ $<
+purgatory/qemu/%.ho: purgatory/qemu/%.S
+	$(AM_V_CPPAS)$(MKDIR_P) $(@D) && $(CC) $(PURGATORY_CFLAGS) -c -o $@ $<
+purgatory/qemu/harness.elf: $(HARNESS_OBJS) purgatory/purgatory.ro purgatory/qemu/harness.lds
+	$(AM_V_CCLD)$(LD) -nostdlib -z max-page-size=4096 -T $(srcdir)/purgatory/qemu/harness.lds \
+		-o $@.64 $(HARNESS_OBJS) purgatory/purgatory.ro && \
+	$(OBJCOPY) -O elf32-i386 $@.64 $@ && rm -f $@.64
+TESTS += purgatory/qemu/test-qemu.sh
+purgatory/qemu/test-qemu.log: purgatory/qemu/harness.elf
+CLEANFILES += purgatory/qemu/harness.elf $(HARNESS_OBJS)
+EXTRA_DIST += purgatory/qemu/harness-entry.S purgatory/qemu/harness.c \
+	purgatory/qemu/harness.lds purgatory/qemu/test-qemu.sh
 
 include $(srcdir)/tests/bench/local.mk
