@@ -86,12 +86,12 @@ int main(void)
 	bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
 	struct method m[8];
 	int n = 0, ours_default = -1;
-	char model[49];
+	char model[128];
 	void *buf;
 
 	if (runs < 1)
 		runs = 1;
-	bench_cpu_model(model);
+	bench_cpu_describe(model, sizeof(model));
 	printf("bench-clear: %zu MiB, best of %d runs\n", size >> 20, runs);
 	printf("CPU: %s; movdir64b %s, avx %s, avx512f %s, avx2 %s\n", model,
 	       movdir64b ? "yes" : "no", clear_avx_usable() ? "yes" : "no", avx512 ? "yes" : "no",

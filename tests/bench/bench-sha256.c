@@ -60,12 +60,12 @@ int main(void)
 	bool ni = sha256_ni_supported();
 	uint8_t d_c[32], d_ni[32], d_ssl[32];
 	double c, n = 0, ssl = 0, ours;
-	char model[49];
+	char model[128];
 	uint8_t *buf;
 
 	if (runs < 1)
 		runs = 1;
-	bench_cpu_model(model);
+	bench_cpu_describe(model, sizeof(model));
 	printf("bench-sha256: %zu MiB, best of %d runs\n", size >> 20, runs);
 	printf("CPU: %s; sha_ni %s\n", model, ni ? "yes" : "no");
 	buf = bench_alloc(size);

@@ -44,6 +44,21 @@ static inline void bench_cpu_model(char out[49])
 		out[n - 1] = 0;
 }
 
+/* "NAME (family 0xF model 0xM stepping S)" from CPUID leaves 1 and 0x8000000[2-4]. */
+static inline void bench_cpu_describe(char *out, size_t size)
+{
+	uint32_t eax = cpuid(1, 0).eax;
+	unsigned family = (eax >> 8) & 0xf, model = (eax >> 4) & 0xf;
+	char name[49];
+
+	if (family == 0xf)
+		family += (eax >> 20) & 0xff;
+	if (family >= 6)
+		model |= ((eax >> 16) & 0xf) << 4;
+	bench_cpu_model(name);
+	snprintf(out, size, "%s (family 0x%x model 0x%x stepping %u)", name, family, model, eax & 0xf);
+}
+
 /* size bytes, 2 MiB aligned where the kernel gives huge pages, every page touched. */
 static inline void *bench_alloc(size_t size)
 {
