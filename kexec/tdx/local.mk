@@ -39,4 +39,8 @@ EXTRA_DIST += tests/fuzz/fuzz-cpuinfo.c tests/fuzz/fuzz-memmap.c tests/fuzz/fuzz
 # Fixture trees (written by real-data captures) and their expected
 # --tdx-status --json output, compared by check-fixtures.sh.
 TESTS += tests/fixtures/check-fixtures.sh
-EXTRA_DIST += tests/fixtures/check-fixtures.sh
+EXTRA_DIST += tests/fixtures/check-fixtures.sh tests/fixtures/README.md \
+	tests/fixtures/big-1tib-2s tests/fixtures/clx-host tests/fixtures/emr-tdx-no-misc \
+	tests/fixtures/epyc-snp-3guests tests/fixtures/epyc-snp-idle tests/fixtures/gnr-tdx-host \
+	tests/fixtures/spr-no-tdx tests/fixtures/spr-tdx-erratum-2tds \
+	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest

@@ -74,7 +74,6 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 			     char *reason, size_t size)
 {
 	char scratch[512];
-	enum tdx_decision d;
 	size_t n;
 
 	if (!reason) {
@@ -90,6 +89,16 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 		guests_sentence(st, reason, size);
 		return TDX_DECISION_REFUSE;
 	}
+	/*
+	 * DESIGN.md: an unknown TD count on a host whose module is initialized
+	 * is a reason to refuse unless --tdx-force.  It is part of the guest
+	 * row, so that --tdx-status says what kexec -l would do.
+	 */
+	if (count_guests && tds_unknown(st)) {
+		snprintf(reason, size, "the number of running TDs is unknown (no misc cgroup "
+			 "misc.current) and the TDX module is initialized (%s)", evidence(st));
+		return TDX_DECISION_REFUSE;
+	}
 	if (!st->tdx_host_platform && !st->module_initialized) {
 		n = (size_t)snprintf(reason, size,
 				     "no tdx_host_platform flag and no sign of an initialized TDX module");
@@ -100,23 +109,18 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 		return TDX_DECISION_PLAIN;
 	}
 	if (st->module_initialized && st->pw_mce_erratum) {
-		n = (size_t)snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: "
-				     "WBINVD and clear", evidence(st));
-		d = TDX_DECISION_CLEAR;
-	} else if (st->module_initialized) {
-		n = (size_t)snprintf(reason, size, "TDX module initialized (%s), no tdx_pw_mce erratum: "
-				     "WBINVD", evidence(st));
-		d = TDX_DECISION_FLUSH;
-	} else {
-		n = (size_t)snprintf(reason, size, "TDX host platform (tdx_host_platform flag)%s, TDX "
-				     "module not initialized: WBINVD",
-				     st->pw_mce_erratum ? " with the tdx_pw_mce erratum" : "");
-		d = TDX_DECISION_FLUSH;
+		snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: WBINVD and "
+			 "clear", evidence(st));
+		return TDX_DECISION_CLEAR;
 	}
-	if (count_guests && tds_unknown(st) && n < size)
-		snprintf(reason + n, size - n, "; the number of running TDs is unknown (no misc cgroup "
-			 "misc.current), so kexec refuses without --tdx-force");
-	return d;
+	if (st->module_initialized) {
+		snprintf(reason, size, "TDX module initialized (%s), no tdx_pw_mce erratum: WBINVD",
+			 evidence(st));
+		return TDX_DECISION_FLUSH;
+	}
+	snprintf(reason, size, "TDX host platform (tdx_host_platform flag)%s, TDX module not "
+		 "initialized: WBINVD", st->pw_mce_erratum ? " with the tdx_pw_mce erratum" : "");
+	return TDX_DECISION_FLUSH;
 }
 
 static unsigned action_of(enum tdx_decision d)
@@ -143,19 +147,7 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 	 * nothing (the panic does, with or without it), so -p is not refused:
 	 * refusing would only leave the host without kdump.
 	 */
-	if (d == TDX_DECISION_REFUSE) {
-		const char *who = st->running_tds > 0 ? "TDs" : "guests";
-
-		if (crash)
-			log_info(log, "loading a crash kernel although %s", why);
-		else if (!force)
-			return log_errno(log, -EPERM, "refusing to kexec: %s, and kexec destroys them "
-					 "without warning; shut the %s down, or use --tdx-force to "
-					 "kexec anyway (they will be destroyed)", why, who);
-		else
-			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
-				 "them ***", why);
-	} else if (tds_unknown(st)) {
+	if (d == TDX_DECISION_REFUSE && tds_unknown(st) && st->running_sev_guests <= 0) {
 		if (crash)
 			log_info(log, "loading a crash kernel although the number of running TDs is "
 				 "unknown");
@@ -168,6 +160,18 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 		else
 			log_warn(log, "*** --tdx-force: going on although the number of running TDs is "
 				 "unknown; any running TD will be DESTROYED ***");
+	} else if (d == TDX_DECISION_REFUSE) {
+		const char *who = st->running_tds > 0 ? "TDs" : "guests";
+
+		if (crash)
+			log_info(log, "loading a crash kernel although %s", why);
+		else if (!force)
+			return log_errno(log, -EPERM, "refusing to kexec: %s, and kexec destroys them "
+					 "without warning; shut the %s down, or use --tdx-force to "
+					 "kexec anyway (they will be destroyed)", why, who);
+		else
+			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
+				 "them ***", why);
 	}
 
 	switch (policy) {

@@ -35,9 +35,11 @@ const char *tdx_policy_name(enum tdx_policy p);
 
 struct tdx_status;
 /*
- * The DESIGN.md table, first match wins.  With count_guests false the
- * running-guest row is skipped (what applies once --tdx-force overrode
- * it).  The reason sentence goes to reason (may be NULL).
+ * The DESIGN.md table, first match wins.  The running-guest row also
+ * matches an unknown TD count on a host whose TDX module is initialized
+ * (DESIGN.md: "treat unknown as a reason to refuse").  With count_guests
+ * false that row is skipped (what applies once --tdx-force overrode it).
+ * The reason sentence goes to reason (may be NULL).
  */
 enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 			     char *reason, size_t size);

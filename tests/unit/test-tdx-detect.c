@@ -116,7 +116,9 @@ static const struct detect_case cases[] = {
 	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", 2, 0, 2, 3,
 	  "2 TDs running (misc cgroup tdx=2)" },
 	{ "spr no misc", true, { { NULL } }, { "sys/fs/cgroup/misc.current", "sys/fs/cgroup/misc.capacity" },
-	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", -1, -1, 2, 3, NULL },
+	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", -1, -1, 2, 3,
+	  "the number of running TDs is unknown (no misc cgroup misc.current) and the TDX module is "
+	  "initialized (virt/tdx: module initialized)" },
 	{ "spr children", true,
 	  { { "sys/fs/cgroup/machine.slice/misc.current", "tdx 1\n" },
 	    { "sys/fs/cgroup/machine.slice/a.scope/misc.current", "tdx 1\n" },
@@ -145,7 +147,7 @@ static const struct detect_case cases[] = {
 	{ "broken kmsg", true, { { "dev/kmsg", "not a record\n" } }, { NULL },
 	  TDX_DECISION_CLEAR, true, false, true, true, "kvm_intel.tdx=Y", 0, 0, 0, 3, NULL },
 	{ "broken misc", true, { { "sys/fs/cgroup/misc.current", "tdx x\n" } }, { NULL },
-	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", -1, -1, 2, 3, NULL },
+	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", -1, -1, 2, 3, NULL },
 	{ "broken memmap", true, { { "sys/firmware/memmap/1/end", "0xnope\n" } }, { NULL },
 	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", 0, 0, 2, 0, NULL },
 	{ "guest", false,
@@ -319,7 +321,7 @@ static void test_json_contract(void **state)
 	r0 = json_object_array_get_idx(pr, 2);
 	assert_string_equal(json_object_get_string(get(r0, "start", json_type_string)), "0x100000000");
 	assert_string_equal(json_object_get_string(get(r0, "end", json_type_string)), "0x440000000");
-	assert_string_equal(json_object_get_string(get(o, "decision", json_type_string)), "clear");
+	assert_string_equal(json_object_get_string(get(o, "decision", json_type_string)), "refuse");
 	assert_string_equal(json_object_get_string(get(o, "reason", json_type_string)), st.reason);
 	json_object_put(o);
 	free(text);

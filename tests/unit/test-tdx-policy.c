@@ -155,10 +155,9 @@ static void test_decision_table(void **state)
 		  "TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear" },
 		{ SC_CLEAR_NOFLAG, TDX_DECISION_CLEAR,
 		  "TDX module initialized (kvm_intel.tdx=Y) and tdx_pw_mce erratum: WBINVD and clear" },
-		{ SC_UNKNOWN, TDX_DECISION_CLEAR,
-		  "TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and "
-		  "clear; the number of running TDs is unknown (no misc cgroup misc.current), so kexec "
-		  "refuses without --tdx-force" },
+		{ SC_UNKNOWN, TDX_DECISION_REFUSE,
+		  "the number of running TDs is unknown (no misc cgroup misc.current) and the TDX module "
+		  "is initialized (virt/tdx: module initialized)" },
 		{ SC_FLUSH_INIT, TDX_DECISION_FLUSH,
 		  "TDX module initialized (virt/tdx: module initialized), no tdx_pw_mce erratum: WBINVD" },
 		{ SC_FLUSH_PLATFORM, TDX_DECISION_FLUSH,
@@ -188,6 +187,7 @@ static void test_decision_without_guests(void **state)
 		{ SC_TDS, TDX_DECISION_CLEAR }, { SC_ONE_TD, TDX_DECISION_FLUSH },
 		{ SC_SEV, TDX_DECISION_PLAIN }, { SC_BOTH, TDX_DECISION_FLUSH },
 		{ SC_GUEST, TDX_DECISION_PLAIN }, { SC_CLEAR, TDX_DECISION_CLEAR },
+		{ SC_UNKNOWN, TDX_DECISION_CLEAR }, { SC_UNKNOWN_PLATFORM, TDX_DECISION_FLUSH },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
