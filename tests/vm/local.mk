@@ -1,1 +1,23 @@
-# (filled in by its owner)
+# QEMU end-to-end tests (see tests/vm/README.md).  They need
+# qemu-system-x86_64, a kernel in /boot, busybox and (kexec-uefi) OVMF; they
+# SKIP without them and under KEXEC_TDX_SKIP_VM=1.  They test the kexec named
+# by KEXEC_BIN, which AM_TESTS_ENVIRONMENT sets to the one just built.
+VM_TESTS = \
+	tests/vm/kexec-load.sh \
+	tests/vm/kexec-file.sh \
+	tests/vm/kexec-elf.sh \
+	tests/vm/kexec-uefi.sh \
+	tests/vm/kexec-clear.sh \
+	tests/vm/kexec-clear-off.sh
+TESTS += $(VM_TESTS)
+EXTRA_DIST += $(VM_TESTS) \
+	tests/vm/README.md \
+	tests/vm/lib.sh \
+	tests/vm/init.sh \
+	tests/vm/guest.sh \
+	tests/vm/tiny-elf.S \
+	tests/vm/cases/kexec-load.sh \
+	tests/vm/cases/kexec-file.sh \
+	tests/vm/cases/kexec-elf.sh \
+	tests/vm/cases/kexec-uefi.sh \
+	tests/vm/cases/kexec-clear.sh
