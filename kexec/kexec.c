@@ -1,7 +1,291 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <stdio.h>
-int main(void)
+/*
+ * kexec-tdx: main() parses the options once, builds the context and
+ * dispatches.  Only main() decides the exit code.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/kexec.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "ctx.h"
+#include "load.h"
+#include "memmap.h"
+#include "options.h"
+#include "syscall.h"
+#include "tdx/report.h"
+#include "tdx/tdx.h"
+
+/* Is an image of this kind loaded?  1 yes, 0 no, -errno unknown. */
+static int kexec_loaded(struct kexec_ctx *ctx, bool crash)
 {
-	puts("kexec-tdx: being written");
-	return 0;
+	char *buf;
+	size_t len;
+	int r = sysroot_read(ctx->sr, crash ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded",
+			     64, &buf, &len);
+
+	if (r < 0)
+		return r;
+	r = buf[0] == '1';
+	free(buf);
+	return r;
+}
+
+/* The running kernel's command line without BOOT_IMAGE= (and crashkernel= for -p). */
+static char *reuse_cmdline(struct kexec_ctx *ctx, bool crash)
+{
+	char *buf, *out, *save, *tok;
+	size_t len;
+
+	if (sysroot_read(ctx->sr, "proc/cmdline", 65536, &buf, &len) < 0)
+		return NULL;
+	out = calloc(1, len + 1);
+	if (!out) {
+		free(buf);
+		return NULL;
+	}
+	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		if (!strncmp(tok, "BOOT_IMAGE=", 11) || (crash && !strncmp(tok, "crashkernel=", 12)))
+			continue;
+		if (*out)
+			strcat(out, " ");
+		strcat(out, tok);
+	}
+	free(buf);
+	return out;
+}
+
+/* Bring network interfaces down before --exec (kexec-tools does; -x skips). */
+static void interfaces_down(struct kexec_ctx *ctx)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	for (struct if_nameindex *i = ifs; fd >= 0 && i && i->if_index; i++) {
+		struct ifreq ifr = { 0 };
+
+		strncpy(ifr.ifr_name, i->if_name, IFNAMSIZ - 1);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags & IFF_LOOPBACK) ||
+		    !(ifr.ifr_flags & IFF_UP))
+			continue;
+		ifr.ifr_flags &= ~IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			log_debug(&ctx->log, "%s: cannot bring it down: %s", i->if_name, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ifs)
+		if_freenameindex(ifs);
+}
+
+static int print_crash_size(struct kexec_ctx *ctx)
+{
+	struct iomem io = { 0 };
+	struct rangeset crash = RANGESET_INIT;
+	int r = iomem_read(ctx->sr, &ctx->log, &io);
+
+	if (r == 0)
+		r = iomem_collect(&io, "Crash kernel", &crash);
+	if (r == 0)
+		printf("%" PRIu64 "\n", rangeset_bytes(&crash));
+	iomem_free(&io);
+	rangeset_free(&crash);
+	return r;
+}
+
+/*
+ * The TDX part of a load or an exec: detect, apply the policy.  Fills
+ * *action; -EPERM when refused (one line logged).
+ */
+static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, struct tdx_status *st,
+		    unsigned *action)
+{
+	int r = tdx_detect(ctx->sr, &ctx->log, st);
+
+	if (r < 0)
+		return r;
+	return tdx_policy_apply(st, o->tdx_policy, o->tdx_force, o->crash, &ctx->log, action);
+}
+
+static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
+{
+	struct tdx_status st = { 0 };
+	struct load_request req = {
+		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
+		.no_checks = o->no_checks, .mem_min = o->mem_min, .mem_max = o->mem_max,
+	};
+	char *cmdline = NULL;
+	enum kexec_syscall_choice sc = o->syscall;
+	int r;
+
+	if ((r = tdx_gate(ctx, o, &st, &req.action)) < 0)
+		goto out;
+	req.private_ranges = &st.private_ranges;
+	if (o->reuse_cmdline) {
+		char *base = reuse_cmdline(ctx, o->crash);
+
+		if (!base) {
+			r = log_errno(&ctx->log, -EIO, "/proc/cmdline: cannot read it for --reuse-cmdline");
+			goto out;
+		}
+		if (o->append && asprintf(&cmdline, "%s %s", base, o->append) < 0)
+			cmdline = NULL;
+		else if (!o->append)
+			cmdline = base, base = NULL;
+		free(base);
+		if (!cmdline) {
+			r = -ENOMEM;
+			goto out;
+		}
+		req.cmdline = cmdline;
+	} else {
+		req.cmdline = o->append;
+	}
+
+	if (sc == SYSCALL_FILE && req.action != KTDX_ACTION_NONE && !o->crash) {
+		if (req.action == KTDX_ACTION_CLEAR && !o->tdx_force) {
+			r = log_errno(&ctx->log, -EPERM,
+				      "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
+				      "TDX private memory, and this host needs a clear (%s). Leave out -s, or "
+				      "add --tdx-force to load without the clear.", st.reason);
+			goto out;
+		}
+		log_warn(&ctx->log, "-s: the kernel's purgatory does no TDX %s; going on as asked",
+			 req.action == KTDX_ACTION_CLEAR ? "clear (--tdx-force)" : "flush of its own");
+	}
+	if (sc == SYSCALL_AUTO && req.action != KTDX_ACTION_NONE)
+		sc = SYSCALL_LOAD;      /* only our purgatory flushes and clears */
+	if (sc == SYSCALL_FILE || sc == SYSCALL_AUTO) {
+		r = load_with_file_syscall(ctx, &req);
+		if (sc == SYSCALL_FILE || !(r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP))
+			goto out;
+		log_info(&ctx->log, "kexec_file_load failed, falling back to kexec_load");
+	}
+	r = load_with_purgatory(ctx, &req);
+out:
+	free(cmdline);
+	tdx_status_free(&st);
+	return r;
+}
+
+static int do_unload(struct kexec_ctx *ctx, const struct kexec_options *o)
+{
+	int r;
+
+	if (o->syscall == SYSCALL_FILE || o->syscall == SYSCALL_AUTO) {
+		r = sys_kexec_file_load(-1, -1, NULL, KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
+		if (r != -ENOSYS || o->syscall == SYSCALL_FILE)
+			return r < 0 ? load_explain_errno(ctx, r, "kexec_file_load (unload)") : 0;
+	}
+	r = sys_kexec_unload(o->crash ? KEXEC_ON_CRASH : 0);
+	return r < 0 ? load_explain_errno(ctx, r, "kexec_load (unload)") : 0;
+}
+
+/* Before --exec: the guest check applies whatever was loaded (DESIGN.md). */
+static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o)
+{
+	struct tdx_status st = { 0 };
+	unsigned action;
+	int r = tdx_gate(ctx, o, &st, &action);
+
+	tdx_status_free(&st);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct kexec_ctx ctx = { .log = { .out = stderr, .level = LOG_INFO } };
+	struct kexec_options o;
+	int r, ret = 0;
+
+	if (options_parse(argc, argv, &o, &ctx.log) < 0) {
+		fputs("Try 'kexec --help' for more information.\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("%s %s (kexec-tools compatible kexec for x86_64 with TDX support)\n",
+		       PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
+	}
+	if (o.debug)
+		ctx.log.level = LOG_DEBUG;
+	ctx.opts = &o;
+	r = sysroot_open(o.sysroot, &ctx.sr);
+	if (r < 0) {
+		log_errno(&ctx.log, r, "--sysroot=%s: %s", o.sysroot, strerror(-r));
+		return EXIT_FAIL;
+	}
+
+	if (o.tdx_status) {
+		struct tdx_status st = { 0 };
+
+		r = tdx_detect(ctx.sr, &ctx.log, &st);
+		if (r == 0)
+			r = tdx_status_print(&st, stdout, o.json);
+		tdx_status_free(&st);
+		ret = r < 0 ? EXIT_FAIL : 0;
+		goto out;
+	}
+	if (o.tdx_report) {
+		ret = tdx_report_print(ctx.sr, &ctx.log, stdout, o.json) < 0 ? EXIT_FAIL : 0;
+		goto out;
+	}
+	if (o.print_ckr_size) {
+		ret = print_crash_size(&ctx) < 0 ? EXIT_FAIL : 0;
+		goto out;
+	}
+	if (o.do_status) {
+		/* as kexec-tools: the crash image unless -l was given; exit 1 when loaded */
+		r = kexec_loaded(&ctx, !o.opt_load);
+		ret = r > 0 ? 1 : 0;
+		goto out;
+	}
+	if (o.do_unload && do_unload(&ctx, &o) < 0) {
+		ret = EXIT_LOAD_FAIL;
+		goto out;
+	}
+	if (o.do_load) {
+		r = do_load(&ctx, &o);
+		if (r < 0) {
+			ret = r == -EPERM ? EXIT_FAIL : EXIT_LOAD_FAIL;
+			goto out;
+		}
+	}
+	if ((o.do_shutdown || o.do_exec) && kexec_loaded(&ctx, false) != 1) {
+		log_errno(&ctx.log, -ENOENT, "Nothing has been loaded!");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (o.do_exec && exec_gate(&ctx, &o) < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (o.do_shutdown) {
+		execl("/sbin/shutdown", "shutdown", "-r", "now", (char *)NULL);
+		log_errno(&ctx.log, -errno, "/sbin/shutdown: %s", strerror(errno));
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (o.do_sync)
+		sync();
+	if (o.do_ifdown)
+		interfaces_down(&ctx);
+	if (o.do_exec) {
+		r = sys_reboot_kexec();
+		/* only returns on failure */
+		load_explain_errno(&ctx, r, "reboot(LINUX_REBOOT_CMD_KEXEC)");
+		ret = EXIT_FAIL;
+	}
+out:
+	sysroot_free(ctx.sr);
+	return ret;
 }

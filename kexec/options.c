@@ -1,3 +1,242 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* being written */
-#include "ctx.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+
+enum {
+	OPT_APPEND = 256,
+	OPT_REUSE_CMDLINE,
+	OPT_INITRD,
+	OPT_MEM_MIN,
+	OPT_MEM_MAX,
+	OPT_TYPE,
+	OPT_TDX,
+	OPT_TDX_FORCE,
+	OPT_TDX_STATUS,
+	OPT_TDX_REPORT,
+	OPT_JSON,
+	OPT_SYSROOT,
+	OPT_PRINT_CKR_SIZE,
+	OPT_COMPAT_IGNORED,     /* accepted for kexec-tools scripts, no effect on x86_64 here */
+	OPT_UNSUPPORTED,        /* known kexec-tools options this kexec does not do */
+};
+
+static const struct option long_options[] = {
+	{ "help",                no_argument,       NULL, 'h' },
+	{ "version",             no_argument,       NULL, 'v' },
+	{ "force",               no_argument,       NULL, 'f' },
+	{ "no-ifdown",           no_argument,       NULL, 'x' },
+	{ "no-sync",             no_argument,       NULL, 'y' },
+	{ "load",                no_argument,       NULL, 'l' },
+	{ "load-panic",          no_argument,       NULL, 'p' },
+	{ "unload",              no_argument,       NULL, 'u' },
+	{ "exec",                no_argument,       NULL, 'e' },
+	{ "kexec-file-syscall",  no_argument,       NULL, 's' },
+	{ "kexec-syscall",       no_argument,       NULL, 'c' },
+	{ "kexec-syscall-auto",  no_argument,       NULL, 'a' },
+	{ "status",              no_argument,       NULL, 'S' },
+	{ "debug",               no_argument,       NULL, 'd' },
+	{ "no-checks",           no_argument,       NULL, 'i' },
+	{ "append",              required_argument, NULL, OPT_APPEND },
+	{ "command-line",        required_argument, NULL, OPT_APPEND },
+	{ "reuse-cmdline",       no_argument,       NULL, OPT_REUSE_CMDLINE },
+	{ "initrd",              required_argument, NULL, OPT_INITRD },
+	{ "ramdisk",             required_argument, NULL, OPT_INITRD },
+	{ "mem-min",             required_argument, NULL, OPT_MEM_MIN },
+	{ "mem-max",             required_argument, NULL, OPT_MEM_MAX },
+	{ "type",                required_argument, NULL, OPT_TYPE },
+	{ "print-ckr-size",      no_argument,       NULL, OPT_PRINT_CKR_SIZE },
+	{ "tdx",                 required_argument, NULL, OPT_TDX },
+	{ "tdx-force",           no_argument,       NULL, OPT_TDX_FORCE },
+	{ "tdx-status",          no_argument,       NULL, OPT_TDX_STATUS },
+	{ "tdx-report",          no_argument,       NULL, OPT_TDX_REPORT },
+	{ "json",                no_argument,       NULL, OPT_JSON },
+	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
+	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
+	{ "console-serial",      no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "reset-vga",           no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "serial",              required_argument, NULL, OPT_COMPAT_IGNORED },
+	{ "serial-baud",         required_argument, NULL, OPT_COMPAT_IGNORED },
+	{ "elf64-core-headers",  no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "pass-memmap-cmdline", no_argument,       NULL, OPT_COMPAT_IGNORED },
+	/* known, but not done by this kexec */
+	{ "elf32-core-headers",  no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "real-mode",           no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "entry-32bit",         no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "reuse-initrd",        no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "load-preserve-context", no_argument,     NULL, OPT_UNSUPPORTED },
+	{ "load-jump-back-helper", no_argument,     NULL, OPT_UNSUPPORTED },
+	{ "entry",               required_argument, NULL, OPT_UNSUPPORTED },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char short_options[] = ":hvfxylpuescaSdi";
+
+void options_usage(FILE *out)
+{
+	fputs(
+"Usage: kexec [OPTION]... [KERNEL]\n"
+"Load a new Linux kernel and boot it without firmware (kexec-tools compatible),\n"
+"safely on Intel TDX hosts.\n"
+"\n"
+"Actions (without one, KERNEL is loaded and `shutdown -r now` is run):\n"
+"  -l, --load                 load KERNEL for a later --exec\n"
+"  -p, --load-panic           load KERNEL as the crash (kdump) kernel\n"
+"  -e, --exec                 boot the loaded kernel now\n"
+"  -f, --force                load KERNEL and boot it at once, without shutdown\n"
+"  -u, --unload               unload the kernel (with -p: the crash kernel)\n"
+"  -S, --status               exit 1 if a kernel is loaded, 0 if not\n"
+"                             (the crash kernel unless -l is given)\n"
+"      --print-ckr-size       print the size of the crash kernel region\n"
+"\n"
+"Loading:\n"
+"      --append=STRING        the new kernel's command line\n"
+"      --command-line=STRING  the same as --append\n"
+"      --reuse-cmdline        start from the running kernel's command line\n"
+"      --initrd=FILE          the initial ramdisk (also --ramdisk=FILE)\n"
+"      --mem-min=ADDR         lowest physical address for loaded segments\n"
+"      --mem-max=ADDR         highest physical address for loaded segments\n"
+"  -s, --kexec-file-syscall   use kexec_file_load (the kernel's own purgatory)\n"
+"  -c, --kexec-syscall        use kexec_load (this tool's purgatory; default)\n"
+"  -a, --kexec-syscall-auto   try kexec_file_load, fall back to kexec_load\n"
+"                             (kexec_load when the TDX decision needs a clear)\n"
+"  -i, --no-checks            no SHA-256 check of the segments in the purgatory\n"
+"  -x, --no-ifdown            do not bring network interfaces down before --exec\n"
+"  -y, --no-sync              do not sync file systems before --exec\n"
+"  -d, --debug                print the segment table and the TDX clear list\n"
+"\n"
+"TDX:\n"
+"      --tdx=POLICY           auto (default), clear, flush, refuse or off\n"
+"      --tdx-force            go on although TDX guests run (they are destroyed)\n"
+"      --tdx-status           print what was detected and the decision\n"
+"      --tdx-report           in the new kernel: print the purgatory's report\n"
+"      --json                 with --tdx-status or --tdx-report: JSON output\n"
+"      --sysroot=DIR          read /proc, /sys and /dev under DIR (also $KEXEC_SYSROOT)\n"
+"\n"
+"  -h, --help                 this text\n"
+"  -v, --version              the version\n"
+"\n"
+"Exit status: 0 on success; 1 for usage errors, refusals and fatal errors;\n"
+"255 when a load or unload failed; with -S, 1 when loaded and 0 when not.\n"
+"See kexec(8).\n", out);
+}
+
+static int parse_addr(const char *arg, const char *opt, uint64_t *out, struct kexec_log *log)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-')
+		return log_errno(log, -EINVAL, "Bad option value in %s=%s", opt, arg);
+	*out = v;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log)
+{
+	bool skip_ifdown = false, skip_sync = false;
+	int c, r;
+
+	*o = (struct kexec_options){
+		.do_load = true, .do_shutdown = true, .do_sync = true,
+		.syscall = SYSCALL_DEFAULT, .tdx_policy = TDX_POLICY_AUTO,
+		.sysroot = getenv("KEXEC_SYSROOT"),
+	};
+	opterr = 0;
+	optind = 1;
+	/* "+" would stop at the kernel; kexec-tools lets options follow it. */
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h': o->help = true; break;
+		case 'v': o->version = true; break;
+		case 'd': o->debug = true; break;
+		case 'x': skip_ifdown = true; break;
+		case 'y': skip_sync = true; break;
+		case 'f':
+			o->do_load = o->do_sync = o->do_ifdown = o->do_exec = true;
+			o->do_shutdown = false;
+			break;
+		case 'l':
+			o->do_load = o->opt_load = true;
+			o->do_exec = o->do_shutdown = false;
+			break;
+		case 'p':
+			o->do_load = o->crash = true;
+			o->do_exec = o->do_shutdown = o->do_sync = false;
+			break;
+		case 'u':
+			o->do_unload = true;
+			o->do_load = o->do_shutdown = o->do_sync = false;
+			break;
+		case 'e':
+			o->do_exec = o->do_sync = o->do_ifdown = true;
+			o->do_load = o->do_shutdown = false;
+			break;
+		case 's': o->syscall = SYSCALL_FILE; break;
+		case 'c': o->syscall = SYSCALL_LOAD; break;
+		case 'a': o->syscall = SYSCALL_AUTO; break;
+		case 'S': o->do_status = true; break;
+		case 'i': o->no_checks = true; break;
+		case OPT_APPEND: o->append = optarg; break;
+		case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; break;
+		case OPT_INITRD: o->initrd = optarg; break;
+		case OPT_MEM_MIN:
+			if ((r = parse_addr(optarg, "--mem-min", &o->mem_min, log)) < 0)
+				return r;
+			break;
+		case OPT_MEM_MAX:
+			if ((r = parse_addr(optarg, "--mem-max", &o->mem_max, log)) < 0)
+				return r;
+			break;
+		case OPT_TYPE: o->type = optarg; break;
+		case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
+		case OPT_TDX:
+			if (tdx_policy_from_name(optarg, &o->tdx_policy) < 0)
+				return log_errno(log, -EINVAL,
+						 "--tdx=%s: unknown policy (auto, clear, flush, refuse or off)",
+						 optarg);
+			break;
+		case OPT_TDX_FORCE: o->tdx_force = true; break;
+		case OPT_TDX_STATUS: o->tdx_status = true; break;
+		case OPT_TDX_REPORT: o->tdx_report = true; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case OPT_COMPAT_IGNORED: break;
+		case OPT_UNSUPPORTED:
+			return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec",
+					 argv[optind - 1]);
+		case ':':
+			return log_errno(log, -EINVAL, "option %s needs a value", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return log_errno(log, -EINVAL, "unknown option -%c", optopt);
+			return log_errno(log, -EINVAL, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->kernel = argv[optind++];
+	if (optind < argc)
+		return log_errno(log, -EINVAL, "unexpected argument '%s' after the kernel %s",
+				 argv[optind], o->kernel);
+	if (skip_ifdown)
+		o->do_ifdown = false;
+	if (skip_sync)
+		o->do_sync = false;
+	if (o->do_status) {
+		o->do_load = o->do_unload = o->do_shutdown = false;
+		o->do_sync = o->do_ifdown = o->do_exec = false;
+	}
+	if (o->json && !o->tdx_status && !o->tdx_report)
+		return log_errno(log, -EINVAL, "--json goes with --tdx-status or --tdx-report");
+	if (o->mem_max && o->mem_min >= o->mem_max)
+		return log_errno(log, -EINVAL, "--mem-min=0x%llx is not below --mem-max=0x%llx",
+				 (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
+	if (o->do_load && !o->help && !o->version && !o->tdx_status && !o->tdx_report &&
+	    !o->print_ckr_size && !o->kernel)
+		return log_errno(log, -EINVAL, "No kernel specified");
+	return 0;
+}

@@ -1,2 +1,58 @@
-/* being written */
-#pragma once
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line, parsed once (one getopt pass) into one struct.
+ * kexec-tools compatible spellings and semantics, plus the TDX options
+ * of DESIGN.md "CLI contract".
+ */
+#ifndef KEXEC_OPTIONS_H
+#define KEXEC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "log.h"
+#include "tdx/tdx.h"
+
+enum kexec_syscall_choice {
+	SYSCALL_DEFAULT,        /* kexec_load with our purgatory (as kexec-tools' default) */
+	SYSCALL_LOAD,           /* -c */
+	SYSCALL_FILE,           /* -s */
+	SYSCALL_AUTO,           /* -a: file load first, kexec_load as fallback */
+};
+
+/* Exit codes, as kexec-tools: 1 for usage and fatal errors, 255 (-1) for a failed load. */
+#define EXIT_USAGE      1
+#define EXIT_FAIL       1
+#define EXIT_LOAD_FAIL  255
+
+struct kexec_options {
+	/* what to do: the kexec-tools do_* flags */
+	bool do_load, do_exec, do_shutdown, do_sync, do_ifdown, do_unload, do_status;
+	bool crash;                     /* -p */
+	bool opt_load;                  /* -l given (for -S) */
+	bool help, version;
+	bool tdx_status, tdx_report, json;
+	bool print_ckr_size;
+	enum kexec_syscall_choice syscall;
+
+	const char *kernel;             /* positional */
+	const char *initrd;             /* --initrd / --ramdisk */
+	const char *append;             /* --append / --command-line (last wins) */
+	bool reuse_cmdline;
+	uint64_t mem_min, mem_max;      /* mem_max 0: none */
+	bool debug, no_checks;
+	const char *type;               /* --type (checked against the probed format) */
+
+	enum tdx_policy tdx_policy;
+	bool tdx_force;
+	const char *sysroot;            /* --sysroot or $KEXEC_SYSROOT */
+};
+
+/*
+ * Parse argv.  0 on success; -EINVAL after logging one line for an
+ * unknown option, a bad value or a bad combination.
+ */
+int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log);
+void options_usage(FILE *out);
+
+#endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The whole kexec_load path without the system call (dry_run): a small
+ * sysroot with a firmware map and /proc/iomem, the synthetic bzImage, an
+ * initrd; the -d output is asserted line by line.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "bzimage-fixture.h"
+#include "load.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static char root[] = "/tmp/kt-load-XXXXXX";
+static char kernel[600], initrd[600];
+
+static void put(const char *rel, const void *data, size_t len)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+static void puts_file(const char *rel, const char *text)
+{
+	put(rel, text, strlen(text));
+}
+
+static int setup(void **state)
+{
+	static const char *const map[][3] = {
+		{ "0x0", "0x9fbff", "System RAM" },
+		{ "0x9fc00", "0x9ffff", "Reserved" },
+		{ "0xf0000", "0xfffff", "Reserved" },
+		{ "0x100000", "0x7ffdffff", "System RAM" },
+		{ "0x7ffe0000", "0x7fffffff", "Reserved" },
+		{ "0x100000000", "0x17fffffff", "System RAM" },
+	};
+	char rel[80], text[40];
+	uint8_t *bz;
+
+	if (!mkdtemp(root))
+		return -1;
+	for (size_t i = 0; i < 6; i++) {
+		static const char *const field[] = { "start", "end", "type" };
+		for (size_t f = 0; f < 3; f++) {
+			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%zu/%s", i, field[f]);
+			snprintf(text, sizeof(text), "%s\n", map[i][f]);
+			puts_file(rel, text);
+		}
+	}
+	/* memmap=16M$0x40000000: RAM in the firmware map, not System RAM in iomem */
+	puts_file("proc/iomem",
+		  "00000000-00000fff : Reserved\n"
+		  "00001000-0009fbff : System RAM\n"
+		  "00100000-3fffffff : System RAM\n"
+		  "  01000000-01ffffff : Kernel code\n"
+		  "40000000-40ffffff : Reserved\n"
+		  "41000000-7ffdffff : System RAM\n"
+		  "100000000-17fffffff : System RAM\n");
+	bz = bzimage_fixture();
+	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", root);
+	snprintf(initrd, sizeof(initrd), "%s/initrd.img", root);
+	put("vmlinuz", bz, FIX_LEN);
+	free(bz);
+	char *rd = calloc(1, 3 * MiB + 5);
+	put("initrd.img", rd, 3 * MiB + 5);
+	free(rd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *run(const struct load_request *req, int *ret)
+{
+	struct kexec_ctx ctx = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+
+	ctx.log.out = open_memstream(&out, &len);
+	ctx.log.level = LOG_DEBUG;
+	assert_int_equal(sysroot_open(root, &ctx.sr), 0);
+	*ret = load_with_purgatory(&ctx, req);
+	fclose(ctx.log.out);
+	sysroot_free(ctx.sr);
+	return out;
+}
+
+static void test_clear_layout(void **state)
+{
+	struct rangeset priv = RANGESET_INIT;
+	int r;
+
+	rangeset_add(&priv, 1 * MiB, 0x7ffe0000);
+	rangeset_add(&priv, 4 * GiB, 6 * GiB);
+	struct load_request req = {
+		.kernel = kernel, .initrd = initrd, .cmdline = "console=ttyS0",
+		.action = KTDX_ACTION_CLEAR, .private_ranges = &priv, .dry_run = true,
+	};
+	char *out = run(&req, &r);
+
+	assert_int_equal(r, 0);
+	/* kernel at pref_address; initrd at the top of RAM (the kernel may go above 4 GiB) */
+	assert_non_null(strstr(out, "      0  kernel       0x0000000001000000 0x0000000003000000 0x0002000000 0x10000\n"));
+	assert_non_null(strstr(out, "      1  initrd       0x000000017fcff000 0x0000000180000000 0x0000301000 0x300005\n"));
+	/*
+	 * boot_params (4096 + 16 cmdline + 48 RNG seed + 120 report = 0x10c0 bytes), page
+	 * tables ((1 + 1 + 1 + 6) pages for 6 GiB: PML5, PML4, PDPT, six PDs) and purgatory: top down from 0x7ffe0000
+	 */
+	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10c0\n"));
+	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffd5000 0x000000007ffde000 0x0000009000 0x0 (not hashed)\n"));
+	assert_non_null(strstr(out, "      4  purgatory    0x000000007ffc9000 0x000000007ffd5000 0x000000c000 "));
+	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, page tables map [0, 0x180000000)\n"));
+	/* the private ranges minus the five segments; the purgatory touches the page tables */
+	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbc8000 bytes\n"));
+	assert_non_null(strstr(out, "  [0x0000000000100000, 0x0000000001000000)\n"));
+	assert_non_null(strstr(out, "  [0x0000000003000000, 0x000000007ffc9000)\n"));
+	assert_non_null(strstr(out, "  [0x0000000100000000, 0x000000017fcff000)\n"));
+	free(out);
+	rangeset_free(&priv);
+}
+
+static void test_memmap_carveout_is_avoided(void **state)
+{
+	int r;
+	/* [0x3e000000, 0x42000000): System RAM on both sides of the 16 MiB carve-out */
+	struct load_request req = {
+		.kernel = kernel, .cmdline = "", .action = KTDX_ACTION_NONE,
+		.mem_min = 0x3e000000, .mem_max = 0x42000000, .dry_run = true,
+	};
+	char *out = run(&req, &r);
+
+	/* the kernel takes the 32 MiB below the hole, the rest goes above it */
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
+	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
+	assert_non_null(strstr(out, "      3  purgatory    0x0000000041fe9000 0x0000000041ff5000 "));
+	free(out);
+
+	/* one MiB higher, 32 MiB at 2 MiB alignment no longer fits: it says so */
+	req.mem_min = 0x3f000000;
+	out = run(&req, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_non_null(strstr(out, "kernel: no free RAM for 0x2000000 bytes (alignment 0x200000)"));
+	free(out);
+}
+
+static void test_missing_initrd(void **state)
+{
+	int r;
+	struct load_request req = { .kernel = kernel, .initrd = "/nonexistent/initrd.img",
+				    .dry_run = true };
+	char *out = run(&req, &r);
+
+	assert_int_equal(r, -ENOENT);
+	assert_non_null(strstr(out, "/nonexistent/initrd.img"));
+	free(out);
+}
+
+static void test_not_a_kernel(void **state)
+{
+	int r;
+	struct load_request req = { .kernel = initrd, .dry_run = true };
+	char *out = run(&req, &r);
+
+	assert_int_equal(r, -ENOEXEC);
+	assert_non_null(strstr(out, "initrd.img: not a kernel this kexec can load"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clear_layout),
+		cmocka_unit_test(test_memmap_carveout_is_avoided),
+		cmocka_unit_test(test_missing_initrd),
+		cmocka_unit_test(test_not_a_kernel),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "options.h"
+
+#define ARGV(...) ((const char *[]){ "kexec", __VA_ARGS__, NULL })
+
+static int parse(const char **argv, struct kexec_options *o, struct kexec_log *log)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return options_parse(argc, (char **)argv, o, log);
+}
+
+/* Which kexec-tools do_* flags each action sets. */
+static void test_actions(void **state)
+{
+	const struct {
+		const char **argv;
+		bool load, exec, shutdown, sync, ifdown, unload, status, crash;
+	} cases[] = {
+		{ ARGV("vmlinuz"),                    1, 0, 1, 1, 0, 0, 0, 0 },
+		{ ARGV("-l", "vmlinuz"),              1, 0, 0, 1, 0, 0, 0, 0 },
+		{ ARGV("-e"),                         0, 1, 0, 1, 1, 0, 0, 0 },
+		{ ARGV("-e", "-x", "-y"),             0, 1, 0, 0, 0, 0, 0, 0 },
+		{ ARGV("-f", "vmlinuz"),              1, 1, 0, 1, 1, 0, 0, 0 },
+		{ ARGV("-p", "vmlinuz"),              1, 0, 0, 0, 0, 0, 0, 1 },
+		{ ARGV("-u"),                         0, 0, 0, 0, 0, 1, 0, 0 },
+		{ ARGV("-p", "-u"),                   0, 0, 0, 0, 0, 1, 0, 1 },
+		{ ARGV("-S"),                         0, 0, 0, 0, 0, 0, 1, 0 },
+		{ ARGV("-l", "-S"),                   0, 0, 0, 0, 0, 0, 1, 0 },
+		{ ARGV("--load-panic", "--unload"),   0, 0, 0, 0, 0, 1, 0, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kexec_options o;
+		struct kexec_log log = { 0 };
+
+		assert_int_equal(parse(cases[i].argv, &o, &log), 0);
+		assert_int_equal(o.do_load, cases[i].load);
+		assert_int_equal(o.do_exec, cases[i].exec);
+		assert_int_equal(o.do_shutdown, cases[i].shutdown);
+		assert_int_equal(o.do_sync, cases[i].sync);
+		assert_int_equal(o.do_ifdown, cases[i].ifdown);
+		assert_int_equal(o.do_unload, cases[i].unload);
+		assert_int_equal(o.do_status, cases[i].status);
+		assert_int_equal(o.crash, cases[i].crash);
+	}
+}
+
+/* systemd: kexec --load KERNEL --append=... --initrd=...; kdump-tools and kdumpctl lines */
+static void test_kernel_anywhere_and_values(void **state)
+{
+	struct kexec_options o;
+	struct kexec_log log = { 0 };
+
+	assert_int_equal(parse(ARGV("--load", "/boot/vmlinuz", "--append=root=/dev/sda1 ro",
+				    "--initrd=/boot/initrd.img"), &o, &log), 0);
+	assert_string_equal(o.kernel, "/boot/vmlinuz");
+	assert_string_equal(o.append, "root=/dev/sda1 ro");
+	assert_string_equal(o.initrd, "/boot/initrd.img");
+	assert_int_equal(o.syscall, SYSCALL_DEFAULT);
+
+	assert_int_equal(parse(ARGV("-s", "-p", "--command-line=irqpoll nr_cpus=1", "--ramdisk=/i",
+				    "/k"), &o, &log), 0);
+	assert_true(o.crash);
+	assert_int_equal(o.syscall, SYSCALL_FILE);
+	assert_string_equal(o.append, "irqpoll nr_cpus=1");
+	assert_string_equal(o.initrd, "/i");
+
+	assert_int_equal(parse(ARGV("-l", "k", "--mem-min=0x1000000", "--mem-max=1073741824",
+				    "--tdx=clear", "--tdx-force", "-a", "--reuse-cmdline", "-i", "-d"),
+			       &o, &log), 0);
+	assert_int_equal(o.mem_min, 0x1000000);
+	assert_int_equal(o.mem_max, 0x40000000);
+	assert_int_equal(o.tdx_policy, TDX_POLICY_CLEAR);
+	assert_true(o.tdx_force && o.reuse_cmdline && o.no_checks && o.debug);
+	assert_int_equal(o.syscall, SYSCALL_AUTO);
+	/* -f keeps its kexec-tools meaning and is no TDX override */
+	assert_int_equal(parse(ARGV("-f", "k"), &o, &log), 0);
+	assert_false(o.tdx_force);
+}
+
+static void test_errors(void **state)
+{
+	const struct {
+		const char **argv;
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ ARGV("--bogus"), -EINVAL, "unknown option --bogus" },
+		{ ARGV("-Z"), -EINVAL, "unknown option -Z" },
+		{ ARGV("-l"), -EINVAL, "No kernel specified" },
+		{ ARGV("-l", "k", "extra"), -EINVAL, "unexpected argument 'extra' after the kernel k" },
+		{ ARGV("-l", "k", "--mem-min=12q"), -EINVAL, "Bad option value in --mem-min=12q" },
+		{ ARGV("-l", "k", "--mem-min=0x2000", "--mem-max=0x1000"), -EINVAL,
+		  "--mem-min=0x2000 is not below --mem-max=0x1000" },
+		{ ARGV("-l", "k", "--tdx=maybe"), -EINVAL,
+		  "--tdx=maybe: unknown policy (auto, clear, flush, refuse or off)" },
+		{ ARGV("--json"), -EINVAL, "--json goes with --tdx-status or --tdx-report" },
+		{ ARGV("-l", "k", "--real-mode"), -EOPNOTSUPP, "--real-mode is not supported by this kexec" },
+		{ ARGV("-l", "k", "--initrd"), -EINVAL, "option --initrd needs a value" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kexec_options o;
+		struct kexec_log log = { 0 };
+
+		assert_int_equal(parse(cases[i].argv, &o, &log), cases[i].err);
+		assert_string_equal(log.last, cases[i].msg);
+	}
+}
+
+static void test_status_and_info_need_no_kernel(void **state)
+{
+	struct kexec_options o;
+	struct kexec_log log = { 0 };
+
+	assert_int_equal(parse(ARGV("--tdx-status", "--json", "--sysroot=/tmp/x"), &o, &log), 0);
+	assert_true(o.tdx_status && o.json);
+	assert_string_equal(o.sysroot, "/tmp/x");
+	assert_int_equal(parse(ARGV("--tdx-report"), &o, &log), 0);
+	assert_int_equal(parse(ARGV("-h"), &o, &log), 0);
+	assert_true(o.help);
+	assert_int_equal(parse(ARGV("--console-serial", "-S"), &o, &log), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_kernel_anywhere_and_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_status_and_info_need_no_kernel),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
