@@ -81,7 +81,7 @@ purgatory/qemu/harness.elf: $(HARNESS_OBJS) purgatory/purgatory.ro purgatory/qem
 		-o $@.64 $(HARNESS_OBJS) purgatory/purgatory.ro && \
 	$(OBJCOPY) -O elf32-i386 $@.64 $@ && rm -f $@.64
 TESTS += purgatory/qemu/test-qemu.sh
-purgatory/qemu/test-qemu.log: purgatory/qemu/harness.elf
+check_DATA = purgatory/qemu/harness.elf
 CLEANFILES += purgatory/qemu/harness.elf $(HARNESS_OBJS)
 EXTRA_DIST += purgatory/qemu/harness-entry.S purgatory/qemu/harness.c \
 	purgatory/qemu/harness.lds purgatory/qemu/test-qemu.sh

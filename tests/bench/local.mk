@@ -16,3 +16,9 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 bench: tests/bench/bench-clear tests/bench/bench-sha256
 	tests/bench/bench-clear
 	tests/bench/bench-sha256
+
+# make bench-vm: `kexec -l` against Debian's kexec-tools in a QEMU guest.
+.PHONY: bench-vm
+bench-vm: kexec/kexec
+	KEXEC_BIN=$(abs_top_builddir)/kexec/kexec $(SHELL) $(srcdir)/tests/bench/bench-load-vm.sh
+EXTRA_DIST += tests/bench/bench-load-vm.sh tests/vm/cases/compare.sh

@@ -79,7 +79,7 @@ parses "kdump-config load" -p --command-line="$DCMD" --initrd=$I /var/lib/kdump/
 parses "kdump-config load, Secure Boot" -p -s --command-line="$DCMD" --initrd=$I /var/lib/kdump/vmlinuz
 parses "kdump-config load, KDUMP_KEXEC_ARGS=-d" -p -d --command-line="$DCMD" --initrd=$I $K
 parses "kdump-config load, init arguments" -p --command-line="root=/dev/vda1 -- single reset_devices nr_cpus=1" $K
-rejects "kdump-config load, ELF vmlinux" "unknown option --args-linux" \
+parses "kdump-config load, ELF vmlinux (--args-linux)" \
 	-p --args-linux --command-line="$DCMD" /boot/vmlinux-6.1.0-26-amd64
 parses "kdump-config unload" -p -u
 parses "kdump-config unload, Secure Boot" -s -p -u

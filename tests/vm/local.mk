@@ -8,7 +8,9 @@ VM_TESTS = \
 	tests/vm/kexec-elf.sh \
 	tests/vm/kexec-uefi.sh \
 	tests/vm/kexec-clear.sh \
-	tests/vm/kexec-clear-off.sh
+	tests/vm/kexec-clear-off.sh \
+	tests/vm/kexec-clear-flush.sh \
+	tests/vm/kexec-clear-4g.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md \

@@ -27,6 +27,16 @@ case $1 in
 		exit 1
 	fi
 	echo "KT-PATTERN written"
+	# DESIGN.md's private ranges here (no CMRs, no crash kernel): firmware
+	# "System RAM" above 1 MiB.
+	priv=0
+	for d in /sys/firmware/memmap/*; do
+		[ "$(cat "$d/type")" = "System RAM" ] || continue
+		s=$(($(cat "$d/start"))) e=$(($(cat "$d/end") + 1))
+		[ $s -lt $((0x100000)) ] && s=$((0x100000))
+		[ $e -gt $s ] && priv=$((priv + e - s))
+	done
+	echo "KT-PRIVATE-BYTES $priv"
 	kt_roundtrip
 	;;
 2)
@@ -41,7 +51,7 @@ case $1 in
 		echo "KT-PATTERN partial"
 	fi
 	if "$KEXEC" --help 2>&1 | grep -q -e '--tdx-report'; then
-		"$KEXEC" --tdx-report
+		"$KEXEC" --tdx-report --json
 		echo "KT-TDX-REPORT rc=$?"
 	fi
 	;;
