@@ -117,7 +117,8 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 	struct tdx_status st = { 0 };
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
-		.no_checks = o->no_checks, .mem_min = o->mem_min, .mem_max = o->mem_max,
+		.no_checks = o->no_checks, .serial_debug = o->console_serial,
+		.mem_min = o->mem_min, .mem_max = o->mem_max,
 	};
 	char *cmdline = NULL;
 	enum kexec_syscall_choice sc = o->syscall;

@@ -78,7 +78,10 @@ static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const
 		       const struct image_ops **ops)
 {
 	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
-		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
+		int r;
+
+		ctx->log.last[0] = 0;   /* so an earlier message is not taken for this probe's */
+		r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
 		if (r == -ENOEXEC && strstr(ctx->log.last, k->path) == ctx->log.last)
 			return r;       /* recognised, but unusable: the probe said why */
@@ -99,7 +102,8 @@ static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const
 			 k->path);
 }
 
-static void sha256_segments(const struct segments *segs, struct ktdx_params *p)
+static int sha256_segments(struct kexec_log *log, const struct segments *segs,
+			   struct ktdx_params *p)
 {
 	struct sha256_ctx sc;
 
@@ -108,11 +112,16 @@ static void sha256_segments(const struct segments *segs, struct ktdx_params *p)
 	for (size_t i = 0; i < segs->n; i++) {
 		if (!segs->v[i].hash || !segs->v[i].buf || !segs->v[i].bufsz)
 			continue;
+		if (p->nr_sha_regions == KTDX_MAX_SHA_REGIONS)
+			return log_errno(log, -E2BIG,
+					 "%zu segments to verify, the purgatory holds %d", segs->n,
+					 KTDX_MAX_SHA_REGIONS);
 		sha256_update(&sc, segs->v[i].buf, segs->v[i].bufsz);
 		p->sha_regions[p->nr_sha_regions++] =
 			(struct ktdx_region){ segs->v[i].mem, segs->v[i].bufsz };
 	}
 	sha256_final(&sc, p->sha256);
+	return 0;
 }
 
 static void print_ranges(FILE *out, const char *title, const struct rangeset *set)
@@ -246,6 +255,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	params.pgtable_size = pgt_size;
 	params.map_top = map_top;
 	params.action = action;
+	if (req->serial_debug)
+		params.flags |= KTDX_FLAG_SERIAL_DEBUG;
 	if (action == KTDX_ACTION_CLEAR) {
 		if (!req->private_ranges) {
 			r = log_errno(&ctx->log, -EINVAL, "TDX clear requested without private ranges");
@@ -257,8 +268,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		for (size_t i = 0; i < clear.n; i++)
 			params.ranges[i] = (struct ktdx_range){ clear.v[i].start, clear.v[i].end };
 	}
-	if (!req->no_checks)
-		sha256_segments(&plan->segs, &params);
+	if (!req->no_checks && (r = sha256_segments(&ctx->log, &plan->segs, &params)) < 0)
+		goto out;
 	purgatory_set_params(&purg, &params);
 
 	if (log_enabled(&ctx->log, LOG_DEBUG)) {

@@ -16,6 +16,7 @@ struct load_request {
 	const char *type;               /* --type, NULL: any */
 	bool crash;                     /* -p */
 	bool no_checks;                 /* -i: no SHA-256 in the purgatory */
+	bool serial_debug;              /* --console-serial: purgatory steps on COM1 */
 	unsigned action;                /* KTDX_ACTION_* */
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	const struct rangeset *private_ranges;  /* what may hold TDX private memory */

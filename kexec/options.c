@@ -19,6 +19,7 @@ enum {
 	OPT_JSON,
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
+	OPT_CONSOLE_SERIAL,
 	OPT_COMPAT_IGNORED,     /* accepted for kexec-tools scripts, no effect on x86_64 here */
 	OPT_UNSUPPORTED,        /* known kexec-tools options this kexec does not do */
 };
@@ -46,7 +47,7 @@ static const struct option long_options[] = {
 	{ "ramdisk",             required_argument, NULL, OPT_INITRD },
 	{ "mem-min",             required_argument, NULL, OPT_MEM_MIN },
 	{ "mem-max",             required_argument, NULL, OPT_MEM_MAX },
-	{ "type",                required_argument, NULL, OPT_TYPE },
+	{ "type",                required_argument, NULL, 't' },
 	{ "print-ckr-size",      no_argument,       NULL, OPT_PRINT_CKR_SIZE },
 	{ "tdx",                 required_argument, NULL, OPT_TDX },
 	{ "tdx-force",           no_argument,       NULL, OPT_TDX_FORCE },
@@ -54,14 +55,15 @@ static const struct option long_options[] = {
 	{ "tdx-report",          no_argument,       NULL, OPT_TDX_REPORT },
 	{ "json",                no_argument,       NULL, OPT_JSON },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
+	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
 	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
-	{ "console-serial",      no_argument,       NULL, OPT_COMPAT_IGNORED },
-	{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
+		{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "reset-vga",           no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "serial",              required_argument, NULL, OPT_COMPAT_IGNORED },
 	{ "serial-baud",         required_argument, NULL, OPT_COMPAT_IGNORED },
 	{ "elf64-core-headers",  no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "pass-memmap-cmdline", no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "args-linux",          no_argument,       NULL, OPT_COMPAT_IGNORED },
 	/* known, but not done by this kexec */
 	{ "elf32-core-headers",  no_argument,       NULL, OPT_UNSUPPORTED },
 	{ "real-mode",           no_argument,       NULL, OPT_UNSUPPORTED },
@@ -73,7 +75,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":hvfxylpuescaSdi";
+static const char short_options[] = ":hvfxylpuescaSdit:";
 
 void options_usage(FILE *out)
 {
@@ -102,19 +104,25 @@ void options_usage(FILE *out)
 "  -s, --kexec-file-syscall   use kexec_file_load (the kernel's own purgatory)\n"
 "  -c, --kexec-syscall        use kexec_load (this tool's purgatory; default)\n"
 "  -a, --kexec-syscall-auto   try kexec_file_load, fall back to kexec_load\n"
-"                             (kexec_load when the TDX decision needs a clear)\n"
+"                             (kexec_load at once when the TDX decision is\n"
+"                             flush or clear: only our purgatory does them)\n"
+"  -t, --type=TYPE            insist on the image format: bzImage or elf-x86_64\n"
 "  -i, --no-checks            no SHA-256 check of the segments in the purgatory\n"
 "  -x, --no-ifdown            do not bring network interfaces down before --exec\n"
 "  -y, --no-sync              do not sync file systems before --exec\n"
 "  -d, --debug                print the segment table and the TDX clear list\n"
+"      --console-serial       the purgatory reports its steps on COM1 (0x3f8)\n"
 "\n"
 "TDX:\n"
 "      --tdx=POLICY           auto (default), clear, flush, refuse or off\n"
-"      --tdx-force            go on although TDX guests run (they are destroyed)\n"
+"      --tdx-force            load or boot although the decision is refuse (the\n"
+"                             running guests are destroyed), or use -s where a\n"
+"                             clear is needed (then nothing is cleared)\n"
 "      --tdx-status           print what was detected and the decision\n"
 "      --tdx-report           in the new kernel: print the purgatory's report\n"
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
-"      --sysroot=DIR          read /proc, /sys and /dev under DIR (also $KEXEC_SYSROOT)\n"
+"      --sysroot=DIR          read /proc, /sys and /dev under DIR\n"
+"                             (also the KEXEC_SYSROOT environment variable)\n"
 "\n"
 "  -h, --help                 this text\n"
 "  -v, --version              the version\n"
@@ -192,6 +200,7 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 			if ((r = parse_addr(optarg, "--mem-max", &o->mem_max, log)) < 0)
 				return r;
 			break;
+		case 't':
 		case OPT_TYPE: o->type = optarg; break;
 		case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
 		case OPT_TDX:
@@ -205,6 +214,7 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 		case OPT_TDX_REPORT: o->tdx_report = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
 		case OPT_COMPAT_IGNORED: break;
 		case OPT_UNSUPPORTED:
 			return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec",

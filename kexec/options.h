@@ -41,6 +41,7 @@ struct kexec_options {
 	bool reuse_cmdline;
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	bool debug, no_checks;
+	bool console_serial;            /* --console-serial: purgatory progress on COM1 */
 	const char *type;               /* --type (checked against the probed format) */
 
 	enum tdx_policy tdx_policy;

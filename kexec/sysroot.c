@@ -197,7 +197,8 @@ int sysroot_list(const struct sysroot *sr, const char *rel, char ***names, size_
 		cnt++;
 	}
 	closedir(d);
-	qsort(v, cnt, sizeof(*v), name_cmp);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), name_cmp);
 	*names = v;
 	*n = cnt;
 	return 0;

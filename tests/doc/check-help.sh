@@ -7,7 +7,7 @@
 #     lines) is in the OPTIONS section of doc/kexec.8 and in completion/kexec;
 #   - every long option of that OPTIONS section is in --help;
 #   - every long option of completion/kexec is documented in doc/kexec.8.
-# Options --help leaves out (--type, the ignored and the unsupported
+# Options --help leaves out (the ignored and the unsupported
 # kexec-tools ones) belong in the man page's COMPATIBILITY section, not in
 # OPTIONS.
 #
