@@ -6,7 +6,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <kexec-tdx/purgatory-abi.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "bootparams.h"
+#include "memmap.h"
+#include "sysroot.h"
 #include "bzimage-fixture.h"
 
 #define MiB (1ULL << 20)
@@ -111,6 +115,58 @@ static void test_small_map_no_ext(void **state)
 	free(plan);
 }
 
+/*
+ * The firmware map of a real two-socket 1 TiB server (tests/fixtures/
+ * big-1tib-2s, its README cites the source): 137 entries, so 128 in the
+ * zero page and 9 in a SETUP_E820_EXT setup_data, in address order.
+ */
+static void test_real_1tib_map(void **state)
+{
+	const char *top = getenv("abs_top_srcdir");
+	char dir[4096];
+	struct kexec_ctx ctx = { 0 };
+	struct load_plan *plan = plan_new();
+	struct sysroot *sr;
+	struct memmap map = { 0 };
+	struct bootparams_blob blob;
+	struct boot_e820_entry e;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/big-1tib-2s", top ? top : "..");
+	assert_int_equal(sysroot_open(dir, &sr), 0);
+	assert_int_equal(memmap_read(sr, &ctx.log, &map), 0);
+	assert_int_equal(map.n, 137);
+	struct bootparams_input in = { .cmdline = "", .e820 = &map };
+	assert_int_equal(bootparams_build(&ctx, plan, &in, NULL, &blob), 0);
+
+	struct boot_params *bp = (struct boot_params *)blob.buf;
+	assert_int_equal(bp->e820_entries, 128);
+	assert_int_equal(blob.e820_entries, 137);
+	assert_int_equal(bp->e820_table[0].addr, 0);
+	assert_int_equal(bp->e820_table[0].size, 0x9e000);
+	assert_int_equal(bp->e820_table[0].type, E820_TYPE_RAM);
+	assert_int_equal(bp->e820_table[127].addr, 0x4000200000);
+	assert_int_equal(bp->e820_table[127].size, 0x5fffffffff - 0x4000200000 + 1);
+	assert_int_equal(bp->e820_table[127].type, E820_TYPE_RAM);
+
+	struct setup_data *sd = (struct setup_data *)(blob.buf + (bp->hdr.setup_data - blob.addr));
+	assert_int_equal(sd->type, SETUP_E820_EXT);
+	assert_int_equal(sd->len, 9 * sizeof(e));
+	memcpy(&e, sd->data, sizeof(e));
+	assert_int_equal(e.addr, 0x6000000000);
+	assert_int_equal(e.size, 0x200000);
+	assert_int_equal(e.type, E820_TYPE_RESERVED);
+	memcpy(&e, sd->data + 8 * sizeof(e), sizeof(e));
+	assert_int_equal(e.addr, 0x10040000000);
+	assert_int_equal(e.size, 0x40000000);
+	assert_int_equal(e.type, E820_TYPE_RESERVED);
+
+	bootparams_blob_free(&blob);
+	memmap_free(&map);
+	sysroot_free(sr);
+	segments_free(&plan->segs);
+	free(plan);
+}
+
 static void test_cmdline_too_long(void **state)
 {
 	struct kexec_ctx ctx = { 0 };
@@ -137,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_e820_ext_and_chain),
 		cmocka_unit_test(test_small_map_no_ext),
+		cmocka_unit_test(test_real_1tib_map),
 		cmocka_unit_test(test_cmdline_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
