@@ -62,6 +62,11 @@ static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struc
 	if (setup_size + ENTRY64_OFFSET >= len)
 		return log_errno(log, -ENOEXEC, "%s: setup_sects %u: the file (%zu bytes) ends inside the setup code",
 				 path, h->setup_sects, len);
+	/* syssize: the protected-mode part in 16-byte units, rounded up (tools/build.c) */
+	if (h->syssize && setup_size + (size_t)h->syssize * 16 > len + 15)
+		return log_errno(log, -ENOEXEC,
+				 "%s: truncated: syssize 0x%x says 0x%zx bytes after the setup code, the file has 0x%zx",
+				 path, h->syssize, (size_t)h->syssize * 16, len - setup_size);
 	if (h->kernel_alignment == 0 || (h->kernel_alignment & (h->kernel_alignment - 1)))
 		return log_errno(log, -ENOEXEC, "%s: kernel_alignment 0x%x is not a power of two",
 				 path, h->kernel_alignment);

@@ -18,6 +18,7 @@ static inline uint8_t *bzimage_fixture(void)
 	struct setup_header *h = (struct setup_header *)(buf + 0x1f1);
 
 	h->setup_sects = FIX_SETUP_SECTS;
+	h->syssize = FIX_BODY / 16;
 	h->boot_flag = 0xaa55;
 	h->jump = 0x66eb;                       /* jmp +0x66: header ends at 0x268 */
 	h->header = 0x53726448;

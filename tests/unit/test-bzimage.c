@@ -72,6 +72,12 @@ static void test_probe_truncated(void **state)
 
 	assert_int_equal(bzimage_ops.probe(b, 0x200, "short", &log), -ENOEXEC);
 	assert_string_equal(log.last, "");
+	/* the header is whole but the body is cut: syssize tells */
+	assert_int_equal(bzimage_ops.probe(b, FIX_LEN - 0x1000, "cut", &log), -ENOEXEC);
+	assert_string_equal(log.last, "cut: truncated: syssize 0x1000 says 0x10000 bytes after the "
+			    "setup code, the file has 0xf000");
+	/* up to 15 bytes of rounding are tolerated */
+	assert_int_equal(bzimage_ops.probe(b, FIX_LEN - 15, "rounded", &log), 0);
 	free(b);
 }
 

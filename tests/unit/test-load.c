@@ -170,6 +170,15 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_int_equal(r, -ENOMEM);
 	assert_non_null(strstr(out, "kernel: no free RAM for 0x2000000 bytes (alignment 0x200000)"));
 	free(out);
+
+	/* the kernel fits below the hole, but only 2 MiB are left above it for 3 MiB of initrd */
+	req.mem_min = 0x3e000000;
+	req.mem_max = 0x41200000;
+	req.initrd = initrd;
+	out = run(&req, &r);
+	assert_int_equal(r, -ENOMEM);
+	assert_non_null(strstr(out, "initrd.img: cannot place the initrd (3145733 bytes) below 0x"));
+	free(out);
 }
 
 static void test_missing_initrd(void **state)

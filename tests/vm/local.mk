@@ -10,7 +10,8 @@ VM_TESTS = \
 	tests/vm/kexec-clear.sh \
 	tests/vm/kexec-clear-off.sh \
 	tests/vm/kexec-clear-flush.sh \
-	tests/vm/kexec-clear-4g.sh
+	tests/vm/kexec-clear-4g.sh \
+	tests/vm/kexec-bad.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md \
@@ -22,4 +23,5 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-file.sh \
 	tests/vm/cases/kexec-elf.sh \
 	tests/vm/cases/kexec-uefi.sh \
-	tests/vm/cases/kexec-clear.sh
+	tests/vm/cases/kexec-clear.sh \
+	tests/vm/cases/kexec-bad.sh
