@@ -182,6 +182,10 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	print_ranges(out, "private ranges:", &st->private_ranges);
 	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
 	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	/* policy.c turns a clear into a flush for -p; the text says so */
+	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
+		st->decision == TDX_DECISION_PLAIN ?
+		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
 }
 
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json)
