@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memmap.h"
+#include "text.h"
 
 /* Names as the kernel prints them (arch/x86/kernel/e820.c, e820_type_to_string). */
 static const struct {
@@ -292,13 +293,8 @@ int iomem_parse(const char *buf, size_t len, struct iomem *out, struct kexec_log
 	char *copy, *line, *next;
 	int r = 0;
 
-	if (memchr(buf, '\0', len))
-		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
-	copy = malloc(len + 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	copy[len] = '\0';
+	if ((r = text_dup(buf, len, where, log, &copy)) < 0)
+		return r;
 	for (line = copy; line && *line; line = next) {
 		struct iomem_entry e = { 0 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tdx.h"
+#include "text.h"
 
 struct cpu_ids {
 	char vendor[16];
@@ -111,13 +112,8 @@ int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 	char *copy, *line, *next;
 	int r = 0;
 
-	if (memchr(buf, '\0', len))
-		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
-	copy = malloc(len + 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	copy[len] = '\0';
+	if ((r = text_dup(buf, len, where, log, &copy)) < 0)
+		return r;
 	for (line = copy; line && *line; line = next) {
 		char *colon, *key, *value;
 

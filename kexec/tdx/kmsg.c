@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tdx.h"
+#include "text.h"
 
 void tdx_kmsg_free(struct tdx_kmsg *k)
 {
@@ -213,13 +214,8 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 	int r = 0;
 
 	*out = (struct tdx_kmsg){ 0 };
-	if (memchr(buf, '\0', len))
-		return log_errno(log, -EINVAL, "%s: contains a NUL byte", where);
-	copy = malloc(len + 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, buf, len);
-	copy[len] = '\0';
+	if ((r = text_dup(buf, len, where, log, &copy)) < 0)
+		return r;
 	for (line = copy; line && *line; line = next) {
 		char *semi;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report.h"
+#include "tdx.h"
 
 #ifndef JSON_C_TO_STRING_NOSLASHESCAPE
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
@@ -210,18 +211,10 @@ static void report_text(const struct ktdx_report *r, FILE *out)
 int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json)
 {
 	if (json) {
-		struct json_object *o = report_json(r);
-		const char *text;
+		int e = tdx_json_write(report_json(r), out);
 
-		if (!o)
-			return -ENOMEM;
-		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (text)
-			fprintf(out, "%s\n", text);
-		json_object_put(o);
-		if (!text)
-			return -ENOMEM;
+		if (e < 0)
+			return e;
 	} else {
 		report_text(r, out);
 	}

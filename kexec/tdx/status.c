@@ -188,21 +188,27 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
 }
 
+int tdx_json_write(struct json_object *o, FILE *out)
+{
+	const char *text;
+
+	if (!o)
+		return -ENOMEM;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text)
+		fprintf(out, "%s\n", text);
+	json_object_put(o);
+	return text ? 0 : -ENOMEM;
+}
+
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json)
 {
 	if (json) {
-		struct json_object *o = status_json(st);
-		const char *text;
+		int r = tdx_json_write(status_json(st), out);
 
-		if (!o)
-			return -ENOMEM;
-		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (text)
-			fprintf(out, "%s\n", text);
-		json_object_put(o);
-		if (!text)
-			return -ENOMEM;
+		if (r < 0)
+			return r;
 	} else {
 		status_text(st, out);
 	}

@@ -161,6 +161,9 @@ void tdx_status_free(struct tdx_status *st);
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* --tdx-status output, text or JSON (json-c). */
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json);
+/* Print o as pretty, spaced JSON and a newline; puts o.  -ENOMEM when o is NULL. */
+struct json_object;
+int tdx_json_write(struct json_object *o, FILE *out);
 
 /*
  * What a load should do under `policy` (policy.c): fills *action with a
