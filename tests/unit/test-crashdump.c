@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tree.h"
 #include "crashdump.h"
 
 #define PO      0xffff9f4c00000000ULL   /* the fixture's randomized page_offset */
@@ -31,19 +32,7 @@ static char root[] = "/tmp/kt-crash-XXXXXX";
 
 static void put(const char *rel, const char *text)
 {
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	tree_put(root, rel, text);
 }
 
 static void drop(const char *rel)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tree.h"
 #include <kexec-tdx/purgatory-abi.h>
 #include "bzimage-fixture.h"
 #include "load.h"
@@ -27,24 +28,12 @@ static char kernel[600], initrd[600];
 
 static void put(const char *rel, const void *data, size_t len)
 {
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fwrite(data, 1, len, f);
-	fclose(f);
+	tree_put_bytes(root, rel, data, len);
 }
 
 static void puts_file(const char *rel, const char *text)
 {
-	put(rel, text, strlen(text));
+	tree_put(root, rel, text);
 }
 
 static int setup(void **state)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "tree.h"
 #include "memmap.h"
 
 #define MiB (1ULL << 20)
@@ -16,23 +17,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- a throw-away sysroot tree ---- */
-
-static void tree_put(const char *root, const char *rel, const char *text)
-{
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void tree_mkdir(const char *root, const char *rel)
 {
@@ -57,10 +41,7 @@ static char *tree_new(void)
 
 static void tree_free(char *root)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	tree_rm(root);
 	free(root);
 }
 

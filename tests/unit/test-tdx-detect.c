@@ -10,37 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "tree.h"
 #include <json-c/json.h>
 #include "tdx/tdx.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void tree_put(const char *root, const char *rel, const char *text)
-{
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void tree_free(const char *root)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void memmap_put(const char *root, unsigned n, const char *start, const char *end, const char *type)
 {
@@ -210,7 +186,7 @@ static void test_detect_cases(void **state)
 		if (c->reason)
 			assert_string_equal(st.reason, c->reason);
 		tdx_status_free(&st);
-		tree_free(root);
+		tree_rm(root);
 	}
 }
 
@@ -253,7 +229,7 @@ static void test_detect_spr_values(void **state)
 		assert_int_equal(st.private_ranges.v[i].end, want[i].end);
 	}
 	tdx_status_free(&st);
-	tree_free(root);
+	tree_rm(root);
 }
 
 static char *print_to_string(const struct tdx_status *st, bool json)
@@ -328,7 +304,7 @@ static void test_json_contract(void **state)
 
 	/* counts are integers when known */
 	tdx_status_free(&st);
-	tree_free(root);
+	tree_rm(root);
 	strcpy(root, "/tmp/kt-detect-XXXXXX");
 	assert_non_null(mkdtemp(root));
 	run_case(&cases[1], &st, root);
@@ -340,7 +316,7 @@ static void test_json_contract(void **state)
 	json_object_put(o);
 	free(text);
 	tdx_status_free(&st);
-	tree_free(root);
+	tree_rm(root);
 }
 
 static void test_text(void **state)
@@ -359,7 +335,7 @@ static void test_text(void **state)
 	assert_non_null(strstr(text, "  TDX module:            initialized (virt/tdx: module initialized)\n"));
 	free(text);
 	tdx_status_free(&st);
-	tree_free(root);
+	tree_rm(root);
 }
 
 int main(void)

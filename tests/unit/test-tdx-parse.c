@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "tree.h"
 #include "tdx/tdx.h"
 
 #define MiB (1ULL << 20)
@@ -430,23 +431,6 @@ static void test_misc_huge(void **state)
 	assert_int_equal(m.sev, -1);
 	assert_int_equal(m.sev_es, 9223372036854775807LL);
 	free(text);
-}
-
-static void tree_put(const char *root, const char *rel, const char *text)
-{
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static void test_misc_read(void **state)
