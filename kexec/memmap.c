@@ -59,17 +59,6 @@ const char *memmap_type_name(uint32_t type)
 	return "Unknown E820 type";
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Hex digits at s (exactly n of them, n >= 1) into *v.  -EINVAL for a
  * non-hex character, -ERANGE when the value needs more than 64 bits.
@@ -81,7 +70,7 @@ static int parse_hex(const char *s, size_t n, uint64_t *v)
 	if (!n)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = text_hexval(s[i]);
 
 		if (d < 0)
 			return -EINVAL;

@@ -13,4 +13,16 @@
  */
 int text_dup(const char *buf, size_t len, const char *where, struct kexec_log *log, char **out);
 
+/* The value of a hex digit, -1 for anything else. */
+static inline int text_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

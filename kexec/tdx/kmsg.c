@@ -52,17 +52,6 @@ static bool header_valid(const char *h, size_t n)
 	return field >= 4;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex number at *p (optional 0x), advancing *p.  -EINVAL / -ERANGE. */
 static int take_hex(const char **p, uint64_t *v)
 {
@@ -72,10 +61,10 @@ static int take_hex(const char **p, uint64_t *v)
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	for (; hexval(s[n]) >= 0; n++) {
+	for (; text_hexval(s[n]) >= 0; n++) {
 		if (x >> 60)
 			return -ERANGE;
-		x = x << 4 | (uint64_t)hexval(s[n]);
+		x = x << 4 | (uint64_t)text_hexval(s[n]);
 	}
 	if (!n)
 		return -EINVAL;
