@@ -19,6 +19,7 @@
 #include <kexec-tdx/purgatory-abi.h>
 #include "bzimage-fixture.h"
 #include "load.h"
+#include "syscall.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -77,6 +78,30 @@ static int setup(void **state)
 	put("initrd.img", rd, 3 * MiB + 5);
 	free(rd);
 	return 0;
+}
+
+/* sys_kexec_load, wrapped at link time (-Wl,--wrap): what load_with_purgatory passed. */
+static struct {
+	int ret;                /* what the "kernel" answers */
+	unsigned calls;
+	uint64_t entry;
+	size_t nr;
+	unsigned long flags;
+	uint64_t mem[8], memsz[8];
+} sys;
+
+int __wrap_sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags);
+int __wrap_sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags)
+{
+	sys.calls++;
+	sys.entry = entry;
+	sys.nr = segs->n;
+	sys.flags = flags;
+	for (size_t i = 0; i < segs->n && i < 8; i++) {
+		sys.mem[i] = segs->v[i].mem;
+		sys.memsz[i] = segs->v[i].memsz;
+	}
+	return sys.ret;
 }
 
 static int teardown(void **state)
@@ -170,6 +195,47 @@ static void test_memmap_carveout_is_avoided(void **state)
 	free(out);
 }
 
+/* The system call gets the purgatory's entry and the five segments; its errors are explained. */
+static void test_syscall(void **state)
+{
+	static const struct {
+		int ret;
+		const char *says;
+	} cases[] = {
+		{ 0, NULL },
+		{ -EOPNOTSUPP, "kexec: kexec_load: the kernel refused kexec (EOPNOTSUPP). On a TDX host "
+			       "with the \"partial write machine check\" erratum (tdx_pw_mce" },
+		{ -EPERM, "kexec: kexec_load: operation not permitted (need CAP_SYS_BOOT; under kernel "
+			  "lockdown kexec_load is forbidden, so this tool's TDX purgatory cannot be used and "
+			  "only -s (kexec_file_load with a signed kernel) is possible)\n" },
+		{ -EBUSY, "kexec: kexec_load: a kexec image is busy (being loaded or executed)\n" },
+	};
+	struct load_request req = {
+		.kernel = kernel, .initrd = initrd, .cmdline = "console=ttyS0",
+		.action = KTDX_ACTION_NONE,
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r;
+		char *out;
+
+		memset(&sys, 0, sizeof(sys));
+		sys.ret = cases[i].ret;
+		out = run(&req, &r);
+		assert_int_equal(r, cases[i].ret);
+		assert_int_equal(sys.calls, 1);
+		assert_int_equal(sys.flags, 0);
+		assert_int_equal(sys.nr, 5);
+		assert_int_equal(sys.mem[0], 0x1000000);        /* kernel */
+		assert_int_equal(sys.memsz[0], 0x2000000);
+		assert_int_equal(sys.mem[1], 0x17fcff000);      /* initrd */
+		assert_int_equal(sys.entry, sys.mem[4]);        /* the purgatory's first byte */
+		if (cases[i].says)
+			assert_non_null(strstr(out, cases[i].says));
+		free(out);
+	}
+}
+
 static void test_missing_initrd(void **state)
 {
 	int r;
@@ -198,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clear_layout),
 		cmocka_unit_test(test_memmap_carveout_is_avoided),
+		cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
 	};
