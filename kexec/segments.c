@@ -144,7 +144,8 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 	if (!found) {
 		r = log_errno(log, -ENOMEM,
 			      "%s: no free RAM for 0x%" PRIx64 " bytes (alignment 0x%" PRIx64 ") in "
-			      "[0x%" PRIx64 ", 0x%" PRIx64 ")", req->what, memsz, align, lo, hi);
+			      "[0x%" PRIx64 ", 0x%" PRIx64 ")%s", req->what, memsz, align, lo, hi,
+			      lo >= hi ? ": an empty window (see --mem-min and --mem-max)" : "");
 		goto out;
 	}
 	r = segments_record(s, req->buf, req->bufsz, at, memsz, req->what, req->hash, log);
