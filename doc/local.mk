@@ -1,7 +1,7 @@
 # Documentation: the man page, the bash completion, and the test that keeps
 # both in step with `kexec --help` (kexec/options.c).  Included by
 # Makefile.am.
-dist_man_MANS = doc/kexec.8
+dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec
