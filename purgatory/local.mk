@@ -14,7 +14,7 @@ PURGATORY_C = \
 PURGATORY_S = purgatory/entry.S
 PURGATORY_H = include/kexec-tdx/purgatory-abi.h \
 	purgatory/purgatory.h purgatory/cpu.h purgatory/clear.h \
-	purgatory/pagetable.h purgatory/sha256.h
+	purgatory/pagetable.h purgatory/sha256.h purgatory/sha256-k.h
 PURGATORY_LDS = purgatory/purgatory.lds
 # entry.S first: purgatory_start opens .text.
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
@@ -48,7 +48,7 @@ EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
 # Shared with the loader: it hashes the segments with the same SHA-256.
 # The --tdx-report reader.
 libkexec_a_SOURCES += \
-	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h purgatory/cpu.h \
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h purgatory/sha256-k.h purgatory/cpu.h \
 	kexec/tdx/report.c kexec/tdx/report.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.

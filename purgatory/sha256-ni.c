@@ -12,6 +12,7 @@
  */
 #include <immintrin.h>
 #include "sha256.h"
+#include "sha256-k.h"
 
 #define NI_TARGET __attribute__((target("sha,ssse3,sse4.1")))
 

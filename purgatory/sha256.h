@@ -43,9 +43,6 @@ struct sha256_ctx {
 bool sha256_ni_supported(void);
 
 /* sha256_init_impl(c, SHA256_IMPL_AUTO). */
-/* The 64 round constants, shared by the C and the SHA-NI code. */
-extern const uint32_t sha256_k[64];
-
 void sha256_init(struct sha256_ctx *c);
 /* false (and c initialised for C) when impl is NI and the CPU lacks it. */
 bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl);

@@ -68,6 +68,8 @@ int main(void)
 	bench_cpu_describe(model, sizeof(model));
 	printf("bench-sha256: %zu MiB, best of %d runs\n", size >> 20, runs);
 	printf("CPU: %s; sha_ni %s\n", model, ni ? "yes" : "no");
+	if (getenv("OPENSSL_ia32cap"))
+		printf("OpenSSL's CPU features limited by OPENSSL_ia32cap=%s\n", getenv("OPENSSL_ia32cap"));
 	buf = bench_alloc(size);
 	for (size_t i = 0; i < size; i++)
 		buf[i] = (uint8_t)(i * 2654435761u >> 13);
