@@ -74,6 +74,29 @@ out:
 	return r;
 }
 
+/*
+ * The e820 map for the new kernel: /sys/firmware/memmap (what the firmware
+ * reported, before memmap= and the like), or, where the kernel has none
+ * (CONFIG_FIRMWARE_MEMMAP off), the top level of /proc/iomem.
+ */
+static int firmware_map(struct kexec_ctx *ctx, struct memmap *map)
+{
+	struct kexec_log quiet = { .out = NULL, .level = ctx->log.level };
+	struct iomem io = { 0 };
+	int r = memmap_read(ctx->sr, &quiet, map);
+
+	if (r != -ENOENT)
+		return r < 0 ? log_errno(&ctx->log, r, "%s", quiet.last) : r;
+	if ((r = iomem_read(ctx->sr, &ctx->log, &io)) < 0)
+		return r;
+	r = memmap_from_iomem(&io, map);
+	iomem_free(&io);
+	if (r == 0)
+		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
+			  "(%zu entries)", map->n);
+	return r;
+}
+
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
@@ -158,7 +181,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return -ENOMEM;
-	if ((r = memmap_read(ctx->sr, &ctx->log, &map)) < 0)
+	if ((r = firmware_map(ctx, &map)) < 0)
 		goto out;
 	for (size_t i = 0; i < map.n; i++)
 		if (map.v[i].type == E820_TYPE_RAM && map.v[i].end > map_top)

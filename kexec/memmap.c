@@ -207,6 +207,28 @@ out:
 	return r;
 }
 
+int memmap_from_iomem(const struct iomem *io, struct memmap *out)
+{
+	struct memmap map = { 0 };
+
+	*out = map;
+	if (!io->n)
+		return 0;
+	map.v = calloc(io->n, sizeof(*map.v));
+	if (!map.v)
+		return -ENOMEM;
+	for (size_t i = 0; i < io->n; i++) {
+		uint32_t type;
+
+		if (io->v[i].depth == 0 && memmap_type_from_name(io->v[i].name, &type) == 0)
+			map.v[map.n++] = (struct memmap_entry){ io->v[i].start, io->v[i].end, type };
+	}
+	if (map.n)
+		qsort(map.v, map.n, sizeof(*map.v), entry_cmp);
+	*out = map;
+	return 0;
+}
+
 int memmap_collect(const struct memmap *map, uint32_t type, struct rangeset *out)
 {
 	for (size_t i = 0; i < map->n; i++) {

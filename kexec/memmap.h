@@ -69,5 +69,12 @@ int iomem_read(const struct sysroot *sr, struct kexec_log *log, struct iomem *ou
 void iomem_free(struct iomem *io);
 /* Every entry whose name is exactly `name`, at any depth, into out (normalized). */
 int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out);
+/*
+ * A firmware map from the top level of /proc/iomem, for kernels without
+ * /sys/firmware/memmap (CONFIG_FIRMWARE_MEMMAP off): the kernel names both
+ * with the same e820 type strings.  Other top-level entries (PCI windows,
+ * "Kernel code" is nested) are left out; sorted by start.
+ */
+int memmap_from_iomem(const struct iomem *io, struct memmap *out);
 
 #endif

@@ -236,6 +236,27 @@ static void test_syscall(void **state)
 	}
 }
 
+/* A kernel without /sys/firmware/memmap: the e820 map comes from /proc/iomem. */
+static void test_no_firmware_memmap(void **state)
+{
+	char on[700], off[700];
+	int r;
+	struct load_request req = { .kernel = kernel, .cmdline = "", .dry_run = true };
+
+	snprintf(on, sizeof(on), "%s/sys/firmware/memmap", root);
+	snprintf(off, sizeof(off), "%s/sys/firmware/memmap.off", root);
+	assert_int_equal(rename(on, off), 0);
+	char *out = run(&req, &r);
+	assert_int_equal(rename(off, on), 0);
+
+	assert_int_equal(r, 0);
+	assert_non_null(strstr(out, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
+				    "(6 entries)\n"));
+	assert_non_null(strstr(out, ", e820 6 entries\n"));
+	assert_non_null(strstr(out, "      0  kernel       0x0000000001000000 0x0000000003000000 "));
+	free(out);
+}
+
 static void test_missing_initrd(void **state)
 {
 	int r;
@@ -265,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_clear_layout),
 		cmocka_unit_test(test_memmap_carveout_is_avoided),
 		cmocka_unit_test(test_syscall),
+		cmocka_unit_test(test_no_firmware_memmap),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
 	};

@@ -325,6 +325,31 @@ static void test_iomem_parse_good(void **state)
 	iomem_free(&io);
 }
 
+/* No /sys/firmware/memmap: the top level of /proc/iomem, e820 names only. */
+static void test_memmap_from_iomem(void **state)
+{
+	static const struct memmap_entry want[] = {
+		{ 0, 0x1000, E820_TYPE_RESERVED },
+		{ 0x1000, 0x9fc00, E820_TYPE_RAM },
+		{ MiB, 3 * GiB, E820_TYPE_RAM },
+		{ 4 * GiB, 17 * GiB, E820_TYPE_RAM },
+	};
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 };
+	struct memmap map;
+
+	assert_int_equal(iomem_parse(iomem_text, strlen(iomem_text), &io, &log, "/proc/iomem"), 0);
+	assert_int_equal(memmap_from_iomem(&io, &map), 0);
+	assert_int_equal(map.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < map.n; i++) {
+		assert_int_equal(map.v[i].start, want[i].start);
+		assert_int_equal(map.v[i].end, want[i].end);
+		assert_int_equal(map.v[i].type, want[i].type);
+	}
+	memmap_free(&map);
+	iomem_free(&io);
+}
+
 static void test_iomem_parse_edges(void **state)
 {
 	static const struct {
@@ -455,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_read_many),
 		cmocka_unit_test(test_iomem_parse_good),
+		cmocka_unit_test(test_memmap_from_iomem),
 		cmocka_unit_test(test_iomem_parse_edges),
 		cmocka_unit_test(test_iomem_name_truncated_and_nul),
 		cmocka_unit_test(test_iomem_huge),
