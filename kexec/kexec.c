@@ -149,15 +149,22 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 	}
 
 	if (sc == SYSCALL_FILE && req.action != KTDX_ACTION_NONE && !o->crash) {
+		const char *why = o->tdx_policy == TDX_POLICY_CLEAR ? "--tdx=clear" :
+				  o->tdx_policy == TDX_POLICY_FLUSH ? "--tdx=flush" : st.reason;
+
 		if (req.action == KTDX_ACTION_CLEAR && !o->tdx_force) {
 			r = log_errno(&ctx->log, -EPERM,
 				      "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
-				      "TDX private memory, and this host needs a clear (%s). Leave out -s, or "
-				      "add --tdx-force to load without the clear.", st.reason);
+				      "TDX private memory, and a clear is called for (%s). Leave out -s, or "
+				      "add --tdx-force to load without the clear.", why);
 			goto out;
 		}
-		log_warn(&ctx->log, "-s: the kernel's purgatory does no TDX %s; going on as asked",
-			 req.action == KTDX_ACTION_CLEAR ? "clear (--tdx-force)" : "flush of its own");
+		if (req.action == KTDX_ACTION_CLEAR)
+			log_warn(&ctx->log, "*** --tdx-force: loading with -s although a clear is called for "
+				 "(%s): memory that may hold TDX private data will NOT be cleared ***", why);
+		else
+			log_warn(&ctx->log, "-s: the kernel's purgatory does not do the WBINVD asked for (%s)",
+				 why);
 	}
 	if (sc == SYSCALL_AUTO && req.action != KTDX_ACTION_NONE)
 		sc = SYSCALL_LOAD;      /* only our purgatory flushes and clears */

@@ -152,8 +152,9 @@ kt_run_vm() {
 	return 0
 }
 
-# Markers are whole lines of the serial log (the CR of the tty removed).
-kt_has_line() { tr -d '\r' <"$KT_LOG" | grep -qx -e "$1"; }
+# Markers are whole lines of the serial log (the CR of the tty removed),
+# compared as fixed strings.
+kt_has_line() { tr -d '\r' <"$KT_LOG" | grep -qxF -e "$1"; }
 
 kt_fail() { echo "FAIL: $*"; KT_FAILED=1; }
 

@@ -27,6 +27,8 @@ case $1 in
 	attempt no-initrd /boot/vmlinuz --initrd=/nonexistent.img
 	attempt no-kernel /nonexistent-vmlinuz
 	attempt mem-max /boot/vmlinuz --initrd=/boot/initrd.img --mem-max=0x200000
+	# a clear is asked for: -s (the kernel's purgatory) cannot do it
+	attempt s-clear --tdx=clear -s /boot/vmlinuz --initrd=/boot/initrd.img
 	# a good load, then the same failures must leave it loaded
 	kt_kexec -l /boot/vmlinuz --initrd=/boot/initrd.img --append="$(kt_next_cmdline 2)"
 	attempt truncated-after-load /tmp/truncated
@@ -34,6 +36,13 @@ case $1 in
 	"$KEXEC" -u
 	"$KEXEC" -l -S
 	echo "KT-UNLOADED loaded=$?"
+	# --tdx-force is the one override: it loads, loudly
+	"$KEXEC" -l --tdx=clear -s --tdx-force /boot/vmlinuz --initrd=/boot/initrd.img >/tmp/out 2>&1
+	rc=$?
+	"$KEXEC" -l -S
+	echo "KT-FORCED rc=$rc loaded=$?"
+	echo "KT-MSG forced $(head -n 1 /tmp/out)"
+	"$KEXEC" -u
 	echo "KT-OK bad"
 	;;
 esac
