@@ -148,6 +148,27 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 		req.cmdline = o->append;
 	}
 
+	/*
+	 * Lockdown (integrity or confidentiality) forbids kexec_load; only
+	 * kexec_file_load with a signed kernel is left.  Without an explicit
+	 * -c, go that way, unless a clear is called for: only our purgatory
+	 * clears, so that is refused here with the reason (--tdx-force
+	 * overrides, through the -s check below).
+	 */
+	if (st.lockdown[0] && strcmp(st.lockdown, "none") &&
+	    (sc == SYSCALL_DEFAULT || sc == SYSCALL_AUTO)) {
+		if (req.action == KTDX_ACTION_CLEAR && !o->crash && !o->tdx_force) {
+			r = log_errno(&ctx->log, -EPERM,
+				      "kernel lockdown (%s) forbids kexec_load, and only this tool's purgatory, "
+				      "loaded with kexec_load, can clear TDX private memory (%s). Do a cold "
+				      "reboot, or add --tdx-force to load with kexec_file_load without the clear.",
+				      st.lockdown, o->tdx_policy == TDX_POLICY_CLEAR ? "--tdx=clear" : st.reason);
+			goto out;
+		}
+		log_info(&ctx->log, "kernel lockdown (%s) forbids kexec_load: loading with kexec_file_load",
+			 st.lockdown);
+		sc = SYSCALL_FILE;
+	}
 	if (sc == SYSCALL_FILE && req.action != KTDX_ACTION_NONE && !o->crash) {
 		const char *why = o->tdx_policy == TDX_POLICY_CLEAR ? "--tdx=clear" :
 				  o->tdx_policy == TDX_POLICY_FLUSH ? "--tdx=flush" : st.reason;

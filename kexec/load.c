@@ -372,10 +372,21 @@ int load_explain_errno(struct kexec_ctx *ctx, int err, const char *syscall_name)
 			  "checks in the new kernel; a cold reboot is required.", syscall_name);
 		break;
 	case -EPERM:
-		log_errno(&ctx->log, err,
-			  "%s: operation not permitted (need CAP_SYS_BOOT; under kernel lockdown "
-			  "kexec_load is forbidden, so this tool's TDX purgatory cannot be used and only "
-			  "-s (kexec_file_load with a signed kernel) is possible)", syscall_name);
+		if (!strcmp(syscall_name, "kexec_file_load"))
+			log_errno(&ctx->log, err,
+				  "%s: operation not permitted (need CAP_SYS_BOOT; under kernel lockdown "
+				  "the kernel image must carry a signature the running kernel trusts)",
+				  syscall_name);
+		else
+			log_errno(&ctx->log, err,
+				  "%s: operation not permitted (need CAP_SYS_BOOT; under kernel lockdown "
+				  "kexec_load is forbidden, so this tool's TDX purgatory cannot be used and "
+				  "only -s (kexec_file_load with a signed kernel) is possible)", syscall_name);
+		break;
+	case -EKEYREJECTED:
+	case -EBADMSG:
+		log_errno(&ctx->log, err, "%s: the kernel image's signature was rejected (%s)",
+			  syscall_name, strerror(-err));
 		break;
 	case -EBUSY:
 		log_errno(&ctx->log, err, "%s: a kexec image is busy (being loaded or executed)",

@@ -11,7 +11,8 @@ VM_TESTS = \
 	tests/vm/kexec-clear-off.sh \
 	tests/vm/kexec-clear-flush.sh \
 	tests/vm/kexec-clear-4g.sh \
-	tests/vm/kexec-bad.sh
+	tests/vm/kexec-bad.sh \
+	tests/vm/kexec-lockdown.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md \
@@ -24,4 +25,5 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-elf.sh \
 	tests/vm/cases/kexec-uefi.sh \
 	tests/vm/cases/kexec-clear.sh \
-	tests/vm/cases/kexec-bad.sh
+	tests/vm/cases/kexec-bad.sh \
+	tests/vm/cases/kexec-lockdown.sh
