@@ -73,8 +73,15 @@ if [ $mode = clear ]; then
 	fi
 	tsc=$(report tsc_clear)
 	[ "${tsc:-0}" -gt 0 ] || kt_fail "report tsc_clear '${tsc:-missing}', expected > 0"
-	echo "kt: purgatory clear took ${tsc:-?} TSC cycles for ${cleared:-?} bytes" \
-		"($(report method))"
+	khz=$(log_value '^KT-TSC-KHZ ([0-9]+)$')
+	if [ -n "$khz" ] && [ "${tsc:-0}" -gt 0 ] && [ "$khz" -gt 0 ]; then
+		ms=$((tsc / khz))
+		echo "kt: purgatory clear: ${cleared:-?} bytes in $tsc TSC cycles at $khz kHz =" \
+			"$ms ms ($(report method), under TCG), verify $(($(report tsc_verify) / khz)) ms"
+	else
+		echo "kt: purgatory clear took ${tsc:-?} TSC cycles for ${cleared:-?} bytes" \
+			"($(report method))"
+	fi
 else
 	expect_marker "KT-NONZERO 16777216"
 	if [ $mode = flush ]; then

@@ -41,6 +41,8 @@ case $1 in
 	;;
 2)
 	echo "KT-OK stage2"
+	# the TSC rate, to turn the report's cycles into seconds
+	echo "KT-TSC-KHZ $(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]\{3\}\) MHz.*/\1\2/p; s/.*tsc: Detected \([0-9]*\)\.\([0-9]\{3\}\) MHz processor.*/\1\2/p' | tail -n 1)"
 	readback || echo "KT-FAIL cannot read /dev/mem"
 	echo "KT-NONZERO $(tr -d '\000' </tmp/back | wc -c)"
 	if cmp -s /tmp/pat /tmp/back; then
