@@ -16,8 +16,30 @@ struct layout {
 	uint64_t *off;          /* per section: offset in the image, UINT64_MAX if not loaded */
 };
 
+/* "R_X86_64_GOTPCREL (9)": the x86-64 psABI names of the types a compiler may emit. */
 static int relocation_name(unsigned type, char *buf, size_t size)
 {
+	static const struct {
+		unsigned type;
+		const char *name;
+	} names[] = {
+		{ R_X86_64_NONE, "NONE" }, { R_X86_64_GOT32, "GOT32" }, { R_X86_64_COPY, "COPY" },
+		{ R_X86_64_GLOB_DAT, "GLOB_DAT" }, { R_X86_64_JUMP_SLOT, "JUMP_SLOT" },
+		{ R_X86_64_RELATIVE, "RELATIVE" }, { R_X86_64_GOTPCREL, "GOTPCREL" },
+		{ R_X86_64_16, "16" }, { R_X86_64_PC16, "PC16" }, { R_X86_64_8, "8" },
+		{ R_X86_64_PC8, "PC8" }, { R_X86_64_DTPMOD64, "DTPMOD64" },
+		{ R_X86_64_DTPOFF64, "DTPOFF64" }, { R_X86_64_TPOFF64, "TPOFF64" },
+		{ R_X86_64_TLSGD, "TLSGD" }, { R_X86_64_TLSLD, "TLSLD" },
+		{ R_X86_64_DTPOFF32, "DTPOFF32" }, { R_X86_64_GOTTPOFF, "GOTTPOFF" },
+		{ R_X86_64_TPOFF32, "TPOFF32" }, { R_X86_64_PC64, "PC64" },
+		{ R_X86_64_GOTOFF64, "GOTOFF64" }, { R_X86_64_GOTPC32, "GOTPC32" },
+		{ R_X86_64_SIZE32, "SIZE32" }, { R_X86_64_SIZE64, "SIZE64" },
+		{ R_X86_64_GOTPCRELX, "GOTPCRELX" }, { R_X86_64_REX_GOTPCRELX, "REX_GOTPCRELX" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].type == type)
+			return snprintf(buf, size, "R_X86_64_%s (%u)", names[i].name, type);
 	return snprintf(buf, size, "type %u", type);
 }
 
@@ -90,7 +112,7 @@ static int apply_rela(struct layout *l, struct purgatory *p, Elf_Scn *scn, const
 		default:
 			relocation_name(type, name, sizeof(name));
 			return log_errno(log, -ENOEXEC,
-					 "purgatory: unsupported relocation R_X86_64 %s at offset 0x%" PRIx64
+					 "purgatory: unsupported relocation %s at offset 0x%" PRIx64
 					 " of section %zu", name, (uint64_t)rela.r_offset, target);
 		}
 		if (rela.r_offset + width > tsh.sh_size)

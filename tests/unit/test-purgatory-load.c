@@ -84,7 +84,7 @@ static void test_unsupported_relocation(void **state)
 
 	init(&s);
 	assert_int_equal(purgatory_load(obj, len, &s, MiB, 32 * MiB, &log, &p), -ENOEXEC);
-	assert_non_null(strstr(log.last, "purgatory: unsupported relocation R_X86_64 type 9 at offset"));
+	assert_non_null(strstr(log.last, "purgatory: unsupported relocation R_X86_64_GOTPCREL (9) at offset"));
 	segments_free(&s);
 	free(obj);
 }
