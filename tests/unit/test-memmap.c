@@ -45,19 +45,6 @@ static void tree_free(char *root)
 	free(root);
 }
 
-static void memmap_entry_put(const char *root, unsigned n, const char *start, const char *end,
-			     const char *type)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
-	tree_put(root, rel, start);
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
-	tree_put(root, rel, end);
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
-	tree_put(root, rel, type);
-}
-
 static void check_ranges(const struct rangeset *s, const struct range *want, size_t n)
 {
 	assert_int_equal(s->n, n);
@@ -175,12 +162,12 @@ static void test_read_sorted_and_collect(void **state)
 	static const struct range want_ram[] = { { 0, 0x9fc00 }, { MiB, 3 * GiB }, { 4 * GiB, 8 * GiB } };
 
 	/* directory order is not address order; 10 sorts after 2 */
-	memmap_entry_put(root, 0, "0x100000000\n", "0x1ffffffff\n", "System RAM\n");
-	memmap_entry_put(root, 1, "0x0\n", "0x9fbff\n", "System RAM\n");
-	memmap_entry_put(root, 2, "0x9fc00\n", "0x9ffff\n", "Reserved\n");
-	memmap_entry_put(root, 10, "0x100000\n", "0x7fffffff\n", "System RAM\n");
-	memmap_entry_put(root, 11, "0x80000000\n", "0xbfffffff\n", "System RAM\n");  /* adjacent: merged */
-	memmap_entry_put(root, 12, "0xc0000000\n", "0xffffffff\n", "Reserved\n");
+	tree_memmap_entry(root, 0, "0x100000000\n", "0x1ffffffff\n", "System RAM\n");
+	tree_memmap_entry(root, 1, "0x0\n", "0x9fbff\n", "System RAM\n");
+	tree_memmap_entry(root, 2, "0x9fc00\n", "0x9ffff\n", "Reserved\n");
+	tree_memmap_entry(root, 10, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	tree_memmap_entry(root, 11, "0x80000000\n", "0xbfffffff\n", "System RAM\n");  /* adjacent: merged */
+	tree_memmap_entry(root, 12, "0xc0000000\n", "0xffffffff\n", "Reserved\n");
 	assert_int_equal(sysroot_open(root, &sr), 0);
 	assert_int_equal(memmap_read(sr, &log, &map), 0);
 	assert_int_equal(map.n, 6);
@@ -264,10 +251,10 @@ static void test_read_many(void **state)
 		/* 1 GiB RAM, then a 4 KiB reserved hole, in reverse directory order */
 		snprintf(s, sizeof(s), "0x%llx\n", (unsigned long long)(300 - i) * GiB);
 		snprintf(e, sizeof(e), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 4096 - 1);
-		memmap_entry_put(root, 2 * i, s, e, "System RAM\n");
+		tree_memmap_entry(root, 2 * i, s, e, "System RAM\n");
 		snprintf(s, sizeof(s), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 4096);
 		snprintf(e, sizeof(e), "0x%llx\n", (unsigned long long)(300 - i) * GiB + GiB - 1);
-		memmap_entry_put(root, 2 * i + 1, s, e, "Reserved\n");
+		tree_memmap_entry(root, 2 * i + 1, s, e, "Reserved\n");
 	}
 	assert_int_equal(sysroot_open(root, &sr), 0);
 	assert_int_equal(memmap_read(sr, &log, &map), 0);

@@ -18,18 +18,6 @@
 #define GiB (1ULL << 30)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static void memmap_put(const char *root, unsigned n, const char *start, const char *end, const char *type)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
-	tree_put(root, rel, start);
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
-	tree_put(root, rel, end);
-	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
-	tree_put(root, rel, type);
-}
-
 static const char spr_cpuinfo[] =
 	"processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
 	"model name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\n"
@@ -59,10 +47,10 @@ static void spr_tree(const char *root)
 	tree_put(root, "proc/cpuinfo", spr_cpuinfo);
 	tree_put(root, "dev/kmsg", spr_kmsg);
 	tree_put(root, "proc/iomem", spr_iomem);
-	memmap_put(root, 0, "0x0\n", "0x9ffff\n", "System RAM\n");
-	memmap_put(root, 1, "0x100000\n", "0x7fffffff\n", "System RAM\n");
-	memmap_put(root, 2, "0x80000000\n", "0xffffffff\n", "Reserved\n");
-	memmap_put(root, 3, "0x100000000\n", "0x47fffffff\n", "System RAM\n");
+	tree_memmap_entry(root, 0, "0x0\n", "0x9ffff\n", "System RAM\n");
+	tree_memmap_entry(root, 1, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	tree_memmap_entry(root, 2, "0x80000000\n", "0xffffffff\n", "Reserved\n");
+	tree_memmap_entry(root, 3, "0x100000000\n", "0x47fffffff\n", "System RAM\n");
 	tree_put(root, "sys/module/kvm_intel/initstate", "live\n");
 	tree_put(root, "sys/module/kvm_intel/parameters/tdx", "Y\n");
 	tree_put(root, "sys/kernel/security/lockdown", "[none] integrity confidentiality\n");

@@ -33,6 +33,20 @@ static inline void tree_put(const char *root, const char *rel, const char *text)
 	tree_put_bytes(root, rel, text, strlen(text));
 }
 
+/* One /sys/firmware/memmap/N entry: its start, end and type files. */
+static inline void tree_memmap_entry(const char *root, unsigned n, const char *start, const char *end,
+				     const char *type)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
+	tree_put(root, rel, start);
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
+	tree_put(root, rel, end);
+	snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
+	tree_put(root, rel, type);
+}
+
 /* rm -rf root */
 static inline void tree_rm(const char *root)
 {
