@@ -347,9 +347,8 @@ static int dump_ranges(const struct crash_facts *f, struct rangeset *out)
 	 */
 	if ((r = rangeset_subtract(out, 0, LOW_1M)) < 0)
 		return r;
-	for (size_t i = 0; i < f->crash_regions.n; i++)
-		if ((r = rangeset_subtract(out, f->crash_regions.v[i].start, f->crash_regions.v[i].end)) < 0)
-			return r;
+	if ((r = rangeset_subtract_set(out, &f->crash_regions)) < 0)
+		return r;
 	rangeset_normalize(out);
 	return 0;
 }
@@ -501,8 +500,8 @@ int crash_e820(const struct crash_facts *f, uint64_t hdr_addr, uint64_t hdr_size
 		for (size_t i = 0; i < f->firmware.n && r == 0; i++)
 			if (f->firmware.v[i].type == order[t])
 				r = rangeset_add(&set, f->firmware.v[i].start, f->firmware.v[i].end);
-		for (size_t i = 0; i < taken.n && r == 0; i++)
-			r = rangeset_subtract(&set, taken.v[i].start, taken.v[i].end);
+		if (r == 0)
+			r = rangeset_subtract_set(&set, &taken);
 		rangeset_normalize(&set);
 		for (size_t i = 0; i < set.n && r == 0; i++)
 			if ((r = map_append(&m, &cap, set.v[i].start, set.v[i].end, order[t])) == 0)
@@ -526,8 +525,8 @@ int crash_e820(const struct crash_facts *f, uint64_t hdr_addr, uint64_t hdr_size
 		r = rangeset_add(&set, f->crash_regions.v[i].start, f->crash_regions.v[i].end);
 	if (r == 0 && hdr_size)
 		r = rangeset_subtract(&set, hdr_addr, hdr_end);
-	for (size_t i = 0; i < taken.n && r == 0; i++)
-		r = rangeset_subtract(&set, taken.v[i].start, taken.v[i].end);
+	if (r == 0)
+		r = rangeset_subtract_set(&set, &taken);
 	if (r < 0)
 		goto out;
 	rangeset_normalize(&set);

@@ -31,9 +31,8 @@ int clear_list_build(const struct rangeset *private_ranges, const struct segment
 	out->n = 0;
 	if ((r = rangeset_copy(out, private_ranges)) < 0)
 		return r;
-	for (size_t i = 0; i < segs->n; i++)
-		if ((r = rangeset_subtract(out, segs->v[i].mem, segs->v[i].mem + segs->v[i].memsz)) < 0)
-			return r;
+	if ((r = segments_subtract_from(segs, out)) < 0)
+		return r;
 	rangeset_align_inward(out, PAGE_SIZE_4K);
 	rangeset_normalize(out);
 	if (out->n > KTDX_MAX_CLEAR_RANGES)
@@ -62,8 +61,8 @@ static int usable_ram(struct kexec_ctx *ctx, const struct memmap *map, struct ra
 			goto out;
 		if (sysram.n && (r = rangeset_intersect(ram, &sysram)) < 0)
 			goto out;
-		for (size_t i = 0; i < crash.n; i++)
-			rangeset_subtract(ram, crash.v[i].start, crash.v[i].end);
+		if ((r = rangeset_subtract_set(ram, &crash)) < 0)
+			goto out;
 		rangeset_normalize(ram);
 	}
 	r = 0;

@@ -136,6 +136,17 @@ done:
 	return r;
 }
 
+int rangeset_subtract_set(struct rangeset *set, const struct rangeset *minus)
+{
+	for (size_t i = 0; i < minus->n; i++) {
+		int r = rangeset_subtract(set, minus->v[i].start, minus->v[i].end);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 void rangeset_align_inward(struct rangeset *set, uint64_t align)
 {
 	size_t out = 0;

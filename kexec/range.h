@@ -30,6 +30,8 @@ int rangeset_copy(struct rangeset *dst, const struct rangeset *src);
 void rangeset_normalize(struct rangeset *set);
 /* Remove [start, end) from every range (the set need not be normalized). */
 int rangeset_subtract(struct rangeset *set, uint64_t start, uint64_t end);
+/* Remove every range of `minus` (neither set need be normalized). */
+int rangeset_subtract_set(struct rangeset *set, const struct rangeset *minus);
 /* Keep only what also lies in `with`; result normalized. */
 int rangeset_intersect(struct rangeset *set, const struct rangeset *with);
 /* Shrink every range inward to `align` (a power of two); drop what vanishes. */

@@ -132,9 +132,8 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 		return r;
 	rangeset_subtract(&free_mem, 0, lo);
 	rangeset_subtract(&free_mem, hi, UINT64_MAX);
-	for (size_t i = 0; i < s->n; i++)
-		if ((r = rangeset_subtract(&free_mem, s->v[i].mem, s->v[i].mem + s->v[i].memsz)) < 0)
-			goto out;
+	if ((r = segments_subtract_from(s, &free_mem)) < 0)
+		goto out;
 	rangeset_normalize(&free_mem);
 	for (size_t k = 0; k < free_mem.n && !found; k++) {
 		size_t i = req->top_down ? free_mem.n - 1 - k : k;
@@ -154,6 +153,17 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 out:
 	rangeset_free(&free_mem);
 	return r;
+}
+
+int segments_subtract_from(const struct segments *s, struct rangeset *set)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		int r = rangeset_subtract(set, s->v[i].mem, s->v[i].mem + s->v[i].memsz);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 void segments_print(const struct segments *s, FILE *out)

@@ -24,9 +24,8 @@ int tdx_private_ranges(const struct rangeset *ram, const struct rangeset *cmr,
 		goto fail;
 	if ((r = rangeset_subtract(&set, 0, LOW_1M)) < 0)
 		goto fail;
-	for (size_t i = 0; crash && i < crash->n; i++)
-		if ((r = rangeset_subtract(&set, crash->v[i].start, crash->v[i].end)) < 0)
-			goto fail;
+	if (crash && (r = rangeset_subtract_set(&set, crash)) < 0)
+		goto fail;
 	rangeset_normalize(&set);
 	rangeset_free(out);
 	*out = set;

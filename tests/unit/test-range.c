@@ -61,6 +61,27 @@ static void test_subtract_cases(void **state)
 	}
 }
 
+/* A whole set out of another: a split, a trim at each end, one range gone. */
+static void test_subtract_set(void **state)
+{
+	struct rangeset s = RANGESET_INIT, minus = RANGESET_INIT;
+	static const struct range want[] = {
+		{ 0x1000, 0x2000 }, { 0x3000, 0x5000 }, { 0x20000, 0x28000 },
+	};
+
+	assert_int_equal(rangeset_add(&s, 0x1000, 0x5000), 0);
+	assert_int_equal(rangeset_add(&s, 0x10000, 0x18000), 0);
+	assert_int_equal(rangeset_add(&s, 0x20000, 0x30000), 0);
+	assert_int_equal(rangeset_add(&minus, 0x2000, 0x3000), 0);     /* split */
+	assert_int_equal(rangeset_add(&minus, 0x28000, 0x40000), 0);   /* tail */
+	assert_int_equal(rangeset_add(&minus, 0xf000, 0x19000), 0);    /* all of one */
+	assert_int_equal(rangeset_subtract_set(&s, &minus), 0);
+	rangeset_normalize(&s);
+	check(&s, want, sizeof(want) / sizeof(want[0]));
+	rangeset_free(&s);
+	rangeset_free(&minus);
+}
+
 static void test_intersect_above_4g(void **state)
 {
 	struct rangeset a = RANGESET_INIT, b = RANGESET_INIT;
@@ -94,6 +115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize_merges_overlap_and_adjacency),
 		cmocka_unit_test(test_subtract_cases),
+		cmocka_unit_test(test_subtract_set),
 		cmocka_unit_test(test_intersect_above_4g),
 		cmocka_unit_test(test_align_inward),
 	};
