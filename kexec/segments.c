@@ -112,7 +112,8 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 		   uint64_t *addr)
 {
 	uint64_t memsz = page_up(req->memsz > req->bufsz ? req->memsz : req->bufsz);
-	uint64_t align = req->align ? req->align : PAGE_SIZE_4K;
+	/* segments are whole pages: a smaller alignment (a bzImage's kernel_alignment may be 32) means 4 KiB */
+	uint64_t align = req->align > PAGE_SIZE_4K ? req->align : PAGE_SIZE_4K;
 	uint64_t lo = req->min > s->mem_min ? req->min : s->mem_min;
 	uint64_t hi = s->mem_max;
 	struct rangeset free_mem = RANGESET_INIT;

@@ -41,6 +41,22 @@ static void test_place_bottom_up_aligned(void **state)
 	segments_free(&s);
 }
 
+/* found by fuzz-bzimage: kernel_alignment 0x20 and an unaligned pref_address */
+static void test_place_small_alignment_is_a_page(void **state)
+{
+	struct segments s;
+	uint64_t a;
+	struct segment_req k = { .bufsz = 514, .memsz = 0x10000002, .align = 0x20,
+				 .min = 0x100005d00, .what = "kernel" };
+
+	init(&s, 0, 0);
+	assert_int_equal(segments_place(&s, &k, &quiet, &a), 0);
+	assert_int_equal(a, 0x100006000);
+	assert_int_equal(s.v[0].mem, 0x100006000);
+	assert_int_equal(s.v[0].memsz, 0x10001000);
+	segments_free(&s);
+}
+
 static void test_place_top_down_below_limit(void **state)
 {
 	struct segments s;
@@ -116,6 +132,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_place_bottom_up_aligned),
+		cmocka_unit_test(test_place_small_alignment_is_a_page),
 		cmocka_unit_test(test_place_top_down_below_limit),
 		cmocka_unit_test(test_place_respects_mem_max_and_reports),
 		cmocka_unit_test(test_fixed_checks),
