@@ -4,6 +4,7 @@
  * libFuzzer harness: bzimage_ops.probe over arbitrary bytes and, when the
  * probe accepts them, a load into a plan over a fake RAM map.
  */
+#include "fuzz.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,8 +12,6 @@
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = bzimage_ops.probe(data, size, k.path, &ctx.log);
 	if (r < 0) {
 		if (r != -ENOEXEC && !ctx.log.last[0])
-			__builtin_trap();
+			fuzz_trap();
 		return 0;
 	}
 	plan = calloc(1, sizeof(*plan));
@@ -38,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = bzimage_ops.load(&ctx, &k, plan);
 	if (r < 0) {
 		if (!ctx.log.last[0])
-			__builtin_trap();
+			fuzz_trap();
 		goto out;
 	}
 	for (size_t i = 0; i < plan->segs.n; i++) {
@@ -46,14 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *b = s->buf;
 
 		if (s->mem & (PAGE_SIZE_4K - 1) || s->bufsz > s->memsz)
-			__builtin_trap();
+			fuzz_trap();
 		if (b && (b < data || s->bufsz > size || (size_t)(b - data) > size - s->bufsz))
-			__builtin_trap();
+			fuzz_trap();
 		if (b && s->bufsz)
 			sink ^= b[s->bufsz - 1];
 	}
 	if (plan->entry < plan->kernel_start || plan->entry >= plan->kernel_end)
-		__builtin_trap();
+		fuzz_trap();
 out:
 	(void)sink;
 	segments_free(&plan->segs);

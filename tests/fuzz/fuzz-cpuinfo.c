@@ -1,12 +1,11 @@
 /* fuzz-sources: kexec/log.c kexec/text.c kexec/tdx/cpuinfo.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: tdx_cpuinfo_parse over arbitrary /proc/cpuinfo text. */
+#include "fuzz.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "tdx/tdx.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,9 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* what the parser promises on success */
 		if (!ci.ncpus || strlen(ci.vendor) >= sizeof(ci.vendor) ||
 		    strlen(ci.model_name) >= sizeof(ci.model_name))
-			__builtin_trap();
+			fuzz_trap();
 	} else if (!log.last[0]) {
-		__builtin_trap();       /* every error is explained */
+		fuzz_trap();       /* every error is explained */
 	}
 	return 0;
 }

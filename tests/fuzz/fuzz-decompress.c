@@ -4,14 +4,13 @@
  * libFuzzer harness: decompress_buffer over arbitrary bytes with a small
  * output limit (gzip, xz, zstd through zlib, liblzma, libzstd).
  */
+#include "fuzz.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "image.h"
 
 #define FUZZ_MAX (1u << 20)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,16 +24,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == -ENOEXEC) {
 		/* not compressed: quiet, nothing allocated */
 		if (log.last[0] || out)
-			__builtin_trap();
+			fuzz_trap();
 		return 0;
 	}
 	if (r < 0) {
 		if (!log.last[0] || out)
-			__builtin_trap();
+			fuzz_trap();
 		return 0;
 	}
 	if (!out || outlen > FUZZ_MAX)
-		__builtin_trap();
+		fuzz_trap();
 	if (outlen)
 		sink ^= out[0] ^ out[outlen - 1];
 	(void)sink;

@@ -5,6 +5,7 @@
  * probe accepts them, a load into a plan whose segments sit over a fake
  * RAM map.  What must hold whatever the input is checked with a trap.
  */
+#include "fuzz.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,8 +13,6 @@
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0) {
 		/* not ELF: quiet; ELF but unusable: one message */
 		if (r != -ENOEXEC && !ctx.log.last[0])
-			__builtin_trap();
+			fuzz_trap();
 		return 0;
 	}
 	plan = calloc(1, sizeof(*plan));
@@ -41,19 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = elf64_ops.load(&ctx, &k, plan);
 	if (r < 0) {
 		if (!ctx.log.last[0] || plan->segs.n)
-			__builtin_trap();
+			fuzz_trap();
 		goto out;
 	}
 	if (!plan->segs.n || !plan->linux_boot || plan->has_setup_header)
-		__builtin_trap();
+		fuzz_trap();
 	for (size_t i = 0; i < plan->segs.n; i++) {
 		const struct segment *s = &plan->segs.v[i];
 		const uint8_t *b = s->buf;
 
 		if ((s->mem | s->memsz) & (PAGE_SIZE_4K - 1) || s->bufsz > s->memsz)
-			__builtin_trap();
+			fuzz_trap();
 		if (b && (b < data || s->bufsz > size || (size_t)(b - data) > size - s->bufsz))
-			__builtin_trap();
+			fuzz_trap();
 		for (size_t j = 0; b && j < s->bufsz; j += 512)
 			sink ^= b[j];   /* ASan checks the segment really lies in the input */
 		if (b && s->bufsz)
@@ -61,10 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (plan->entry >= s->mem && plan->entry - s->mem < s->memsz)
 			entry_ok = true;
 		if (s->mem < plan->kernel_start || s->mem + s->memsz > plan->kernel_end)
-			__builtin_trap();
+			fuzz_trap();
 	}
 	if (!entry_ok)
-		__builtin_trap();
+		fuzz_trap();
 out:
 	(void)sink;
 	segments_free(&plan->segs);

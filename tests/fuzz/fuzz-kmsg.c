@@ -1,12 +1,11 @@
 /* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/tdx/kmsg.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: tdx_kmsg_parse (and the lockdown parser) over arbitrary text. */
+#include "fuzz.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "tdx/tdx.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,15 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tdx_kmsg_parse((const char *)data, size, &k, &log, "dev/kmsg") == 0) {
 		for (size_t i = 0; i < k.cmr.n; i++)
 			if (k.cmr.v[i].end <= k.cmr.v[i].start || (i && k.cmr.v[i].start <= k.cmr.v[i - 1].end))
-				__builtin_trap();
+				fuzz_trap();
 		if (k.module_initialized != (k.module_line[0] != '\0'))
-			__builtin_trap();
+			fuzz_trap();
 		tdx_kmsg_free(&k);
 	} else if (!log.last[0] || k.cmr.v) {
-		__builtin_trap();
+		fuzz_trap();
 	}
 	if (tdx_lockdown_parse((const char *)data, size, mode, sizeof(mode), &log, "lockdown") == 0 &&
 	    (!mode[0] || strlen(mode) >= sizeof(mode)))
-		__builtin_trap();
+		fuzz_trap();
 	return 0;
 }

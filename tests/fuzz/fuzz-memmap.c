@@ -4,11 +4,10 @@
  * libFuzzer harness: memmap_parse_entry.  The input is split at the first
  * two NUL bytes into the texts of start, end and type.
  */
+#include "fuzz.h"
 #include <stdlib.h>
 #include <string.h>
 #include "memmap.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,9 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	type = end + strlen(end) + 1;
 	r = memmap_parse_entry(start, end, type, &e, &log, "/sys/firmware/memmap/0");
 	if (r == 0 && e.end < e.start)
-		__builtin_trap();
+		fuzz_trap();
 	if (r < 0 && !log.last[0])
-		__builtin_trap();
+		fuzz_trap();
 	free(buf);
 	return 0;
 }

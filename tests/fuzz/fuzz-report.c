@@ -5,13 +5,12 @@
  * payload (what the new kernel shows in /sys/kernel/boot_params/setup_data),
  * then both printers over whatever it accepted.
  */
+#include "fuzz.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "tdx/report.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (tdx_report_decode(data, size, "setup_data/0/data", &log, &r) < 0) {
 		if (!log.last[0])
-			__builtin_trap();       /* every refusal says why */
+			fuzz_trap();       /* every refusal says why */
 		return 0;
 	}
 	null = fopen("/dev/null", "w");

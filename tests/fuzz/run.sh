@@ -10,7 +10,8 @@
 #   bash tests/fuzz/run.sh elf kmsg     only fuzz-elf.c and fuzz-kmsg.c
 #
 # Environment: FUZZ_SECONDS (30), CLANG (clang), FUZZ_TIMEOUT (20, seconds
-# per input), FUZZ_KEEP=1 (keep the work directory even on success).
+# per input), FUZZ_KEEP=1 (keep the work directory even on success),
+# FUZZ_SEED (libFuzzer's -seed; unset: a random one, printed in the log).
 # Nothing is written into the source tree: binaries, corpora, logs and
 # crash artifacts go to a temporary directory, kept when something failed.
 set -uo pipefail
@@ -27,6 +28,11 @@ die() {
 
 case $FUZZ_SECONDS in '' | *[!0-9]*) die "FUZZ_SECONDS=$FUZZ_SECONDS is not a number of seconds" ;; esac
 case $FUZZ_TIMEOUT in '' | *[!0-9]*) die "FUZZ_TIMEOUT=$FUZZ_TIMEOUT is not a number of seconds" ;; esac
+seed_opt=()
+if [ -n "${FUZZ_SEED:-}" ]; then
+	case $FUZZ_SEED in *[!0-9]*) die "FUZZ_SEED=$FUZZ_SEED is not a number" ;; esac
+	seed_opt=(-seed="$FUZZ_SEED")
+fi
 
 srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || die "cannot find the source tree"
 cd "$srcdir" || die "cannot enter $srcdir"
@@ -137,7 +143,7 @@ for h in "${harnesses[@]}"; do
 	echo "fuzz: running $name for ${FUZZ_SECONDS}s ($nseeds seed inputs)"
 	# timeout(1) is the last resort should the harness hang outside libFuzzer's control.
 	(cd "$work/$name" && timeout --kill-after=10 $((FUZZ_SECONDS + FUZZ_TIMEOUT + 120)) \
-		"./$name" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+		"./$name" ${seed_opt[@]+"${seed_opt[@]}"} -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
 		-timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 \
 		-artifact_prefix="$work/$name/artifacts/" corpus) >"$log" 2>&1
 	rc=$?
@@ -149,6 +155,13 @@ for h in "${harnesses[@]}"; do
 		failed=1
 		echo "fuzz: $name failed (exit $rc); the end of its log:" >&2
 		grep -v '^#[0-9]' "$log" | tail -n 40 >&2
+		# The input itself, so that a log without the work directory (CI) reproduces it.
+		for a in "$work/$name/artifacts"/*; do
+			[ -f "$a" ] || continue
+			echo "fuzz: $(basename "$a") ($(wc -c <"$a") bytes), as hex (xxd -r -p turns it back):" >&2
+			od -An -v -tx1 "$a" | tr -d ' \n' | fold -w 128 >&2
+			echo >&2
+		done
 		results+=("$(printf '%-20s FAILED  exit %s after %s execs; log %s, inputs %s' "$name" "$rc" \
 			"$execs" "$log" "$work/$name/artifacts/")")
 	fi
