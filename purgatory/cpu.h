@@ -43,6 +43,7 @@ static inline struct cpuid_regs cpuid_7_0(void)
 #define CPUID_1_ECX_XSAVE       (1u << 26)
 #define CPUID_1_ECX_OSXSAVE     (1u << 27)     /* mirrors CR4.OSXSAVE */
 #define CPUID_1_ECX_AVX         (1u << 28)
+#define CPUID_7_EBX_BMI2        (1u << 8)
 #define CPUID_7_EBX_SHA         (1u << 29)
 #define CPUID_7_ECX_MOVDIR64B   (1u << 28)
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26)

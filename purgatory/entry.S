@@ -52,7 +52,7 @@ purgatory_start:
 	movl	%eax, %ss
 	movl	%eax, %fs
 	movl	%eax, %gs
-	/* SSE (MOVNTDQ, SHA-NI) needs CR4.OSFXSR, CR0.EM = 0 and CR0.TS = 0 */
+	/* SSE (MOVNTDQ, SHA-NI, the SHA-256 schedule) needs CR4.OSFXSR, CR0.EM = 0, CR0.TS = 0 */
 	movq	%cr0, %rax
 	andq	$~(CR0_EM | CR0_TS), %rax
 	orq	$CR0_MP, %rax

@@ -6,6 +6,7 @@ PURGATORY_C = \
 	purgatory/pagetable.c \
 	purgatory/sha256.c \
 	purgatory/sha256-ni.c \
+	purgatory/sha256-sse.c \
 	purgatory/clear.c \
 	purgatory/report.c \
 	purgatory/reset.c \
@@ -14,15 +15,16 @@ PURGATORY_C = \
 PURGATORY_S = purgatory/entry.S
 PURGATORY_H = include/kexec-tdx/purgatory-abi.h \
 	purgatory/purgatory.h purgatory/cpu.h purgatory/clear.h \
-	purgatory/pagetable.h purgatory/sha256.h purgatory/sha256-k.h
+	purgatory/pagetable.h purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
 PURGATORY_LDS = purgatory/purgatory.lds
 # entry.S first: purgatory_start opens .text.
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
 
 # No SSE in compiler-generated code: relocate_kernel leaves CR4.OSFXSR
 # clear (DESIGN.md), and the new kernel must find no state of ours.  The
-# MOVNTDQ loop (clear.c) and SHA-NI (sha256-ni.c) enable SSE per function
-# with target attributes; entry.S sets CR4.OSFXSR before any C runs.
+# MOVNTDQ loop (clear.c), SHA-NI (sha256-ni.c) and the SSE message
+# schedule (sha256-sse.c) enable SSE per function with target
+# attributes; entry.S sets CR4.OSFXSR before any C runs.
 # -fno-tree-loop-distribute-patterns keeps string.c from calling itself.
 PURGATORY_CFLAGS = -std=gnu11 -O2 -g0 -Wall -Wextra -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdlib -fno-PIC -fno-pie -mcmodel=large \
@@ -48,7 +50,7 @@ EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
 # Shared with the loader: it hashes the segments with the same SHA-256.
 # The --tdx-report reader.
 libkexec_a_SOURCES += \
-	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h purgatory/sha256-k.h purgatory/cpu.h \
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h \
 	kexec/tdx/report.c kexec/tdx/report.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The 64 SHA-256 round constants (FIPS 180-4 section 4.2.2), for sha256.c
- * and sha256-ni.c only.  static, not one extern table: with the values in
- * sight the compiler folds them into the unrolled C rounds (an extern
- * table measured 30% slower); 16-byte aligned for the SHA-NI loads.
+ * The 64 SHA-256 round constants (FIPS 180-4 section 4.2.2), for sha256.c,
+ * sha256-sse.c and sha256-ni.c only.  static, not one extern table: with
+ * the values in sight the compiler folds them into the unrolled C rounds
+ * (an extern table measured 30% slower); 16-byte aligned for the vector
+ * loads.
  */
 #ifndef PURGATORY_SHA256_K_H
 #define PURGATORY_SHA256_K_H

@@ -8,11 +8,7 @@
 #include "sha256.h"
 
 #include "sha256-k.h"
-
-static inline uint32_t ror32(uint32_t x, unsigned n)
-{
-	return (x >> n) | (x << (32 - n));
-}
+#include "sha256-round.h"
 
 static inline uint32_t load_be32(const uint8_t *p)
 {
@@ -27,57 +23,32 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-#define S0(x)   (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
-#define S1(x)   (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
-#define s0(x)   (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
-#define s1(x)   (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
-#define CH(x, y, z)  (((x) & ((y) ^ (z))) ^ (z))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+/* The message schedule's sigma functions. */
+#define s0(x)   (sha256_ror32(x, 7) ^ sha256_ror32(x, 18) ^ ((x) >> 3))
+#define s1(x)   (sha256_ror32(x, 17) ^ sha256_ror32(x, 19) ^ ((x) >> 10))
 
 /* W is a 16-word ring: W[i & 15] holds W_i once it is computed. */
 #define W(i)    w[(i) & 15]
 #define SCHED(i) (W(i) += s1(W((i) - 2)) + W((i) - 7) + s0(W((i) - 15)))
-#define ROUND(a, b, c, d, e, f, g, h, i, wi) do {                       \
-		uint32_t t1 = h + S1(e) + CH(e, f, g) + sha256_k[i] + (wi);  \
-		d += t1;                                                \
-		h = t1 + S0(a) + MAJ(a, b, c);                          \
-	} while (0)
-/* Eight rounds, rotating the variable names instead of the values. */
-#define ROUND8(i, WI) do {                                              \
-		ROUND(a, b, c, d, e, f, g, h, (i) + 0, WI((i) + 0));    \
-		ROUND(h, a, b, c, d, e, f, g, (i) + 1, WI((i) + 1));    \
-		ROUND(g, h, a, b, c, d, e, f, (i) + 2, WI((i) + 2));    \
-		ROUND(f, g, h, a, b, c, d, e, (i) + 3, WI((i) + 3));    \
-		ROUND(e, f, g, h, a, b, c, d, (i) + 4, WI((i) + 4));    \
-		ROUND(d, e, f, g, h, a, b, c, (i) + 5, WI((i) + 5));    \
-		ROUND(c, d, e, f, g, h, a, b, (i) + 6, WI((i) + 6));    \
-		ROUND(b, c, d, e, f, g, h, a, (i) + 7, WI((i) + 7));    \
-	} while (0)
+#define KW(i)       (sha256_k[i] + W(i))
+#define KW_SCHED(i) (sha256_k[i] + SCHED(i))
 
 void sha256_blocks_c(uint32_t state[8], const uint8_t *p, size_t nblocks)
 {
 	uint32_t w[16];
 
 	for (; nblocks; nblocks--, p += SHA256_BLOCK_SIZE) {
-		uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-		uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+		SHA256_LOAD_STATE(state);
 
 		for (int i = 0; i < 16; i++)
 			w[i] = load_be32(p + 4 * i);
-		ROUND8(0, W);
-		ROUND8(8, W);
+		SHA256_ROUND8(0, KW);
+		SHA256_ROUND8(8, KW);
 		for (int i = 16; i < 64; i += 16) {
-			ROUND8(i, SCHED);
-			ROUND8(i + 8, SCHED);
+			SHA256_ROUND8(i, KW_SCHED);
+			SHA256_ROUND8(i + 8, KW_SCHED);
 		}
-		state[0] += a;
-		state[1] += b;
-		state[2] += c;
-		state[3] += d;
-		state[4] += e;
-		state[5] += f;
-		state[6] += g;
-		state[7] += h;
+		SHA256_ADD_STATE(state);
 	}
 }
 
@@ -95,13 +66,28 @@ bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
-	bool ni = impl != SHA256_IMPL_C && sha256_ni_supported();
+	bool ok = true;
 
 	for (int i = 0; i < 8; i++)
 		c->state[i] = h0[i];
 	c->bytes = 0;
-	c->blocks = ni ? sha256_blocks_ni : sha256_blocks_c;
-	return impl != SHA256_IMPL_NI || ni;
+	c->blocks = sha256_blocks_c;
+	if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_NI) && sha256_ni_supported())
+		c->blocks = sha256_blocks_ni;
+	else if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_SSE) && sha256_sse_supported())
+		c->blocks = sha256_blocks_sse;
+	else
+		ok = impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_C;
+	return ok;
+}
+
+const char *sha256_blocks_name(sha256_blocks_fn *fn)
+{
+	if (fn == sha256_blocks_ni)
+		return "SHA-NI";
+	if (fn == sha256_blocks_sse)
+		return "SSE4.1+BMI2";
+	return "C";
 }
 
 void sha256_init(struct sha256_ctx *c)

@@ -7,7 +7,7 @@ tests_bench_bench_clear_SOURCES = tests/bench/bench-clear.c tests/bench/bench.h 
 tests_bench_bench_clear_CFLAGS = $(AM_CFLAGS) -O2
 tests_bench_bench_clear_LDADD =
 tests_bench_bench_sha256_SOURCES = tests/bench/bench-sha256.c tests/bench/bench.h \
-	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256.h purgatory/sha256-k.h
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
 tests_bench_bench_sha256_CFLAGS = $(AM_CFLAGS) -O2 $(LIBCRYPTO_CFLAGS)
 tests_bench_bench_sha256_LDADD = $(LIBCRYPTO_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
@@ -16,8 +16,8 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 bench: tests/bench/bench-clear tests/bench/bench-sha256
 	tests/bench/bench-clear
 	tests/bench/bench-sha256
-	@echo "The C path against OpenSSL without SHA-NI, as on a CPU that lacks it:"
-	OPENSSL_ia32cap=":~0x20000000" tests/bench/bench-sha256 | grep -e ia32cap -e 'C path' -e 'OpenSSL EVP'
+	@echo "The path of a CPU without SHA-NI against OpenSSL without SHA-NI:"
+	OPENSSL_ia32cap=":~0x20000000" tests/bench/bench-sha256 | grep -e ia32cap -e 'without SHA-NI' -e 'OpenSSL EVP'
 
 # make bench-vm: `kexec -l` against Debian's kexec-tools in a QEMU guest.
 .PHONY: bench-vm

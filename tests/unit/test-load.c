@@ -150,12 +150,12 @@ static void test_clear_layout(void **state)
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10c0\n"));
 	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffd5000 0x000000007ffde000 0x0000009000 0x0 (not hashed)\n"));
-	assert_non_null(strstr(out, "      4  purgatory    0x000000007ffc9000 0x000000007ffd5000 0x000000c000 "));
+	assert_non_null(strstr(out, "      4  purgatory    0x000000007ffc6000 0x000000007ffd5000 0x000000f000 "));
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, page tables map [0, 0x180000000)\n"));
 	/* the private ranges minus the five segments; the purgatory touches the page tables */
-	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbc8000 bytes\n"));
+	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbc5000 bytes\n"));
 	assert_non_null(strstr(out, "  [0x0000000000100000, 0x0000000001000000)\n"));
-	assert_non_null(strstr(out, "  [0x0000000003000000, 0x000000007ffc9000)\n"));
+	assert_non_null(strstr(out, "  [0x0000000003000000, 0x000000007ffc6000)\n"));
 	assert_non_null(strstr(out, "  [0x0000000100000000, 0x000000017fcff000)\n"));
 	free(out);
 	rangeset_free(&priv);
@@ -175,7 +175,7 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_int_equal(r, 0);
 	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
 	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
-	assert_non_null(strstr(out, "      3  purgatory    0x0000000041fe9000 0x0000000041ff5000 "));
+	assert_non_null(strstr(out, "      3  purgatory    0x0000000041fe6000 0x0000000041ff5000 "));
 	free(out);
 
 	/* one MiB higher, 32 MiB at 2 MiB alignment no longer fits: it says so */

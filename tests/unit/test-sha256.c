@@ -90,8 +90,8 @@ static void check_regions(enum sha256_impl impl)
 	free(buf);
 }
 
-/* C and SHA-NI must agree on every length around block boundaries. */
-static void check_agree(void)
+/* C and impl must agree on every length around block boundaries. */
+static void check_agree(enum sha256_impl impl)
 {
 	uint8_t buf[300], d1[32], d2[32];
 
@@ -101,7 +101,7 @@ static void check_agree(void)
 		struct sha256_ctx a, b;
 
 		sha256_init_impl(&a, SHA256_IMPL_C);
-		assert_true(sha256_init_impl(&b, SHA256_IMPL_NI));
+		assert_true(sha256_init_impl(&b, impl));
 		sha256_update(&a, buf, n);
 		sha256_update(&b, buf, n);
 		sha256_final(&a, d1);
@@ -124,17 +124,61 @@ static void test_ni(void **state)
 	}
 	check_impl(SHA256_IMPL_NI);
 	check_regions(SHA256_IMPL_NI);
-	check_agree();
+	check_agree(SHA256_IMPL_NI);
+}
+
+/* The one-block-ahead schedule: 0 blocks leave the state alone, then 1..7 blocks. */
+static void check_sse_blocks(void)
+{
+	uint8_t buf[64 * 7];
+	uint32_t s1[8], s2[8];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 29 + 3);
+	for (size_t nb = 0; nb <= 7; nb++) {
+		for (int i = 0; i < 8; i++)
+			s1[i] = s2[i] = 0x01010101u * (uint32_t)(i + 1);
+		sha256_blocks_c(s1, buf, nb);
+		sha256_blocks_sse(s2, buf, nb);
+		assert_memory_equal(s1, s2, sizeof(s1));
+	}
+}
+
+static void test_sse(void **state)
+{
+	struct sha256_ctx c;
+
+	if (!sha256_sse_supported()) {
+		print_message("SKIP: this CPU lacks one of SSSE3, SSE4.1, BMI2\n");
+		skip();
+	}
+	check_impl(SHA256_IMPL_SSE);
+	check_regions(SHA256_IMPL_SSE);
+	check_agree(SHA256_IMPL_SSE);
+	check_sse_blocks();
+	assert_true(sha256_init_impl(&c, SHA256_IMPL_SSE));
+	assert_ptr_equal(c.blocks, sha256_blocks_sse);
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(sha256_blocks_name(sha256_blocks_c), "C");
+	assert_string_equal(sha256_blocks_name(sha256_blocks_ni), "SHA-NI");
+	assert_string_equal(sha256_blocks_name(sha256_blocks_sse), "SSE4.1+BMI2");
 }
 
 static void test_auto(void **state)
 {
 	struct sha256_ctx c;
 
+	sha256_blocks_fn *want = sha256_ni_supported()  ? sha256_blocks_ni
+				 : sha256_sse_supported() ? sha256_blocks_sse
+							  : sha256_blocks_c;
+
 	assert_true(sha256_init_impl(&c, SHA256_IMPL_AUTO));
-	assert_ptr_equal(c.blocks, sha256_ni_supported() ? sha256_blocks_ni : sha256_blocks_c);
+	assert_ptr_equal(c.blocks, want);
 	sha256_init(&c);
-	assert_ptr_equal(c.blocks, sha256_ni_supported() ? sha256_blocks_ni : sha256_blocks_c);
+	assert_ptr_equal(c.blocks, want);
 	check_impl(SHA256_IMPL_AUTO);
 }
 
@@ -143,6 +187,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_c),
 		cmocka_unit_test(test_ni),
+		cmocka_unit_test(test_sse),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_auto),
 	};
 
