@@ -14,5 +14,5 @@ tests_unit_test_decompress_LDADD = $(UNIT_LDADD)
 
 # tests/fuzz/run.sh builds every tests/fuzz/fuzz-*.c with clang's
 # libFuzzer from its "fuzz-sources:" first line; not part of make check.
-EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/fuzz.h tests/fuzz/fuzz-elf.c \
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/fuzz.h tests/fuzz/fuzz-image.h tests/fuzz/fuzz-elf.c \
 	tests/fuzz/fuzz-bzimage.c tests/fuzz/fuzz-decompress.c tests/fuzz/corpus

@@ -5,23 +5,14 @@
  * probe accepts them, a load into a plan whose segments sit over a fake
  * RAM map.  What must hold whatever the input is checked with a trap.
  */
-#include "fuzz.h"
 #include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include "image.h"
-
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
+#include "fuzz-image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kexec_ctx ctx = { .log = { 0 } };
 	struct kernel_file k = { .path = "fuzz.elf", .buf = (uint8_t *)(uintptr_t)data, .len = size };
-	struct rangeset ram = RANGESET_INIT;
 	struct load_plan *plan;
-	volatile uint8_t sink = 0;
-	bool entry_ok = false;
 	int r;
 
 	r = elf64_ops.probe(data, size, k.path, &ctx.log);
@@ -31,12 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_trap();
 		return 0;
 	}
-	plan = calloc(1, sizeof(*plan));
+	plan = fuzz_plan_new();
 	if (!plan)
 		return 0;
-	if (rangeset_add(&ram, 1 * MiB, 2 * GiB) < 0 || rangeset_add(&ram, 4 * GiB, 64 * GiB) < 0 ||
-	    segments_init(&plan->segs, &ram, 1 * MiB, 0) < 0)
-		goto out;
 	r = elf64_ops.load(&ctx, &k, plan);
 	if (r < 0) {
 		if (!ctx.log.last[0] || plan->segs.n)
@@ -45,29 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!plan->segs.n || !plan->linux_boot || plan->has_setup_header)
 		fuzz_trap();
+	if (!fuzz_check_segments(plan, data, size))
+		fuzz_trap();
 	for (size_t i = 0; i < plan->segs.n; i++) {
 		const struct segment *s = &plan->segs.v[i];
-		const uint8_t *b = s->buf;
 
-		if ((s->mem | s->memsz) & (PAGE_SIZE_4K - 1) || s->bufsz > s->memsz)
-			fuzz_trap();
-		if (b && (b < data || s->bufsz > size || (size_t)(b - data) > size - s->bufsz))
-			fuzz_trap();
-		for (size_t j = 0; b && j < s->bufsz; j += 512)
-			sink ^= b[j];   /* ASan checks the segment really lies in the input */
-		if (b && s->bufsz)
-			sink ^= b[s->bufsz - 1];
-		if (plan->entry >= s->mem && plan->entry - s->mem < s->memsz)
-			entry_ok = true;
 		if (s->mem < plan->kernel_start || s->mem + s->memsz > plan->kernel_end)
 			fuzz_trap();
 	}
-	if (!entry_ok)
-		fuzz_trap();
 out:
-	(void)sink;
-	segments_free(&plan->segs);
-	rangeset_free(&ram);
-	free(plan);
+	fuzz_plan_free(plan);
 	return 0;
 }
