@@ -303,31 +303,26 @@ static int collect_firmware(const struct iomem *io, struct memmap *out)
 	return 0;
 }
 
-int crash_facts_read(struct kexec_ctx *ctx, struct crash_facts *f)
+int crash_facts_read(struct kexec_ctx *ctx, const struct iomem *io, struct crash_facts *f)
 {
-	struct iomem io = { 0 };
 	int r;
 
 	*f = (struct crash_facts){ 0 };
-	if ((r = iomem_read(ctx->sr, &ctx->log, &io)) < 0)
+	if ((r = iomem_collect(io, "Crash kernel", &f->crash_regions)) < 0 ||
+	    (r = iomem_collect(io, "System RAM", &f->system_ram)) < 0 ||
+	    (r = collect_firmware(io, &f->firmware)) < 0)
 		goto fail;
-	if ((r = iomem_collect(&io, "Crash kernel", &f->crash_regions)) < 0 ||
-	    (r = iomem_collect(&io, "System RAM", &f->system_ram)) < 0 ||
-	    (r = collect_firmware(&io, &f->firmware)) < 0)
-		goto fail;
-	for (size_t i = 0; i < io.n; i++) {
-		if (!f->kernel_text_start && !strcmp(io.v[i].name, "Kernel code"))
-			f->kernel_text_start = io.v[i].start;
-		if (!f->kernel_text_end && !strcmp(io.v[i].name, "Kernel bss"))
-			f->kernel_text_end = io.v[i].end;
+	for (size_t i = 0; i < io->n; i++) {
+		if (!f->kernel_text_start && !strcmp(io->v[i].name, "Kernel code"))
+			f->kernel_text_start = io->v[i].start;
+		if (!f->kernel_text_end && !strcmp(io->v[i].name, "Kernel bss"))
+			f->kernel_text_end = io->v[i].end;
 	}
 	if ((r = read_cpu_notes(ctx, f)) < 0 || (r = read_vmcoreinfo(ctx, f)) < 0)
 		goto fail;
 	read_kcore(ctx, f);
-	iomem_free(&io);
 	return 0;
 fail:
-	iomem_free(&io);
 	crash_facts_free(f);
 	return r;
 }

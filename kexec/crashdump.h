@@ -38,7 +38,8 @@ struct crash_facts {
 	uint64_t kernel_text_vaddr;
 };
 
-int crash_facts_read(struct kexec_ctx *ctx, struct crash_facts *f);
+/* io: /proc/iomem as the caller read it (the crash regions, RAM, firmware ranges). */
+int crash_facts_read(struct kexec_ctx *ctx, const struct iomem *io, struct crash_facts *f);
 void crash_facts_free(struct crash_facts *f);
 
 /*

@@ -45,19 +45,19 @@ int clear_list_build(const struct rangeset *private_ranges, const struct segment
 /*
  * Where segments may go: RAM in the firmware map that is also
  * "System RAM" in /proc/iomem (memmap= carve-outs are RAM in the first
- * but not in the second), minus the crash kernel region.
+ * but not in the second), minus the crash kernel region.  An empty io
+ * (/proc/iomem unreadable) leaves the firmware map's RAM as it is.
  */
-static int usable_ram(struct kexec_ctx *ctx, const struct memmap *map, struct rangeset *ram)
+static int usable_ram(const struct memmap *map, const struct iomem *io, struct rangeset *ram)
 {
-	struct iomem io = { 0 };
 	struct rangeset sysram = RANGESET_INIT, crash = RANGESET_INIT;
 	int r;
 
 	if ((r = memmap_collect(map, E820_TYPE_RAM, ram)) < 0)
 		return r;
-	if (iomem_read(ctx->sr, &ctx->log, &io) == 0) {
-		if ((r = iomem_collect(&io, "System RAM", &sysram)) < 0 ||
-		    (r = iomem_collect(&io, "Crash kernel", &crash)) < 0)
+	if (io->n) {
+		if ((r = iomem_collect(io, "System RAM", &sysram)) < 0 ||
+		    (r = iomem_collect(io, "Crash kernel", &crash)) < 0)
 			goto out;
 		if (sysram.n && (r = rangeset_intersect(ram, &sysram)) < 0)
 			goto out;
@@ -67,32 +67,8 @@ static int usable_ram(struct kexec_ctx *ctx, const struct memmap *map, struct ra
 	}
 	r = 0;
 out:
-	iomem_free(&io);
 	rangeset_free(&sysram);
 	rangeset_free(&crash);
-	return r;
-}
-
-/*
- * The e820 map for the new kernel: /sys/firmware/memmap (what the firmware
- * reported, before memmap= and the like), or, where the kernel has none
- * (CONFIG_FIRMWARE_MEMMAP off), the top level of /proc/iomem.
- */
-static int firmware_map(struct kexec_ctx *ctx, struct memmap *map)
-{
-	struct kexec_log quiet = { .out = NULL, .level = ctx->log.level };
-	struct iomem io = { 0 };
-	int r = memmap_read(ctx->sr, &quiet, map);
-
-	if (r != -ENOENT)
-		return r < 0 ? log_errno(&ctx->log, r, "%s", quiet.last) : r;
-	if ((r = iomem_read(ctx->sr, &ctx->log, &io)) < 0)
-		return r;
-	r = memmap_from_iomem(&io, map);
-	iomem_free(&io);
-	if (r == 0)
-		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
-			  "(%zu entries)", map->n);
 	return r;
 }
 
@@ -158,6 +134,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	struct kernel_file k = { .path = req->kernel };
 	struct load_plan *plan = NULL;
 	struct memmap map = { 0 };
+	struct iomem io = { 0 };
 	struct rangeset ram = RANGESET_INIT, clear = RANGESET_INIT;
 	struct efi_boot_info efi = { 0 };
 	struct bootparams_blob blob = { 0 };
@@ -176,12 +153,26 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	uint64_t corehdr_addr = 0;
 	char *crash_cmd = NULL;
 	unsigned action = req->action;
+	bool map_from_iomem;
+	int iomem_r;
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return -ENOMEM;
-	if ((r = firmware_map(ctx, &map)) < 0)
+	/*
+	 * /proc/iomem, read once, serves the e820 fallback, usable_ram() and
+	 * the crash facts.  When it cannot be read (logged) it stays empty:
+	 * the first two do without, a crash load fails with its error.
+	 */
+	if ((r = iomem_r = iomem_read(ctx->sr, &ctx->log, &io)) == -ENOMEM)
 		goto out;
+	if (r < 0)
+		iomem_free(&io);
+	if ((r = memmap_read_or_iomem(ctx->sr, &ctx->log, &io, &map, &map_from_iomem)) < 0)
+		goto out;
+	if (map_from_iomem)
+		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
+			  "(%zu entries)", map.n);
 	for (size_t i = 0; i < map.n; i++)
 		if (map.v[i].type == E820_TYPE_RAM && map.v[i].end > map_top)
 			map_top = map.v[i].end;
@@ -189,7 +180,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		/* the old kernel's memory is the dump: flush at most, never clear */
 		if (action == KTDX_ACTION_CLEAR)
 			action = KTDX_ACTION_FLUSH;
-		if ((r = crash_facts_read(ctx, &crash)) < 0)
+		if ((r = iomem_r) < 0 || (r = crash_facts_read(ctx, &io, &crash)) < 0)
 			goto out;
 		if (!crash.crash_regions.n) {
 			r = log_errno(&ctx->log, -ENOMEM,
@@ -199,7 +190,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		}
 		if ((r = rangeset_copy(&ram, &crash.crash_regions)) < 0)
 			goto out;
-	} else if ((r = usable_ram(ctx, &map, &ram)) < 0) {
+	} else if ((r = usable_ram(&map, &io, &ram)) < 0) {
 		goto out;
 	}
 	map_top = (map_top + GiB - 1) & ~(GiB - 1);
@@ -325,6 +316,7 @@ out:
 	free(initrd);
 	free(k.buf);
 	memmap_free(&map);
+	iomem_free(&io);
 	rangeset_free(&ram);
 	rangeset_free(&clear);
 	if (plan)

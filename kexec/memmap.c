@@ -229,6 +229,27 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out)
 	return 0;
 }
 
+int memmap_read_or_iomem(const struct sysroot *sr, struct kexec_log *log, const struct iomem *io,
+			 struct memmap *out, bool *from_iomem)
+{
+	char dir[4096], iomem[4096];
+	int r;
+
+	if (from_iomem)
+		*from_iomem = false;
+	if (sysroot_exists(sr, "sys/firmware/memmap"))
+		return memmap_read(sr, log, out);
+	if ((r = memmap_from_iomem(io, out)) < 0)
+		return r;
+	if (!out->n)
+		return log_errno(log, -ENOENT, "%s: no such directory, and %s has no e820 entries",
+				 sysroot_path(sr, "sys/firmware/memmap", dir, sizeof(dir)),
+				 sysroot_path(sr, "proc/iomem", iomem, sizeof(iomem)));
+	if (from_iomem)
+		*from_iomem = true;
+	return 0;
+}
+
 int memmap_collect(const struct memmap *map, uint32_t type, struct rangeset *out)
 {
 	for (size_t i = 0; i < map->n; i++) {

@@ -7,6 +7,7 @@
 #ifndef KEXEC_MEMMAP_H
 #define KEXEC_MEMMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "log.h"
@@ -76,5 +77,14 @@ int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out
  * "Kernel code" is nested) are left out; sorted by start.
  */
 int memmap_from_iomem(const struct iomem *io, struct memmap *out);
+/*
+ * The firmware map as the new kernel should see it: memmap_read(), or,
+ * where the kernel has no /sys/firmware/memmap directory, memmap_from_iomem()
+ * over io, the caller's /proc/iomem (empty when it could not be read).
+ * *from_iomem (may be NULL) says which.  -ENOENT, logged, when the
+ * fallback finds no entry.
+ */
+int memmap_read_or_iomem(const struct sysroot *sr, struct kexec_log *log, const struct iomem *io,
+			 struct memmap *out, bool *from_iomem);
 
 #endif

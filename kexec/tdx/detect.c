@@ -197,19 +197,22 @@ static int detect_memory(const struct sysroot *sr, struct kexec_log *log, struct
 	struct rangeset ram = RANGESET_INIT;
 	int r;
 
-	r = memmap_read(sr, log, &map);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		log_warn(log, "firmware memory map unusable (see above); no private ranges");
-	else if ((r = memmap_collect(&map, E820_TYPE_RAM, &ram)) < 0)
-		goto out;
+	/* /proc/iomem first: the crash kernel region, and the e820 map where the firmware's is missing */
 	r = iomem_read(sr, log, &io);
 	if (r == -ENOMEM)
 		goto out;
-	if (r < 0)
+	if (r < 0) {
+		iomem_free(&io);
 		log_warn(log, "/proc/iomem unusable (see above); crash kernel region unknown");
-	else if ((r = iomem_collect(&io, "Crash kernel", &st->crash)) < 0)
+	} else if ((r = iomem_collect(&io, "Crash kernel", &st->crash)) < 0) {
+		goto out;
+	}
+	r = memmap_read_or_iomem(sr, log, &io, &map, NULL);
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0)
+		log_warn(log, "firmware memory map unusable (see above); no private ranges");
+	else if ((r = memmap_collect(&map, E820_TYPE_RAM, &ram)) < 0)
 		goto out;
 	r = tdx_private_ranges(&ram, &st->cmr, &st->crash, &st->private_ranges);
 out:

@@ -150,18 +150,23 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* crash_facts_read() on the fixture; returns its result, the log in *out. */
+/* iomem_read() and crash_facts_read() on the fixture; returns the result, the log in *out. */
 static int read_facts(struct crash_facts *f, char **out)
 {
 	struct kexec_ctx ctx = { 0 };
+	struct iomem io = { 0 };
 	size_t len = 0;
 	int r;
 
 	*out = NULL;
+	*f = (struct crash_facts){ 0 };
 	ctx.log.out = open_memstream(out, &len);
 	ctx.log.level = LOG_DEBUG;
 	assert_int_equal(sysroot_open(root, &ctx.sr), 0);
-	r = crash_facts_read(&ctx, f);
+	/* as load_with_purgatory() does: /proc/iomem first */
+	if ((r = iomem_read(ctx.sr, &ctx.log, &io)) == 0)
+		r = crash_facts_read(&ctx, &io, f);
+	iomem_free(&io);
 	fclose(ctx.log.out);
 	sysroot_free(ctx.sr);
 	return r;

@@ -337,6 +337,52 @@ static void test_memmap_from_iomem(void **state)
 	iomem_free(&io);
 }
 
+/* The firmware's map where it exists, else /proc/iomem's top level, else an error naming both. */
+static void test_read_or_iomem(void **state)
+{
+	char *root = tree_new(), msg[2200];
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct iomem io = { 0 }, none = { 0 };
+	struct memmap map = { 0 };
+	bool from_iomem = true;
+
+	assert_int_equal(iomem_parse(iomem_text, strlen(iomem_text), &io, &log, "/proc/iomem"), 0);
+	assert_int_equal(sysroot_open(root, &sr), 0);
+
+	/* no directory: the four e820 entries of iomem_text */
+	assert_int_equal(memmap_read_or_iomem(sr, &log, &io, &map, &from_iomem), 0);
+	assert_true(from_iomem);
+	assert_int_equal(map.n, 4);
+	assert_int_equal(map.v[2].start, MiB);
+	assert_int_equal(map.v[2].end, 3 * GiB);
+	assert_int_equal(map.v[2].type, E820_TYPE_RAM);
+	memmap_free(&map);
+
+	/* no directory and nothing in /proc/iomem */
+	assert_int_equal(memmap_read_or_iomem(sr, &log, &none, &map, &from_iomem), -ENOENT);
+	assert_false(from_iomem);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap: no such directory, and %s/proc/iomem has no e820 entries",
+		 root, root);
+	assert_string_equal(log.last, msg);
+
+	/* the directory wins over /proc/iomem, even when it is broken */
+	tree_memmap_entry(root, 0, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	assert_int_equal(memmap_read_or_iomem(sr, &log, &io, &map, &from_iomem), 0);
+	assert_false(from_iomem);
+	assert_int_equal(map.n, 1);
+	assert_int_equal(map.v[0].end, 2 * GiB);
+	memmap_free(&map);
+	tree_put(root, "sys/firmware/memmap/1/start", "0x80000000\n");
+	assert_int_equal(memmap_read_or_iomem(sr, &log, &io, &map, &from_iomem), -ENOENT);
+	snprintf(msg, sizeof(msg), "%s/sys/firmware/memmap/1/end: No such file or directory", root);
+	assert_string_equal(log.last, msg);
+
+	sysroot_free(sr);
+	iomem_free(&io);
+	tree_free(root);
+}
+
 static void test_iomem_parse_edges(void **state)
 {
 	static const struct {
@@ -468,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_read_many),
 		cmocka_unit_test(test_iomem_parse_good),
 		cmocka_unit_test(test_memmap_from_iomem),
+		cmocka_unit_test(test_read_or_iomem),
 		cmocka_unit_test(test_iomem_parse_edges),
 		cmocka_unit_test(test_iomem_name_truncated_and_nul),
 		cmocka_unit_test(test_iomem_huge),

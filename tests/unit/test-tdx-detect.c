@@ -179,14 +179,24 @@ static void test_detect_cases(void **state)
 }
 
 /* The SPR tree in detail: CPU, kernel facts, ranges. */
+/* The SPR tree's private ranges: RAM [0,0xa0000) [1M,2G) [4G,18G) ∩ CMR [1M,2G) [4G,17G) - 1M - crash [752M,1008M) */
+static const struct range spr_private[] = {
+	{ MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 17 * GiB },
+};
+
+static void check_spr_private(const struct tdx_status *st)
+{
+	assert_int_equal(st->private_ranges.n, ARRAY_SIZE(spr_private));
+	for (size_t i = 0; i < ARRAY_SIZE(spr_private); i++) {
+		assert_int_equal(st->private_ranges.v[i].start, spr_private[i].start);
+		assert_int_equal(st->private_ranges.v[i].end, spr_private[i].end);
+	}
+}
+
 static void test_detect_spr_values(void **state)
 {
 	char root[] = "/tmp/kt-detect-XXXXXX";
 	struct tdx_status st;
-	/* RAM [0,0xa0000) [1M,2G) [4G,18G) ∩ CMR [1M,2G) [4G,17G) - 1M - crash [752M,1008M) */
-	static const struct range want[] = {
-		{ MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 17 * GiB },
-	};
 
 	assert_non_null(mkdtemp(root));
 	run_case(&cases[0], &st, root);
@@ -211,11 +221,29 @@ static void test_detect_spr_values(void **state)
 	assert_int_equal(st.crash.v[0].start, 0x2f000000);
 	assert_int_equal(st.crash.v[0].end, 0x3f000000);
 	assert_int_equal(st.cmr.v[1].end, 0x440000000);
-	assert_int_equal(st.private_ranges.n, ARRAY_SIZE(want));
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		assert_int_equal(st.private_ranges.v[i].start, want[i].start);
-		assert_int_equal(st.private_ranges.v[i].end, want[i].end);
-	}
+	check_spr_private(&st);
+	tdx_status_free(&st);
+	tree_rm(root);
+}
+
+/* A kernel without CONFIG_FIRMWARE_MEMMAP: the same private ranges from /proc/iomem's top level. */
+static void test_detect_without_firmware_memmap(void **state)
+{
+	char root[] = "/tmp/kt-detect-XXXXXX", dir[64];
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct tdx_status st;
+
+	assert_non_null(mkdtemp(root));
+	spr_tree(root);
+	snprintf(dir, sizeof(dir), "%s/sys/firmware/memmap", root);
+	tree_rm(dir);
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(tdx_detect(sr, &log, &st), 0);
+	assert_string_equal(log.last, "");
+	assert_int_equal(st.decision, TDX_DECISION_CLEAR);
+	check_spr_private(&st);
+	sysroot_free(sr);
 	tdx_status_free(&st);
 	tree_rm(root);
 }
@@ -331,6 +359,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect_cases),
 		cmocka_unit_test(test_detect_spr_values),
+		cmocka_unit_test(test_detect_without_firmware_memmap),
 		cmocka_unit_test(test_json_contract),
 		cmocka_unit_test(test_text),
 	};
