@@ -11,12 +11,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "ctx.h"
 #include "load.h"
 #include "memmap.h"
 #include "options.h"
+#include "record.h"
 #include "syscall.h"
 #include "tdx/report.h"
 #include "tdx/tdx.h"
@@ -112,7 +114,41 @@ static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, struct
 	return tdx_policy_apply(st, o->tdx_policy, o->tdx_force, o->crash, &ctx->log, action);
 }
 
-static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
+/*
+ * After a successful load: what it does between the kernels goes to
+ * /run/kexec-tdx/loaded.json (crash.json), for -e, the guard and
+ * --tdx-status.  A record that cannot be written is a warning: the image
+ * is loaded, and -e then refuses it where a flush or clear is needed.
+ */
+static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
+			const struct tdx_status *st, unsigned action, bool file_syscall,
+			struct kexec_record *rec)
+{
+	char *real;
+
+	*rec = (struct kexec_record){
+		.action = file_syscall ? KTDX_ACTION_NONE : action, .needed = action,
+		.decision = st->decision, .policy = o->tdx_policy, .file_syscall = file_syscall,
+		.time = (int64_t)time(NULL),
+	};
+	snprintf(rec->reason, sizeof(rec->reason), "%s", st->reason);
+	real = realpath(o->kernel, NULL);
+	snprintf(rec->kernel, sizeof(rec->kernel), "%s", real ? real : o->kernel);
+	free(real);
+	if (o->initrd) {
+		real = realpath(o->initrd, NULL);
+		snprintf(rec->initrd, sizeof(rec->initrd), "%s", real ? real : o->initrd);
+		free(real);
+	}
+	if (record_boot_id(ctx->sr, rec->boot_id, sizeof(rec->boot_id)) < 0)
+		log_warn(&ctx->log, "/proc/sys/kernel/random/boot_id: unreadable; the record of this "
+			 "load will count as stale");
+	if (record_write(ctx->sr, &ctx->log, o->crash, rec) < 0 && !o->crash)
+		log_warn(&ctx->log, "without the record, kexec -e refuses this image when a flush or "
+			 "clear is needed");
+}
+
+static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
 	struct tdx_status st = { 0 };
 	struct load_request req = {
@@ -122,6 +158,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 	};
 	char *cmdline = NULL;
 	enum kexec_syscall_choice sc = o->syscall;
+	bool file_syscall = false;
 	int r;
 
 	if ((r = tdx_gate(ctx, o, &st, &req.action)) < 0)
@@ -191,11 +228,16 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 		sc = SYSCALL_LOAD;      /* only our purgatory flushes and clears */
 	if (sc == SYSCALL_FILE || sc == SYSCALL_AUTO) {
 		r = load_with_file_syscall(ctx, &req);
-		if (sc == SYSCALL_FILE || !(r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP))
-			goto out;
+		if (sc == SYSCALL_FILE || !(r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP)) {
+			file_syscall = true;
+			goto done;
+		}
 		log_info(&ctx->log, "kexec_file_load failed, falling back to kexec_load");
 	}
 	r = load_with_purgatory(ctx, &req);
+done:
+	if (r == 0)
+		record_load(ctx, o, &st, req.action, file_syscall, rec);
 out:
 	free(cmdline);
 	tdx_status_free(&st);
@@ -215,13 +257,50 @@ static int do_unload(struct kexec_ctx *ctx, const struct kexec_options *o)
 	return r < 0 ? load_explain_errno(ctx, r, "kexec_load (unload)") : 0;
 }
 
-/* Before --exec: the guest check applies whatever was loaded (DESIGN.md). */
-static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o)
+/* -u: the unload, then its record (a record left behind would describe the next image) */
+static int do_unload_and_record(struct kexec_ctx *ctx, const struct kexec_options *o)
+{
+	int r = do_unload(ctx, o);
+
+	if (r == 0)
+		r = record_remove(ctx->sr, &ctx->log, o->crash);
+	return r;
+}
+
+/*
+ * Before --exec: the guest check applies whatever was loaded (DESIGN.md),
+ * and the loaded image must do what is needed now, under this
+ * invocation's policy: its record (for -f, the load just made) says what
+ * it does.  No record, a stale or a malformed one, counts as none.
+ */
+static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
+		     const struct kexec_record *just_loaded)
 {
 	struct tdx_status st = { 0 };
-	unsigned action;
-	int r = tdx_gate(ctx, o, &st, &action);
+	struct kexec_record rec;
+	const struct kexec_record *have = just_loaded;
+	enum record_verdict v;
+	char why[512], msg[1280];
+	unsigned needed;
+	int r = tdx_gate(ctx, o, &st, &needed);
 
+	if (r < 0)
+		goto out;
+	if (!have && record_read(ctx->sr, &ctx->log, false, &rec) > 0)
+		have = &rec;
+	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
+	v = record_check(have, needed);
+	if (v != RECORD_OK) {
+		record_explain(v, have, needed, why, msg, sizeof(msg));
+		if (!o->tdx_force)
+			r = log_errno(&ctx->log, -EPERM, "refusing to kexec: %s", msg);
+		else
+			log_warn(&ctx->log, "*** --tdx-force: booting the loaded image although %s is needed "
+				 "now (%s) and it was loaded %s: memory that may hold TDX private data "
+				 "is NOT handled as needed ***", record_action_name(needed), why,
+				 have ? record_action_name(have->action) : "by another tool");
+	}
+out:
 	tdx_status_free(&st);
 	return r;
 }
@@ -230,6 +309,7 @@ int main(int argc, char **argv)
 {
 	struct kexec_ctx ctx = { .log = { .out = stderr, .level = LOG_INFO } };
 	struct kexec_options o;
+	struct kexec_record loaded_now;
 	int r, ret = 0;
 
 	if (options_parse(argc, argv, &o, &ctx.log) < 0) {
@@ -256,10 +336,15 @@ int main(int argc, char **argv)
 
 	if (o.tdx_status) {
 		struct tdx_status st = { 0 };
+		struct record_loaded loaded;
 
 		r = tdx_detect(ctx.sr, &ctx.log, &st);
-		if (r == 0)
+		if (r == 0) {
+			record_loaded_read(ctx.sr, &ctx.log, &st, o.tdx_policy, kexec_loaded(&ctx, false),
+					   kexec_loaded(&ctx, true), &loaded);
+			st.loaded = &loaded;
 			r = tdx_status_print(&st, stdout, o.json);
+		}
 		tdx_status_free(&st);
 		ret = r < 0 ? EXIT_FAIL : 0;
 		goto out;
@@ -278,12 +363,12 @@ int main(int argc, char **argv)
 		ret = r > 0 ? 1 : 0;
 		goto out;
 	}
-	if (o.do_unload && do_unload(&ctx, &o) < 0) {
+	if (o.do_unload && do_unload_and_record(&ctx, &o) < 0) {
 		ret = EXIT_LOAD_FAIL;
 		goto out;
 	}
 	if (o.do_load) {
-		r = do_load(&ctx, &o);
+		r = do_load(&ctx, &o, &loaded_now);
 		if (r < 0) {
 			ret = r == -EPERM ? EXIT_FAIL : EXIT_LOAD_FAIL;
 			goto out;
@@ -294,7 +379,7 @@ int main(int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (o.do_exec && exec_gate(&ctx, &o) < 0) {
+	if (o.do_exec && exec_gate(&ctx, &o, o.do_load ? &loaded_now : NULL) < 0) {
 		ret = EXIT_FAIL;
 		goto out;
 	}

@@ -147,6 +147,81 @@ int sysroot_read(const struct sysroot *sr, const char *rel, size_t max, char **b
 	return r;
 }
 
+/* mkdir -p of rel's parent directories, relative to the root. */
+static int mkdir_parents(const struct sysroot *sr, const char *rel)
+{
+	char dir[4096];
+	size_t n = strlen(rel);
+
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, n + 1);
+	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdirat(sr->dirfd, dir, 0755) == 0)
+			fchmodat(sr->dirfd, dir, 0755, 0);     /* whatever the umask */
+		else if (errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int sysroot_write_atomic(const struct sysroot *sr, const char *rel, const void *data, size_t len,
+			 unsigned mode)
+{
+	char tmp[4096];
+	int fd, r;
+
+	rel = rel_of(rel);
+	if ((r = mkdir_parents(sr, rel)) < 0)
+		return r;
+	/* the same directory, so that rename() replaces the file in one step */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", rel, (long)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlinkat(sr->dirfd, tmp, 0);
+	fd = openat(sr->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(sr->dirfd, tmp, sr->dirfd, rel) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(sr->dirfd, tmp, 0);
+	return r;
+}
+
+int sysroot_unlink(const struct sysroot *sr, const char *rel)
+{
+	if (unlinkat(sr->dirfd, rel_of(rel), 0) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;

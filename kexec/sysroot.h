@@ -38,6 +38,16 @@ int sysroot_open_file(const struct sysroot *sr, const char *rel, int flags);
 int sysroot_list(const struct sysroot *sr, const char *rel, char ***names, size_t *n);
 void sysroot_names_free(char **names, size_t n);
 
+/*
+ * Write a whole file atomically: a temporary file in the same directory,
+ * fsync, rename over rel.  Missing parent directories are created with
+ * mode 0755; the file gets `mode` whatever the umask.  -errno.
+ */
+int sysroot_write_atomic(const struct sysroot *sr, const char *rel, const void *data, size_t len,
+			 unsigned mode);
+/* Remove a file; a file that is not there is no error.  -errno. */
+int sysroot_unlink(const struct sysroot *sr, const char *rel);
+
 enum kmsg_source { KMSG_SOURCE_DEV_KMSG, KMSG_SOURCE_KLOGCTL, KMSG_SOURCE_FILE };
 const char *kmsg_source_name(enum kmsg_source src);
 /*

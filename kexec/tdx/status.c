@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "tdx.h"
+#include "../record.h"
 
 #ifndef JSON_C_TO_STRING_NOSLASHESCAPE
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
@@ -57,6 +58,41 @@ static struct json_object *misc_json(const struct tdx_misc *m)
 	json_object_object_add(o, "tdx", count(m->tdx));
 	json_object_object_add(o, "sev", count(m->sev));
 	json_object_object_add(o, "sev_es", count(m->sev_es));
+	return o;
+}
+
+/*
+ * "loaded": {"kexec": IMAGE, "crash": IMAGE}; an image is null when none
+ * is loaded (or the kernel does not say, and there is no record).
+ */
+static struct json_object *loaded_image_json(const struct record_image *img, bool exec)
+{
+	struct json_object *o;
+
+	if (img->loaded == 0 || (img->loaded < 0 && img->recorded <= 0))
+		return NULL;
+	o = img->recorded > 0 ? record_json(&img->rec) : json_object_new_object();
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "recorded", json_object_new_boolean(img->recorded > 0));
+	if (exec) {
+		json_object_object_add(o, "needed_now",
+				       json_object_new_string(record_action_name(img->needed_now)));
+		json_object_object_add(o, "exec_verdict",
+				       json_object_new_string(img->verdict == RECORD_OK ? "ok" : "refuse"));
+		json_object_object_add(o, "exec_message", json_object_new_string(img->message));
+	}
+	return o;
+}
+
+static struct json_object *loaded_json(const struct record_loaded *l)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "kexec", loaded_image_json(&l->kexec, true));
+	json_object_object_add(o, "crash", loaded_image_json(&l->crash, false));
 	return o;
 }
 
@@ -118,6 +154,8 @@ static struct json_object *status_json(const struct tdx_status *st)
 			       json_object_new_int64((int64_t)rangeset_bytes(&st->private_ranges)));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
 	json_object_object_add(o, "reason", json_object_new_string(st->reason));
+	if (st->loaded)
+		json_object_object_add(o, "loaded", loaded_json(st->loaded));
 	return o;
 }
 
@@ -140,6 +178,30 @@ static void print_ranges(FILE *out, const char *title, const struct rangeset *se
 		set->n == 1 ? "" : "s", rangeset_bytes(set));
 	for (size_t i = 0; i < set->n; i++)
 		fprintf(out, "    [0x%" PRIx64 ", 0x%" PRIx64 ")\n", set->v[i].start, set->v[i].end);
+}
+
+/* One image's line; nothing when the kernel does not say and there is no record. */
+static void loaded_image_text(FILE *out, const char *title, const struct record_image *img, bool exec)
+{
+	char iso[40];
+
+	if (img->loaded < 0 && img->recorded <= 0)
+		return;
+	if (img->loaded == 0) {
+		fprintf(out, "  %-22s none\n", title);
+		return;
+	}
+	if (img->recorded > 0) {
+		record_time_iso(img->rec.time, iso, sizeof(iso));
+		fprintf(out, "  %-22s %s, action %s%s, loaded %s\n", title, img->rec.kernel,
+			record_action_name(img->rec.action),
+			img->rec.file_syscall ? " (kexec_file_load)" : "", iso);
+	} else {
+		fprintf(out, "  %-22s an image without a record of this kexec\n", title);
+	}
+	if (exec)
+		fprintf(out, "  %-22s %s%s\n", "kexec -e now:", img->verdict == RECORD_OK ? "" : "refused: ",
+			img->message);
 }
 
 static void status_text(const struct tdx_status *st, FILE *out)
@@ -186,6 +248,10 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
 		st->decision == TDX_DECISION_PLAIN ?
 		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
+	if (st->loaded) {
+		loaded_image_text(out, "loaded (kexec -l):", &st->loaded->kexec, true);
+		loaded_image_text(out, "loaded (kexec -p):", &st->loaded->crash, false);
+	}
 }
 
 int tdx_json_write(struct json_object *o, FILE *out)

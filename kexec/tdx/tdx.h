@@ -154,6 +154,8 @@ struct tdx_status {
 	char kvm_intel_state[16];       /* "live", "builtin", "coming", "going", "" not loaded */
 	char kvm_amd_state[16];
 	unsigned ncpus;
+	/* what is loaded (kexec/record.h), set by main() for --tdx-status; NULL: not shown */
+	const struct record_loaded *loaded;
 };
 
 void tdx_status_free(struct tdx_status *st);
