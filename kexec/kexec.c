@@ -104,10 +104,10 @@ static int print_crash_size(struct kexec_ctx *ctx)
  * The TDX part of a load or an exec: detect, apply the policy.  Fills
  * *action; -EPERM when refused (one line logged).
  */
-static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, struct tdx_status *st,
-		    unsigned *action)
+static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, const struct mem_plan *mp,
+		    struct tdx_status *st, unsigned *action)
 {
-	int r = tdx_detect(ctx->sr, &ctx->log, st);
+	int r = tdx_detect_plan(ctx->sr, &ctx->log, mp, st);
 
 	if (r < 0)
 		return r;
@@ -151,17 +151,20 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
 static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
 	struct tdx_status st = { 0 };
+	struct mem_plan mp = { 0 };
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
 		.no_checks = o->no_checks, .serial_debug = o->console_serial,
-		.mem_min = o->mem_min, .mem_max = o->mem_max,
+		.mem_min = o->mem_min, .mem_max = o->mem_max, .mem = &mp,
 	};
 	char *cmdline = NULL;
 	enum kexec_syscall_choice sc = o->syscall;
 	bool file_syscall = false;
 	int r;
 
-	if ((r = tdx_gate(ctx, o, &st, &req.action)) < 0)
+	/* one read of the firmware map and /proc/iomem for detection and load */
+	if ((r = mem_plan_read(ctx->sr, &ctx->log, &mp)) < 0 ||
+	    (r = tdx_gate(ctx, o, &mp, &st, &req.action)) < 0)
 		goto out;
 	req.private_ranges = &st.private_ranges;
 	if (o->reuse_cmdline) {
@@ -195,7 +198,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 	if (st.lockdown[0] && strcmp(st.lockdown, "none") &&
 	    (sc == SYSCALL_DEFAULT || sc == SYSCALL_AUTO)) {
 		if (req.action == KTDX_ACTION_CLEAR && !o->crash && !o->tdx_force) {
-			r = log_errno(&ctx->log, -EPERM,
+			r = log_errno(&ctx->log, TDX_REFUSED,
 				      "kernel lockdown (%s) forbids kexec_load, and only this tool's purgatory, "
 				      "loaded with kexec_load, can clear TDX private memory (%s). Do a cold "
 				      "reboot, or add --tdx-force to load with kexec_file_load without the clear.",
@@ -211,7 +214,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 				  o->tdx_policy == TDX_POLICY_FLUSH ? "--tdx=flush" : st.reason;
 
 		if (req.action == KTDX_ACTION_CLEAR && !o->tdx_force) {
-			r = log_errno(&ctx->log, -EPERM,
+			r = log_errno(&ctx->log, TDX_REFUSED,
 				      "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
 				      "TDX private memory, and a clear is called for (%s). Leave out -s, or "
 				      "add --tdx-force to load without the clear.", why);
@@ -241,6 +244,7 @@ done:
 out:
 	free(cmdline);
 	tdx_status_free(&st);
+	mem_plan_free(&mp);
 	return r;
 }
 
@@ -277,13 +281,16 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		     const struct kexec_record *just_loaded)
 {
 	struct tdx_status st = { 0 };
+	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
 	enum record_verdict v;
 	char why[512], msg[1280];
 	unsigned needed;
-	int r = tdx_gate(ctx, o, &st, &needed);
+	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
 
+	if (r == 0)
+		r = tdx_gate(ctx, o, &mp, &st, &needed);
 	if (r < 0)
 		goto out;
 	if (!have && record_read(ctx->sr, &ctx->log, false, &rec) > 0)
@@ -293,7 +300,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	if (v != RECORD_OK) {
 		record_explain(v, have, needed, why, msg, sizeof(msg));
 		if (!o->tdx_force)
-			r = log_errno(&ctx->log, -EPERM, "refusing to kexec: %s", msg);
+			r = log_errno(&ctx->log, TDX_REFUSED, "refusing to kexec: %s", msg);
 		else
 			log_warn(&ctx->log, "*** --tdx-force: booting the loaded image although %s is needed "
 				 "now (%s) and it was loaded %s: memory that may hold TDX private data "
@@ -302,6 +309,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	}
 out:
 	tdx_status_free(&st);
+	mem_plan_free(&mp);
 	return r;
 }
 
@@ -358,9 +366,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.do_status) {
-		/* as kexec-tools: the crash image unless -l was given; exit 1 when loaded */
+		/*
+		 * As kexec-tools: the crash image unless -l was given; exit 1 when
+		 * loaded, 0 when not.  A file that cannot be read is neither: 255.
+		 */
+		const char *f = o.opt_load ? "sys/kernel/kexec_loaded" : "sys/kernel/kexec_crash_loaded";
+		char path[4096];
+
 		r = kexec_loaded(&ctx, !o.opt_load);
-		ret = r > 0 ? 1 : 0;
+		if (r < 0)
+			log_errno(&ctx.log, r, "%s: %s", sysroot_path(ctx.sr, f, path, sizeof(path)),
+				  strerror(-r));
+		ret = r < 0 ? EXIT_LOAD_FAIL : r > 0 ? 1 : 0;
 		goto out;
 	}
 	if (o.do_unload && do_unload_and_record(&ctx, &o) < 0) {
@@ -370,7 +387,8 @@ int main(int argc, char **argv)
 	if (o.do_load) {
 		r = do_load(&ctx, &o, &loaded_now);
 		if (r < 0) {
-			ret = r == -EPERM ? EXIT_FAIL : EXIT_LOAD_FAIL;
+			/* our own refusals exit 1; the kernel's errors (EPERM too) 255, as --help says */
+			ret = r == TDX_REFUSED ? EXIT_FAIL : EXIT_LOAD_FAIL;
 			goto out;
 		}
 	}

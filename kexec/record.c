@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "record.h"
+#include "text.h"
 
 #ifndef JSON_C_TO_STRING_NOSLASHESCAPE
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
@@ -90,9 +91,23 @@ int record_boot_id(const struct sysroot *sr, char *out, size_t size)
 	return r;
 }
 
+/* A string as valid UTF-8 (a path or a log line may hold any byte). */
+static struct json_object *utf8_string(const char *s)
+{
+	char *copy = strdup(s);
+	struct json_object *o;
+
+	if (!copy)
+		return NULL;
+	text_utf8_sanitize(copy);
+	o = json_object_new_string(copy);
+	free(copy);
+	return o;
+}
+
 static struct json_object *string_or_null(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	return s && *s ? utf8_string(s) : NULL;
 }
 
 struct json_object *record_json(const struct kexec_record *rec)
@@ -108,14 +123,14 @@ struct json_object *record_json(const struct kexec_record *rec)
 	json_object_object_add(o, "needed", json_object_new_string(record_action_name(rec->needed)));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(rec->decision)));
 	json_object_object_add(o, "policy", json_object_new_string(tdx_policy_name(rec->policy)));
-	json_object_object_add(o, "reason", json_object_new_string(rec->reason));
-	json_object_object_add(o, "kernel", json_object_new_string(rec->kernel));
+	json_object_object_add(o, "reason", utf8_string(rec->reason));
+	json_object_object_add(o, "kernel", utf8_string(rec->kernel));
 	json_object_object_add(o, "initrd", string_or_null(rec->initrd));
 	json_object_object_add(o, "syscall",
 			       json_object_new_string(rec->file_syscall ? "kexec_file_load" : "kexec_load"));
 	json_object_object_add(o, "time", json_object_new_string(iso));
 	json_object_object_add(o, "epoch", json_object_new_int64(rec->time));
-	json_object_object_add(o, "boot_id", json_object_new_string(rec->boot_id));
+	json_object_object_add(o, "boot_id", utf8_string(rec->boot_id));
 	return o;
 }
 
@@ -138,6 +153,7 @@ static int get_string(struct json_object *o, const char *key, bool optional, cha
 	if ((size_t)json_object_get_string_len(v) >= size || strlen(s) != (size_t)json_object_get_string_len(v))
 		return log_errno(log, -EINVAL, "%s: field '%s' is too long or holds a NUL", where, key);
 	memcpy(out, s, strlen(s) + 1);
+	text_utf8_sanitize(out);        /* what record_json() would write */
 	return 0;
 }
 
@@ -397,4 +413,5 @@ void record_loaded_read(const struct sysroot *sr, struct kexec_log *log,
 					  out->kexec.needed_now);
 	record_explain(out->kexec.verdict, &out->kexec.rec, out->kexec.needed_now, why,
 		       out->kexec.message, sizeof(out->kexec.message));
+	text_utf8_sanitize(out->kexec.message);
 }

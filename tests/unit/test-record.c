@@ -157,6 +157,18 @@ static void test_crash_record_apart(void **state)
 	assert_int_equal(record_read(f->sr, &f->log, true, &back), 0);
 }
 
+/* A path may hold any byte; the record stays valid UTF-8 JSON. */
+static void test_non_utf8_path(void **state)
+{
+	struct fx *f = *state;
+	struct kexec_record rec = sample(KTDX_ACTION_CLEAR), back;
+
+	snprintf(rec.kernel, sizeof(rec.kernel), "/boot/vmlinuz-\xe9t\xe9");
+	assert_int_equal(record_write(f->sr, &f->log, false, &rec), 0);
+	assert_int_equal(record_read(f->sr, &f->log, false, &back), 1);
+	assert_string_equal(back.kernel, "/boot/vmlinuz-?t?");
+}
+
 static void test_stale_boot_id_ignored(void **state)
 {
 	struct fx *f = *state;
@@ -305,10 +317,13 @@ static struct tdx_status clear_host(void)
 {
 	struct tdx_status st = { 0 };
 
-	st.tdx_host_platform = st.module_initialized = st.pw_mce_erratum = true;
+	st.cpuinfo_ok = st.tdx_host_platform = st.module_initialized = st.pw_mce_erratum = true;
 	st.misc_found = true;
 	st.misc = (struct tdx_misc){ 0, 0, 0 };
 	snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+	/* the memory to clear is known (else a clear is refused) */
+	st.private_ok = true;
+	assert_int_equal(rangeset_add(&st.private_ranges, 0x100000, 0x80000000), 0);
 	st.decision = tdx_decide(&st, true, st.reason, sizeof(st.reason));
 	return st;
 }
@@ -334,8 +349,9 @@ static void test_needed_now(void **state)
 		assert_int_equal(record_needed_now(&st, cases[i].policy, why, sizeof(why)), cases[i].want);
 		assert_string_equal(why, cases[i].why);
 	}
+	tdx_status_free(&st);
 	/* a plain host needs nothing, even with TDs unknown */
-	st = (struct tdx_status){ .running_tds = -1, .running_sev_guests = -1 };
+	st = (struct tdx_status){ .cpuinfo_ok = true, .running_tds = -1, .running_sev_guests = -1 };
 	assert_int_equal(record_needed_now(&st, TDX_POLICY_AUTO, why, sizeof(why)), KTDX_ACTION_NONE);
 }
 
@@ -375,6 +391,7 @@ static void test_loaded_read(void **state)
 	assert_int_equal(l.kexec.recorded, -EINVAL);
 	assert_int_equal(l.kexec.verdict, RECORD_UNKNOWN);
 	assert_int_equal(record_remove(f->sr, &f->log, false), 0);
+	tdx_status_free(&st);
 }
 
 static void test_write_unwritable(void **state)
@@ -402,6 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_read_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_record_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_non_utf8_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_boot_id_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
