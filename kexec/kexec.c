@@ -284,8 +284,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
-	enum record_verdict v;
-	char why[512], msg[1280];
+	char why[512];
 	unsigned needed;
 	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
 
@@ -296,17 +295,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	if (!have && record_read(ctx->sr, &ctx->log, false, &rec) > 0)
 		have = &rec;
 	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
-	v = record_check(have, needed);
-	if (v != RECORD_OK) {
-		record_explain(v, have, needed, why, msg, sizeof(msg));
-		if (!o->tdx_force)
-			r = log_errno(&ctx->log, TDX_REFUSED, "refusing to kexec: %s", msg);
-		else
-			log_warn(&ctx->log, "*** --tdx-force: booting the loaded image although %s is needed "
-				 "now (%s) and it was loaded %s: memory that may hold TDX private data "
-				 "is NOT handled as needed ***", record_action_name(needed), why,
-				 have ? record_action_name(have->action) : "by another tool");
-	}
+	r = record_exec_check(have, needed, why, o->tdx_force, &ctx->log);
 out:
 	tdx_status_free(&st);
 	mem_plan_free(&mp);

@@ -377,6 +377,25 @@ void record_explain(enum record_verdict v, const struct kexec_record *rec, unsig
 	}
 }
 
+int record_exec_check(const struct kexec_record *rec, unsigned needed_now, const char *why_now,
+		      bool force, struct kexec_log *log)
+{
+	enum record_verdict v = record_check(rec, needed_now);
+	char msg[1280];
+
+	if (v == RECORD_OK)
+		return 0;
+	if (!force) {
+		record_explain(v, rec, needed_now, why_now, msg, sizeof(msg));
+		return log_errno(log, TDX_REFUSED, "refusing to kexec: %s", msg);
+	}
+	log_warn(log, "*** --tdx-force: booting the loaded image although %s is needed now (%s) and "
+		 "it was loaded %s%s: memory that may hold TDX private data is NOT handled as "
+		 "needed ***", record_action_name(needed_now), why_now,
+		 rec ? "with action " : "by another tool", rec ? record_action_name(rec->action) : "");
+	return 0;
+}
+
 unsigned record_needed_now(const struct tdx_status *st, enum tdx_policy policy, char *why,
 			   size_t size)
 {

@@ -88,6 +88,14 @@ void record_explain(enum record_verdict v, const struct kexec_record *rec, unsig
 		    const char *why_now, char *buf, size_t size);
 
 /*
+ * What -e and -f do with a verdict: 0 when the image may boot (with
+ * force, after a loud warning naming what is overridden); TDX_REFUSED
+ * with the one-line refusal of record_explain() logged otherwise.
+ */
+int record_exec_check(const struct kexec_record *rec, unsigned needed_now, const char *why_now,
+		      bool force, struct kexec_log *log);
+
+/*
  * The action needed now under `policy`, whatever the guest check says
  * (that one is made apart), and why: the decision's reason under auto,
  * else "--tdx=POLICY".

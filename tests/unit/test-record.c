@@ -312,6 +312,32 @@ static void test_explain(void **state)
 	assert_string_equal(buf, "the loaded image does what is needed now (flush)");
 }
 
+/* -e: refused with the message, or let through with a warning under --tdx-force */
+static void test_exec_check(void **state)
+{
+	struct kexec_record rec = sample(KTDX_ACTION_FLUSH);
+	struct kexec_log log = { .out = NULL };
+
+	assert_int_equal(record_exec_check(&rec, KTDX_ACTION_FLUSH, "WHY", false, &log), 0);
+	assert_string_equal(log.last, "");
+	assert_int_equal(record_exec_check(&rec, KTDX_ACTION_CLEAR, "WHY", false, &log), TDX_REFUSED);
+	assert_string_equal(log.last, "refusing to kexec: the image was loaded with action flush at "
+			    "2026-12-02T09:40:00Z, but clear is needed now (WHY): load it again with "
+			    "kexec -l, or add --tdx-force");
+	assert_int_equal(record_exec_check(&rec, KTDX_ACTION_CLEAR, "WHY", true, &log), 0);
+	assert_string_equal(log.last, "*** --tdx-force: booting the loaded image although clear is "
+			    "needed now (WHY) and it was loaded with action flush: memory that may hold "
+			    "TDX private data is NOT handled as needed ***");
+	assert_int_equal(record_exec_check(NULL, KTDX_ACTION_FLUSH, "WHY", false, &log), TDX_REFUSED);
+	assert_int_equal(record_exec_check(NULL, KTDX_ACTION_FLUSH, "WHY", true, &log), 0);
+	assert_string_equal(log.last, "*** --tdx-force: booting the loaded image although flush is "
+			    "needed now (WHY) and it was loaded by another tool: memory that may hold "
+			    "TDX private data is NOT handled as needed ***");
+	log.last[0] = '\0';
+	assert_int_equal(record_exec_check(NULL, KTDX_ACTION_NONE, "WHY", false, &log), 0);
+	assert_string_equal(log.last, "");
+}
+
 /* An initialized module on an erratum CPU, no TDs (misc cgroup tdx 0). */
 static struct tdx_status clear_host(void)
 {
@@ -425,6 +451,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test(test_check_table),
 		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_exec_check),
 		cmocka_unit_test(test_needed_now),
 		cmocka_unit_test_setup_teardown(test_loaded_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_unwritable, setup, teardown),
