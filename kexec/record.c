@@ -269,32 +269,16 @@ int record_write(const struct sysroot *sr, struct kexec_log *log, bool crash,
 		 const struct kexec_record *rec)
 {
 	struct json_object *o = record_json(rec);
-	char path[4096];
-	const char *text;
-	int r;
+	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_SPACED |
+							      JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	char path[4096], *file = NULL;
+	int r = -ENOMEM;
 
 	sysroot_path(sr, record_rel(crash), path, sizeof(path));
-	if (!o)
-		return log_errno(log, -ENOMEM, "%s: out of memory", path);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text) {
-		json_object_put(o);
-		return log_errno(log, -ENOMEM, "%s: out of memory", path);
-	}
-	{
-		size_t n = strlen(text);
-		char *buf = malloc(n + 2);
-
-		if (!buf) {
-			json_object_put(o);
-			return log_errno(log, -ENOMEM, "%s: out of memory", path);
-		}
-		memcpy(buf, text, n);
-		buf[n] = '\n';
-		r = sysroot_write_atomic(sr, record_rel(crash), buf, n + 1, 0644);
-		free(buf);
-	}
+	if (text && asprintf(&file, "%s\n", text) >= 0)
+		r = sysroot_write_atomic(sr, record_rel(crash), file, strlen(file), 0644);
+	free(file);
 	json_object_put(o);
 	if (r < 0)
 		return log_errno(log, r, "%s: cannot write it: %s", path, strerror(-r));
