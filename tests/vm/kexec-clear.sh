@@ -64,6 +64,7 @@ expect_marker "KT-RAM-BLOCKS-WRITTEN $written"
 # Stage 2: every read worked, both carve-outs are intact.
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 refute_line_re 'KT-(READ-)?FAIL.*'
+refute_line_re 'KT-(PCHECK|COUNT) rc=[1-9][0-9]*'
 expect_marker "KT-PCHECK rc=0"
 expect_marker "KT-COUNT rc=0"
 expect_marker "KT-RESERVED-PATTERN present"
