@@ -51,6 +51,19 @@ kt_run_vm
 log_value() { tr -d '\r' <"$KT_LOG" | sed -nE "s/$1/\\1/p" | head -n 1; }
 # report KEY: a value of the stage-2 `kexec --tdx-report --json`.
 report() { log_value "^ *\"$1\": *\"?([^\",]*)\"?,?\$"; }
+# minus_range S E: "start end" lines on stdin without [S, E).
+minus_range() {
+	while read -r kt_s kt_e; do
+		[ -n "$kt_s" ] || continue
+		if [ $((kt_e)) -le $(($1)) ] || [ $((kt_s)) -ge $(($2)) ]; then
+			echo "$((kt_s)) $((kt_e))"
+			continue
+		fi
+		[ $((kt_s)) -lt $(($1)) ] && echo "$((kt_s)) $(($1))"
+		[ $((kt_e)) -gt $(($2)) ] && echo "$(($2)) $((kt_e))"
+	done
+	return 0
+}
 # secs MARKER: guest seconds between the two uptimes of "MARKER T0 T1".
 secs() { tr -d '\r' <"$KT_LOG" | awk -v m="$1" '$1 == m { printf "%.1f", $3 - $2; exit }'; }
 
@@ -108,6 +121,22 @@ if [ $mode = clear ]; then
 	[ "$(report verify)" = ok ] || kt_fail "report verify '$(report verify)', expected ok"
 	[ "$(report nr_ranges)" = "$(log_value '^TDX clear list: ([0-9]+) ranges.*$')" ] ||
 		kt_fail "report nr_ranges '$(report nr_ranges)' differs from the -d clear list"
+	# The -d clear list, range by range, is the private ranges minus the
+	# segments.
+	want=$(tr -d '\r' <"$KT_LOG" |
+		sed -nE 's/^KT-PRIVATE \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)$/\1 \2/p')
+	for kt_seg in $(tr -d '\r' <"$KT_LOG" |
+		sed -nE 's/^ +[0-9]+  [a-z]+ +(0x[0-9a-f]+) (0x[0-9a-f]+) 0x[0-9a-f]+ .*/\1,\2/p'); do
+		want=$(echo "$want" | minus_range "${kt_seg%,*}" "${kt_seg#*,}")
+	done
+	want=$(echo "$want" | while read -r kt_s kt_e; do
+		[ -n "$kt_s" ] && printf '  [0x%016x, 0x%016x)\n' "$kt_s" "$kt_e"
+	done)
+	got=$(tr -d '\r' <"$KT_LOG" | grep -E '^  \[0x[0-9a-f]{16}, 0x[0-9a-f]{16}\)$')
+	if [ -z "$want" ] || [ "$want" != "$got" ]; then
+		kt_fail "the -d clear list is not the private ranges minus the segments"
+		printf 'expected:\n%s\ngot:\n%s\n' "$want" "$got"
+	fi
 	if [ "${KT_MEM:-2048}" -gt 3072 ]; then
 		expect_line_re '  \[0x0000000100000000, 0x0000000[0-9a-f]+\)'
 	fi
