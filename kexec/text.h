@@ -4,6 +4,7 @@
 #define KEXEC_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "log.h"
 
 /*
@@ -12,6 +13,9 @@
  * holds one (a line parser would silently stop there); -ENOMEM.
  */
 int text_dup(const char *buf, size_t len, const char *where, struct kexec_log *log, char **out);
+
+/* "2.0 TiB", "255.4 GiB", "4.0 KiB", "512 bytes": binary units, one decimal. */
+void text_size(uint64_t bytes, char *buf, size_t size);
 
 /* The value of a hex digit, -1 for anything else. */
 static inline int text_hexval(char c)

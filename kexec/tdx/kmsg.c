@@ -13,6 +13,7 @@
  *                                                spacings and "CMR[0]:" too)
  *   ... TDH.SYS.DISABLE failed ...              (the 2026 kexec series)
  *   kexec: Not allowed on platform with tdx_pw_mce bug   (6.18+)
+ *   virt/tdx: Module version: 1.5.16            (7.1+; kernel.c parses it)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -190,6 +191,7 @@ static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, st
 		k->tdh_sys_disable_failed = true;
 	if (strstr(msg, "kexec: Not allowed on platform with tdx_pw_mce bug"))
 		k->kernel_refuses_kexec = true;
+	tdx_module_version_parse(msg, k->module_version, sizeof(k->module_version));
 	return 0;
 }
 
@@ -225,7 +227,8 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 		if ((r = message_scan(semi + 1, lineno, &k, &seen, log, where)) < 0)
 			goto out;
 	}
-	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb;
+	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb ||
+			       k.module_version[0];
 	if (seen.module_initialized)
 		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: module initialized");
 	else if (seen.tdx_module_initialized)
@@ -233,6 +236,9 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 	else if (k.pamt_kb)     /* PAMT is allocated while initializing; the success line may be gone */
 		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: %llu KB allocated for PAMT",
 			 (unsigned long long)k.pamt_kb);
+	else if (k.module_version[0])   /* 7.1 prints it while initializing the module at boot */
+		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: Module version: %s",
+			 k.module_version);
 	rangeset_normalize(&k.cmr);
 	*out = k;
 	k = (struct tdx_kmsg){ 0 };

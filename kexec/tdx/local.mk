@@ -9,6 +9,8 @@ libkexec_a_SOURCES += \
 	kexec/tdx/ranges.c \
 	kexec/tdx/policy.c \
 	kexec/tdx/detect.c \
+	kexec/tdx/kernel.c \
+	kexec/tdx/watchdog.c \
 	kexec/tdx/status.c
 
 TDX_UNIT_TESTS = \

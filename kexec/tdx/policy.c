@@ -70,6 +70,29 @@ static const char *evidence(const struct tdx_status *st)
 	return st->module_evidence[0] ? st->module_evidence : "no evidence recorded";
 }
 
+/* The kernel's own refusal on tdx_pw_mce (6.18-7.1): what says so, and the ways out. */
+static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "this kernel refuses every kexec and kdump load on a CPU with the tdx_pw_mce "
+		 "erratum (%s), so the syscall would fail with EOPNOTSUPP; do a cold reboot, or boot a "
+		 "kernel that disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+)",
+		 st->kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
+		 "tdx_pw_mce bug\"" : "/proc/kallsyms has the 6.18-7.1 kexec cache flush "
+		 "without tdx_sys_disable");
+}
+
+/* On a 7.2-style kernel: "; the kernel also resets TDX memory at kexec ..." */
+static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (st->kernel.disables_tdx_module != TDX_YES)
+		return;
+	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
+		 "module %s supports TDH.SYS.DISABLE%s", st->module_version[0] ? st->module_version :
+		 "(version unknown)", st->tdh_sys_disable_failed ? " (the log says it failed once: "
+		 "this module does not)" : "");
+}
+
 enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 			     char *reason, size_t size)
 {
@@ -87,6 +110,11 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 	}
 	if (count_guests && (st->running_tds > 0 || st->running_sev_guests > 0)) {
 		guests_sentence(st, reason, size);
+		return TDX_DECISION_REFUSE;
+	}
+	/* DESIGN.md: the kernel itself would refuse (EOPNOTSUPP), whatever else holds */
+	if (tdx_kernel_refuses(st)) {
+		kernel_refusal_sentence(st, reason, size);
 		return TDX_DECISION_REFUSE;
 	}
 	/*
@@ -109,8 +137,13 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 		return TDX_DECISION_PLAIN;
 	}
 	if (st->module_initialized && st->pw_mce_erratum) {
+		char resets[256], dur[32];
+
+		kernel_resets_sentence(st, resets, sizeof(resets));
+		tdx_duration_text(tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges), TDX_CLEAR_CPUS),
+				  dur, sizeof(dur));
 		snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: WBINVD and "
-			 "clear", evidence(st));
+			 "clear (%s)%s", evidence(st), dur, resets);
 		return TDX_DECISION_CLEAR;
 	}
 	if (st->module_initialized) {
@@ -142,6 +175,16 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 
 	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
 		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
+	/*
+	 * The kernel refuses the load itself (machine_kexec_prepare, for
+	 * kexec_load and kexec_file_load, kdump too): under every policy,
+	 * and --tdx-force cannot change what the kernel does.
+	 */
+	if (tdx_kernel_refuses(st)) {
+		kernel_refusal_sentence(st, why, sizeof(why));
+		return log_errno(log, -EPERM, "refusing to %s: %s%s", crash ? "load a crash kernel" : "kexec",
+				 why, force ? " (--tdx-force cannot help: the kernel itself refuses)" : "");
+	}
 	/*
 	 * Running guests, under every policy.  A crash kernel load destroys
 	 * nothing (the panic does, with or without it), so -p is not refused:
