@@ -45,4 +45,7 @@ EXTRA_DIST += tests/fixtures/check-fixtures.sh tests/fixtures/README.md \
 	tests/fixtures/big-1tib-2s tests/fixtures/clx-host tests/fixtures/emr-tdx-no-misc \
 	tests/fixtures/epyc-snp-3guests tests/fixtures/epyc-snp-idle tests/fixtures/gnr-tdx-host \
 	tests/fixtures/spr-no-tdx tests/fixtures/spr-tdx-erratum-2tds \
-	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest
+	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest \
+	tests/fixtures/emr-7.1-refused tests/fixtures/emr-no-kallsyms tests/fixtures/emr-7.2-faux \
+	tests/fixtures/gnr-7.2 tests/fixtures/spr-vendor-no-probes \
+	tests/fixtures/spr-2tib-itco-nowayout tests/fixtures/spr-2tib-itco
