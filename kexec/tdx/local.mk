@@ -17,7 +17,8 @@ TDX_UNIT_TESTS = \
 	tests/unit/test-memmap \
 	tests/unit/test-tdx-parse \
 	tests/unit/test-tdx-policy \
-	tests/unit/test-tdx-detect
+	tests/unit/test-tdx-detect \
+	tests/unit/test-tdx-kernel
 check_PROGRAMS += $(TDX_UNIT_TESTS)
 TESTS += $(TDX_UNIT_TESTS)
 tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
@@ -32,6 +33,9 @@ tests_unit_test_tdx_policy_LDADD = $(UNIT_LDADD)
 tests_unit_test_tdx_detect_SOURCES = tests/unit/test-tdx-detect.c
 tests_unit_test_tdx_detect_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tdx_detect_LDADD = $(UNIT_LDADD)
+tests_unit_test_tdx_kernel_SOURCES = tests/unit/test-tdx-kernel.c
+tests_unit_test_tdx_kernel_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tdx_kernel_LDADD = $(UNIT_LDADD)
 
 # libFuzzer harnesses (tests/fuzz/run.sh builds them from their
 # "fuzz-sources:" first line).

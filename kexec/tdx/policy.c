@@ -81,16 +81,24 @@ static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size
 		 "without tdx_sys_disable");
 }
 
-/* On a 7.2-style kernel: "; the kernel also resets TDX memory at kexec ..." */
+/*
+ * On a 7.2-style kernel: "; the kernel also resets TDX memory at kexec ...",
+ * with the module version and how long the clear that --tdx=flush skips takes.
+ */
 static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_t size)
 {
+	char dur[32];
+
 	buf[0] = '\0';
 	if (st->kernel.disables_tdx_module != TDX_YES)
 		return;
+	tdx_duration_text(tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges), TDX_CLEAR_CPUS),
+			  dur, sizeof(dur));
 	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
-		 "module %s supports TDH.SYS.DISABLE%s", st->module_version[0] ? st->module_version :
-		 "(version unknown)", st->tdh_sys_disable_failed ? " (the log says it failed once: "
-		 "this module does not)" : "");
+		 "module %s supports TDH.SYS.DISABLE%s; the clear (%s) stays for modules that do not, "
+		 "--tdx=flush skips it", st->module_version[0] ? st->module_version : "(version unknown)",
+		 st->tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
+		 dur);
 }
 
 enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
@@ -137,13 +145,11 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 		return TDX_DECISION_PLAIN;
 	}
 	if (st->module_initialized && st->pw_mce_erratum) {
-		char resets[256], dur[32];
+		char resets[320];
 
 		kernel_resets_sentence(st, resets, sizeof(resets));
-		tdx_duration_text(tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges), TDX_CLEAR_CPUS),
-				  dur, sizeof(dur));
 		snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: WBINVD and "
-			 "clear (%s)%s", evidence(st), dur, resets);
+			 "clear%s", evidence(st), resets);
 		return TDX_DECISION_CLEAR;
 	}
 	if (st->module_initialized) {

@@ -167,6 +167,15 @@ static struct tdx_watchdog *watchdog_add(struct tdx_status *st, struct kexec_log
 	return w;
 }
 
+/* watchdog2 before watchdog10 */
+static int watchdog_cmp(const void *a, const void *b)
+{
+	unsigned long x = strtoul(((const struct tdx_watchdog *)a)->name + 8, NULL, 10);
+	unsigned long y = strtoul(((const struct tdx_watchdog *)b)->name + 8, NULL, 10);
+
+	return x < y ? -1 : x > y;
+}
+
 void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
 {
 	char **names = NULL, dir[128];
@@ -187,6 +196,7 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
 			read_attr(sr, log, dir, "nowayout", "nowayout", w);
 		}
 		sysroot_names_free(names, n);
+		qsort(st->watchdogs, st->nwatchdogs, sizeof(st->watchdogs[0]), watchdog_cmp);
 	}
 	if (sysroot_exists(sr, "sys/module/ipmi_watchdog") && (w = watchdog_add(st, log, "ipmi_watchdog"))) {
 		w->ipmi = true;
