@@ -479,6 +479,7 @@ static struct tdx_status emr(struct tdx_kernel k, bool log_line)
 	st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
 	snprintf(st.module_evidence, sizeof(st.module_evidence), "TDX-Module initialized");
 	st.misc_found = true;
+	st.cpuinfo_ok = st.private_ok = true;
 	st.kernel = k;
 	st.kernel_refuses_kexec = log_line;
 	return st;
@@ -556,7 +557,7 @@ static void test_policy_kernel_refusal(void **state)
 				unsigned action = 99;
 
 				assert_int_equal(tdx_policy_apply(&st, policies[p], force, crash, &log, &action),
-						 -EPERM);
+						 TDX_REFUSED);
 				assert_int_equal(action, 99);
 				snprintf(want, sizeof(want), "refusing to %s: %s%s",
 					 crash ? "load a crash kernel" : "kexec", refusal_kallsyms,
