@@ -205,9 +205,3 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 			 "/sys/devices/faux/tdx_host/version");
 	free(buf);
 }
-
-bool tdx_kernel_refuses(const struct tdx_status *st)
-{
-	return st->kernel_refuses_kexec ||
-	       (st->pw_mce_erratum && st->kernel.refuses_kexec_on_erratum == TDX_YES);
-}

@@ -40,7 +40,8 @@ tests_unit_test_tdx_kernel_LDADD = $(UNIT_LDADD)
 # libFuzzer harnesses (tests/fuzz/run.sh builds them from their
 # "fuzz-sources:" first line).
 EXTRA_DIST += tests/fuzz/fuzz-cpuinfo.c tests/fuzz/fuzz-memmap.c tests/fuzz/fuzz-iomem.c \
-	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c tests/fuzz/fuzz-report.c
+	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c tests/fuzz/fuzz-report.c \
+	tests/fuzz/fuzz-kallsyms.c
 
 # Fixture trees (written by real-data captures) and their expected
 # --tdx-status --json output, compared by check-fixtures.sh.

@@ -70,6 +70,12 @@ static const char *evidence(const struct tdx_status *st)
 	return st->module_evidence[0] ? st->module_evidence : "no evidence recorded";
 }
 
+bool tdx_kernel_refuses(const struct tdx_status *st)
+{
+	return st->kernel_refuses_kexec ||
+	       (st->pw_mce_erratum && st->kernel.refuses_kexec_on_erratum == TDX_YES);
+}
+
 /* The kernel's own refusal on tdx_pw_mce (6.18-7.1): what says so, and the ways out. */
 static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size_t size)
 {

@@ -268,7 +268,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* /proc/kallsyms and the faux device's version (kernel.c); after the log was read. */
 void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
-/* The kernel refuses kexec and kdump loads here (tdx_pw_mce and a 6.18-7.1 kernel). */
+/* The kernel refuses kexec and kdump loads here (tdx_pw_mce and a 6.18-7.1 kernel; policy.c). */
 bool tdx_kernel_refuses(const struct tdx_status *st);
 /* /sys/class/watchdog/watchdogN and ipmi_watchdog (watchdog.c). */
 void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
