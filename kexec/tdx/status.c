@@ -221,7 +221,7 @@ static void status_headline(const struct tdx_status *st, FILE *out)
 	switch (st->decision) {
 	case TDX_DECISION_PLAIN:
 		fprintf(out, "kexec needs nothing from kexec-tdx (%s)\n",
-			st->tdx_guest ? "TDX guest" : "no TDX");
+			st->tdx_guest ? "TDX guest" : st->sev_guest ? "AMD SEV guest" : "no TDX");
 		break;
 	case TDX_DECISION_FLUSH:
 		fprintf(out, "kexec will WBINVD (write back and invalidate the caches); nothing is cleared\n");
