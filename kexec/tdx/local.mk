@@ -53,6 +53,6 @@ EXTRA_DIST += tests/fixtures/check-fixtures.sh tests/fixtures/README.md \
 	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest \
 	tests/fixtures/emr-7.1-refused tests/fixtures/emr-no-kallsyms tests/fixtures/emr-7.2-faux \
 	tests/fixtures/gnr-7.2 tests/fixtures/spr-vendor-no-probes \
-	tests/fixtures/spr-2tib-itco-nowayout tests/fixtures/spr-2tib-itco \
+	tests/fixtures/spr-2tib-itco-nowayout tests/fixtures/spr-2tib-itco tests/fixtures/emr-7.1-logged \
 	tests/fixtures/spr-broken-memmap tests/fixtures/spr-garbage-kmsg \
 	tests/fixtures/spr-latin1-model tests/fixtures/spr-wrapped-cmr tests/fixtures/spr-carveouts
