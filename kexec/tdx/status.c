@@ -271,6 +271,9 @@ static void status_advice(const struct tdx_status *st, FILE *out)
 			fprintf(out, "What to do: mount the cgroup2 file system with the misc controller at "
 				"/sys/fs/cgroup so that TDs can be counted, or make sure none runs and use "
 				"--tdx-force.\n");
+		else if (!st->private_ok && strstr(st->reason, "the memory to clear cannot be computed"))
+			fprintf(out, "What to do: make the file named in the reason below readable, or do a "
+				"cold reboot; --tdx-force kexecs with WBINVD but without the clear.\n");
 		else
 			fprintf(out, "What to do: see the reason below; --tdx-force overrides a refusal by "
 				"this tool.\n");
