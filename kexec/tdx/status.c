@@ -278,8 +278,9 @@ static void status_advice(const struct tdx_status *st, FILE *out)
 			fprintf(out, "What to do: see the reason below; --tdx-force overrides a refusal by "
 				"this tool.\n");
 	} else if (st->decision == TDX_DECISION_CLEAR) {
-		fprintf(out, "What to do: nothing; kexec -l and -e do it (a crash kernel, -p, gets the "
-			"WBINVD only: the old memory is the dump).\n");
+		fprintf(out, "What to do: %s; kexec -l and -e do it (a crash kernel, -p, gets the "
+			"WBINVD only: the old memory is the dump).\n",
+			st->nwarnings ? "first the warnings below" : "nothing");
 		if (st->kernel.disables_tdx_module == TDX_YES)
 			fprintf(out, "This kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
 				"module %s supports TDH.SYS.DISABLE; --tdx=flush (or tdx=flush in "
