@@ -64,8 +64,8 @@ uint32_t purgatory_cpu_flags(const struct tdx_cpuinfo *cpu)
 	return f;
 }
 
-int purgatory_map_build(const struct rangeset *clear, const struct segments *segs,
-			struct rangeset *out, struct kexec_log *log)
+int purgatory_map_build(const struct rangeset *clear, const struct rangeset *low,
+			const struct segments *segs, struct rangeset *out, struct kexec_log *log)
 {
 	const uint64_t mask = PAGE_SIZE_4K - 1;
 	int r;
@@ -73,6 +73,9 @@ int purgatory_map_build(const struct rangeset *clear, const struct segments *seg
 	out->n = 0;
 	if (clear && (r = rangeset_copy(out, clear)) < 0)
 		return r;
+	for (size_t i = 0; low && i < low->n; i++)
+		if ((r = rangeset_add(out, low->v[i].start, low->v[i].end)) < 0)
+			return r;
 	for (size_t i = 0; i < segs->n; i++)
 		if ((r = rangeset_add(out, segs->v[i].mem & ~mask,
 				      (segs->v[i].mem + segs->v[i].memsz + mask) & ~mask)) < 0)
@@ -121,6 +124,33 @@ static uint64_t map_table_bytes(const struct rangeset *set, bool gb, struct kexe
 }
 
 /*
+ * The RAM below 1 MiB in the e820 map, 4 KiB aligned inward.  The new
+ * kernel's decompressor reads the BIOS data area in page 0 and puts its
+ * 32-bit paging trampoline in low RAM below 640 KiB (found through the
+ * BDA and boot_params' e820) before it builds its own identity map
+ * (arch/x86/boot/compressed/pgtable_64.c: paging_prepare() in older
+ * kernels, configure_5level_paging() when the paging mode changes), so
+ * our tables, which it runs on until then, must map it.  Only RAM: the
+ * EBDA, VGA and BIOS areas stay unmapped.
+ */
+static int low_ram(const struct memmap *map, struct rangeset *out)
+{
+	struct rangeset lim = RANGESET_INIT;
+	int r;
+
+	out->n = 0;
+	if ((r = memmap_collect(map, E820_TYPE_RAM, out)) < 0 ||
+	    (r = rangeset_add(&lim, 0, LOW_MIN)) < 0 ||
+	    (r = rangeset_intersect(out, &lim)) < 0)
+		goto done;
+	rangeset_align_inward(out, PAGE_SIZE_4K);
+	rangeset_normalize(out);
+done:
+	rangeset_free(&lim);
+	return r;
+}
+
+/*
  * The page-table segment's size, before it and the purgatory are placed:
  * the tables for the private ranges (what the clear list will be, before
  * the segments are cut out) and the segments placed so far, plus what
@@ -136,7 +166,7 @@ static int pgtable_reserve(const struct rangeset *private_in, const struct segme
 	uint64_t extra[2] = { 0, 0 }, b = 0;
 	int r;
 
-	if ((r = purgatory_map_build(private_in, segs, &map0, log)) < 0)
+	if ((r = purgatory_map_build(private_in, NULL, segs, &map0, log)) < 0)
 		goto out;
 	/* the segment's own size is in its bound: iterate to a fixed point */
 	for (int i = 0; i < 8; i++) {
@@ -228,7 +258,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	uint8_t *initrd = NULL;
 	size_t initrd_len = 0;
 	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0;
-	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT;
+	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT, low = RANGESET_INIT;
 	int r;
 
 	struct crash_facts crash = { 0 };
@@ -344,6 +374,11 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 				goto out;
 			rangeset_align_inward(&private_in, PAGE_SIZE_4K);
 		}
+		if ((r = low_ram(map, &low)) < 0)
+			goto out;
+		for (size_t i = 0; i < low.n; i++)
+			if ((r = rangeset_add(&private_in, low.v[i].start, low.v[i].end)) < 0)
+				goto out;
 		if ((r = pgtable_reserve(&private_in, &plan->segs, cpu_flags & KTDX_FLAG_GBPAGES,
 					 &pgt_size, &ctx->log)) < 0)
 			goto out;
@@ -381,7 +416,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	if (action != KTDX_ACTION_NONE) {
 		uint64_t need;
 
-		if ((r = purgatory_map_build(&clear, &plan->segs, &ptmap, &ctx->log)) < 0)
+		if ((r = purgatory_map_build(&clear, &low, &plan->segs, &ptmap, &ctx->log)) < 0)
 			goto out;
 		need = map_table_bytes(&ptmap, cpu_flags & KTDX_FLAG_GBPAGES, &ctx->log, NULL);
 		if (!need || need > pgt_size) {
@@ -439,6 +474,7 @@ out:
 	rangeset_free(&clear);
 	rangeset_free(&private_in);
 	rangeset_free(&ptmap);
+	rangeset_free(&low);
 	if (plan)
 		segments_free(&plan->segs);
 	free(plan);
