@@ -94,6 +94,9 @@ purgatory/qemu/harness.elf: $(HARNESS_OBJS) purgatory/purgatory.ro purgatory/qem
 		-o $@.64 $(HARNESS_OBJS) purgatory/purgatory.ro && \
 	$(OBJCOPY) -O elf32-i386 $@.64 $@ && rm -f $@.64
 TESTS += purgatory/qemu/test-qemu.sh
+# the built object: no CPUID, WBINVD before any write, the plain path skips both
+TESTS += purgatory/check-purgatory.sh
+EXTRA_DIST += purgatory/check-purgatory.sh
 check_DATA = purgatory/qemu/harness.elf
 CLEANFILES += purgatory/qemu/harness.elf $(HARNESS_OBJS)
 EXTRA_DIST += purgatory/qemu/harness-entry.S purgatory/qemu/harness.c \
