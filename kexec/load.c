@@ -185,24 +185,25 @@ out:
 	return r;
 }
 
+static bool type_matches(const struct image_ops *ops, const char *type)
+{
+	for (const char *const *n = ops->type_names; *n; n++)
+		if (!strcasecmp(type, *n))
+			return true;
+	return false;
+}
+
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
 	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
-		int r;
+		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
-		ctx->log.last[0] = 0;   /* so an earlier message is not taken for this probe's */
-		r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
-
-		if (r == -ENOEXEC && strstr(ctx->log.last, k->path) == ctx->log.last)
-			return r;       /* recognised, but unusable: the probe said why */
-		if (r == -ENOEXEC)
+		if (r == IMAGE_NOT_MINE)
 			continue;
 		if (r < 0)
-			return r;
-		if (type && strcasecmp(type, image_formats[i]->name) &&
-		    !(strcasecmp(type, "bzImage") == 0 && image_formats[i] == &bzimage_ops) &&
-		    !(strcasecmp(type, "elf-x86_64") == 0 && image_formats[i] == &elf64_ops))
+			return r;       /* recognised, but unusable: the probe said why */
+		if (type && !type_matches(image_formats[i], type))
 			return log_errno(&ctx->log, -ENOEXEC, "%s: is a %s, not --type=%s", k->path,
 					 image_formats[i]->name, type);
 		*ops = image_formats[i];
