@@ -236,11 +236,14 @@ static int sha256_segments(struct kexec_log *log, const struct segments *segs,
 	return 0;
 }
 
-static void print_ranges(FILE *out, const char *title, const struct rangeset *set)
+/* One line per range, "  PREFIX[start, end)"; the clear list has no prefix (tests read it). */
+static void print_ranges(FILE *out, const char *title, const char *prefix,
+			 const struct rangeset *set)
 {
 	fprintf(out, "%s: %zu ranges, 0x%" PRIx64 " bytes\n", title, set->n, rangeset_bytes(set));
 	for (size_t i = 0; i < set->n; i++)
-		fprintf(out, "  [0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", set->v[i].start, set->v[i].end);
+		fprintf(out, "  %s[0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", prefix, set->v[i].start,
+			set->v[i].end);
 }
 
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
@@ -447,10 +450,10 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		if (action != KTDX_ACTION_NONE) {
 			fprintf(ctx->log.out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n",
 				pgt_size, pgt_addr, cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
-			print_ranges(ctx->log.out, "page-table map", &ptmap);
+			print_ranges(ctx->log.out, "page-table map", "map ", &ptmap);
 		}
 		if (action == KTDX_ACTION_CLEAR)
-			print_ranges(ctx->log.out, "TDX clear list", &clear);
+			print_ranges(ctx->log.out, "TDX clear list", "", &clear);
 	}
 	if (!req->dry_run) {
 		r = sys_kexec_load(purg.entry, &plan->segs, req->crash ? KEXEC_ON_CRASH : 0);

@@ -173,9 +173,9 @@ static void test_clear_layout(void **state)
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
 	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
 	assert_non_null(strstr(out, "page-table map: 3 ranges, 0xfff7f000 bytes\n"
-				    "  [0x0000000000000000, 0x000000000009f000)\n"
-				    "  [0x0000000000100000, 0x000000007ffe0000)\n"
-				    "  [0x0000000100000000, 0x0000000180000000)\n"));
+				    "  map [0x0000000000000000, 0x000000000009f000)\n"
+				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
+				    "  map [0x0000000100000000, 0x0000000180000000)\n"));
 	/* the private ranges minus the five segments; the purgatory touches the page tables */
 	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbb0000 bytes\n"
 				    "  [0x0000000000100000, 0x0000000001000000)\n"
