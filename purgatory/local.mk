@@ -21,10 +21,12 @@ PURGATORY_LDS = purgatory/purgatory.lds
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
 
 # No SSE in compiler-generated code: relocate_kernel leaves CR4.OSFXSR
-# clear (DESIGN.md), and the new kernel must find no state of ours.  The
-# MOVNTDQ loop (clear.c), SHA-NI (sha256-ni.c) and the SSE message
-# schedule (sha256-sse.c) enable SSE per function with target
-# attributes; entry.S sets CR4.OSFXSR before any C runs.
+# clear (DESIGN.md), the plain path (action none) never sets it, and the
+# new kernel must find no state of ours.  The MOVNTDQ loop (clear.c),
+# SHA-NI (sha256-ni.c) and the SSE message schedule (sha256-sse.c) enable
+# SSE per function with target attributes; entry.S sets CR4.OSFXSR
+# before any C runs on the flush and clear paths, the only ones that
+# call them.
 # -fno-tree-loop-distribute-patterns keeps string.c from calling itself.
 PURGATORY_CFLAGS = -std=gnu11 -O2 -g0 -Wall -Wextra -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdlib -fno-PIC -fno-pie -mcmodel=large \
@@ -47,15 +49,17 @@ purgatory/purgatory.ro: $(PURGATORY_OBJS) $(PURGATORY_LDS)
 CLEANFILES += purgatory/purgatory.ro $(PURGATORY_OBJS)
 EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
 
-# Shared with the loader: it hashes the segments with the same SHA-256.
+# Shared with the loader: it hashes the segments with the same SHA-256
+# and sizes the page-table segment with the purgatory's own walk.
 # The --tdx-report reader.
 libkexec_a_SOURCES += \
+	purgatory/pagetable.c purgatory/pagetable.h \
 	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h \
 	kexec/tdx/report.c kexec/tdx/report.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.
 PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
-	purgatory/test-pagetable
+	purgatory/test-pagetable purgatory/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
 tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
@@ -70,6 +74,13 @@ tests_unit_test_report_LDADD = $(UNIT_LDADD)
 purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
 purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
 purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
+# purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
+purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
+	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
+	purgatory/clear.c purgatory/report.c purgatory/serial.c
+purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
+	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
+purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)
 
 # The purgatory alone in QEMU: a multiboot harness that hands over as
 # relocate_kernel does and checks what the new kernel receives.
@@ -83,6 +94,9 @@ purgatory/qemu/harness.elf: $(HARNESS_OBJS) purgatory/purgatory.ro purgatory/qem
 		-o $@.64 $(HARNESS_OBJS) purgatory/purgatory.ro && \
 	$(OBJCOPY) -O elf32-i386 $@.64 $@ && rm -f $@.64
 TESTS += purgatory/qemu/test-qemu.sh
+# the built object: no CPUID, WBINVD before any write, the plain path skips both
+TESTS += purgatory/check-purgatory.sh
+EXTRA_DIST += purgatory/check-purgatory.sh
 check_DATA = purgatory/qemu/harness.elf
 CLEANFILES += purgatory/qemu/harness.elf $(HARNESS_OBJS)
 EXTRA_DIST += purgatory/qemu/harness-entry.S purgatory/qemu/harness.c \

@@ -52,6 +52,24 @@ void sha256_blocks_c(uint32_t state[8], const uint8_t *p, size_t nblocks)
 	}
 }
 
+void sha256_init_blocks(struct sha256_ctx *c, sha256_blocks_fn *blocks)
+{
+	static const uint32_t h0[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	for (int i = 0; i < 8; i++)
+		c->state[i] = h0[i];
+	c->bytes = 0;
+	c->blocks = blocks;
+}
+
+#ifndef KTDX_PURGATORY
+/*
+ * CPUID-based selection, for the hosted programs only: the purgatory
+ * executes no CPUID (purgatory/check-purgatory.sh checks the object).
+ */
 bool sha256_ni_supported(void)
 {
 	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid_7_0();
@@ -62,16 +80,9 @@ bool sha256_ni_supported(void)
 
 bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
 {
-	static const uint32_t h0[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
 	bool ok = true;
 
-	for (int i = 0; i < 8; i++)
-		c->state[i] = h0[i];
-	c->bytes = 0;
-	c->blocks = sha256_blocks_c;
+	sha256_init_blocks(c, sha256_blocks_c);
 	if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_NI) && sha256_ni_supported())
 		c->blocks = sha256_blocks_ni;
 	else if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_SSE) && sha256_sse_supported())
@@ -94,6 +105,8 @@ void sha256_init(struct sha256_ctx *c)
 {
 	sha256_init_impl(c, SHA256_IMPL_AUTO);
 }
+
+#endif /* !KTDX_PURGATORY */
 
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 {
