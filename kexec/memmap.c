@@ -4,6 +4,7 @@
  * are converted to half-open ranges here, once (STYLE.md 6).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,10 +394,12 @@ int iomem_read(const struct sysroot *sr, struct kexec_log *log, struct iomem *ou
 	return 0;
 }
 
-int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out)
+/* Every entry named `name` at depth max_depth or above, normalized. */
+static int iomem_collect_upto(const struct iomem *io, const char *name, unsigned max_depth,
+			      struct rangeset *out)
 {
 	for (size_t i = 0; i < io->n; i++) {
-		if (strcmp(io->v[i].name, name))
+		if (io->v[i].depth > max_depth || strcmp(io->v[i].name, name))
 			continue;
 		int r = rangeset_add(out, io->v[i].start, io->v[i].end);
 
@@ -405,6 +408,11 @@ int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out
 	}
 	rangeset_normalize(out);
 	return 0;
+}
+
+int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out)
+{
+	return iomem_collect_upto(io, name, UINT_MAX, out);
 }
 
 void mem_plan_free(struct mem_plan *p)
@@ -417,20 +425,6 @@ void mem_plan_free(struct mem_plan *p)
 	rangeset_free(&p->private_ranges);
 }
 
-/* Every top-level entry of io named `name`, normalized. */
-static int iomem_collect_top(const struct iomem *io, const char *name, struct rangeset *out)
-{
-	for (size_t i = 0; i < io->n; i++) {
-		if (io->v[i].depth || strcmp(io->v[i].name, name))
-			continue;
-		int r = rangeset_add(out, io->v[i].start, io->v[i].end);
-
-		if (r < 0)
-			return r;
-	}
-	rangeset_normalize(out);
-	return 0;
-}
 
 int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
 {
@@ -442,7 +436,7 @@ int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
 	rangeset_free(&p->private_ranges);
 	p->private_ok = false;
 	if ((r = memmap_collect(&p->map, E820_TYPE_RAM, &p->fw_ram)) < 0 ||
-	    (r = iomem_collect_top(&p->io, "System RAM", &p->system_ram)) < 0 ||
+	    (r = iomem_collect_upto(&p->io, "System RAM", 0, &p->system_ram)) < 0 ||
 	    (r = iomem_collect(&p->io, "Crash kernel", &p->crash)) < 0)
 		return r;
 	/*
