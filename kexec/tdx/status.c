@@ -60,6 +60,23 @@ static struct json_object *misc_json(const struct tdx_misc *m)
 	return o;
 }
 
+/* "policy": {"name": "flush", "source": "/etc/kexec-tdx.conf:3"} */
+static struct json_object *policy_json(const struct tdx_status *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(tdx_policy_name(st->policy)));
+	json_object_object_add(o, "source", json_object_new_string(st->policy_source[0] ?
+								   st->policy_source : "default"));
+	return o;
+}
+
+static void policy_text(const struct tdx_status *st, FILE *out)
+{
+	fprintf(out, "  %-22s %s (%s)\n", "policy:", tdx_policy_name(st->policy),
+		st->policy_source[0] ? st->policy_source : "default");
+}
+
 static struct json_object *status_json(const struct tdx_status *st)
 {
 	struct json_object *o = json_object_new_object(), *cpu, *ki, *ka;
@@ -118,6 +135,7 @@ static struct json_object *status_json(const struct tdx_status *st)
 			       json_object_new_int64((int64_t)rangeset_bytes(&st->private_ranges)));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
 	json_object_object_add(o, "reason", json_object_new_string(st->reason));
+	json_object_object_add(o, "policy", policy_json(st));
 	return o;
 }
 
@@ -182,6 +200,7 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	print_ranges(out, "private ranges:", &st->private_ranges);
 	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
 	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	policy_text(st, out);
 	/* policy.c turns a clear into a flush for -p; the text says so */
 	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
 		st->decision == TDX_DECISION_PLAIN ?

@@ -154,6 +154,9 @@ struct tdx_status {
 	char kvm_intel_state[16];       /* "live", "builtin", "coming", "going", "" not loaded */
 	char kvm_amd_state[16];
 	unsigned ncpus;
+	/* the policy a load applies and where it came from (main() sets them: conffile.h) */
+	enum tdx_policy policy;
+	char policy_source[48];         /* "" means "default" */
 };
 
 void tdx_status_free(struct tdx_status *st);
