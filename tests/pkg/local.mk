@@ -1,0 +1,11 @@
+# Packaging: the Debian package (debian/), the RPM spec (kexec-tdx.spec),
+# and the tests that build and install them (tests/pkg/README.md).
+# Included by Makefile.am.
+EXTRA_DIST += kexec-tdx.spec \
+	debian/changelog debian/control debian/copyright debian/rules \
+	debian/source/format debian/kexec-tdx.install debian/kexec-tdx.links \
+	debian/kexec-tdx.preinst debian/kexec-tdx.postrm \
+	debian/kexec-tdx.lintian-overrides \
+	tests/pkg/README.md tests/pkg/deb.sh tests/pkg/rpm.sh tests/pkg/conffile.sh
+
+TESTS += tests/pkg/conffile.sh tests/pkg/deb.sh tests/pkg/rpm.sh
