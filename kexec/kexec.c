@@ -103,10 +103,10 @@ static int print_crash_size(struct kexec_ctx *ctx)
  * The TDX part of a load or an exec: detect, apply the policy.  Fills
  * *action; -EPERM when refused (one line logged).
  */
-static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, struct tdx_status *st,
-		    unsigned *action)
+static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, const struct mem_plan *mp,
+		    struct tdx_status *st, unsigned *action)
 {
-	int r = tdx_detect(ctx->sr, &ctx->log, st);
+	int r = tdx_detect_plan(ctx->sr, &ctx->log, mp, st);
 
 	if (r < 0)
 		return r;
@@ -116,16 +116,19 @@ static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, struct
 static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 {
 	struct tdx_status st = { 0 };
+	struct mem_plan mp = { 0 };
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
 		.no_checks = o->no_checks, .serial_debug = o->console_serial,
-		.mem_min = o->mem_min, .mem_max = o->mem_max,
+		.mem_min = o->mem_min, .mem_max = o->mem_max, .mem = &mp,
 	};
 	char *cmdline = NULL;
 	enum kexec_syscall_choice sc = o->syscall;
 	int r;
 
-	if ((r = tdx_gate(ctx, o, &st, &req.action)) < 0)
+	/* one read of the firmware map and /proc/iomem for detection and load */
+	if ((r = mem_plan_read(ctx->sr, &ctx->log, &mp)) < 0 ||
+	    (r = tdx_gate(ctx, o, &mp, &st, &req.action)) < 0)
 		goto out;
 	req.private_ranges = &st.private_ranges;
 	if (o->reuse_cmdline) {
@@ -159,7 +162,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 	if (st.lockdown[0] && strcmp(st.lockdown, "none") &&
 	    (sc == SYSCALL_DEFAULT || sc == SYSCALL_AUTO)) {
 		if (req.action == KTDX_ACTION_CLEAR && !o->crash && !o->tdx_force) {
-			r = log_errno(&ctx->log, -EPERM,
+			r = log_errno(&ctx->log, TDX_REFUSED,
 				      "kernel lockdown (%s) forbids kexec_load, and only this tool's purgatory, "
 				      "loaded with kexec_load, can clear TDX private memory (%s). Do a cold "
 				      "reboot, or add --tdx-force to load with kexec_file_load without the clear.",
@@ -175,7 +178,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 				  o->tdx_policy == TDX_POLICY_FLUSH ? "--tdx=flush" : st.reason;
 
 		if (req.action == KTDX_ACTION_CLEAR && !o->tdx_force) {
-			r = log_errno(&ctx->log, -EPERM,
+			r = log_errno(&ctx->log, TDX_REFUSED,
 				      "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
 				      "TDX private memory, and a clear is called for (%s). Leave out -s, or "
 				      "add --tdx-force to load without the clear.", why);
@@ -200,6 +203,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 out:
 	free(cmdline);
 	tdx_status_free(&st);
+	mem_plan_free(&mp);
 	return r;
 }
 
@@ -220,10 +224,14 @@ static int do_unload(struct kexec_ctx *ctx, const struct kexec_options *o)
 static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o)
 {
 	struct tdx_status st = { 0 };
+	struct mem_plan mp;
 	unsigned action;
-	int r = tdx_gate(ctx, o, &st, &action);
+	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
 
+	if (r == 0)
+		r = tdx_gate(ctx, o, &mp, &st, &action);
 	tdx_status_free(&st);
+	mem_plan_free(&mp);
 	return r;
 }
 
@@ -289,9 +297,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.do_status) {
-		/* as kexec-tools: the crash image unless -l was given; exit 1 when loaded */
+		/*
+		 * As kexec-tools: the crash image unless -l was given; exit 1 when
+		 * loaded, 0 when not.  A file that cannot be read is neither: 255.
+		 */
+		const char *f = o.opt_load ? "sys/kernel/kexec_loaded" : "sys/kernel/kexec_crash_loaded";
+		char path[4096];
+
 		r = kexec_loaded(&ctx, !o.opt_load);
-		ret = r > 0 ? 1 : 0;
+		if (r < 0)
+			log_errno(&ctx.log, r, "%s: %s", sysroot_path(ctx.sr, f, path, sizeof(path)),
+				  strerror(-r));
+		ret = r < 0 ? EXIT_LOAD_FAIL : r > 0 ? 1 : 0;
 		goto out;
 	}
 	if (o.do_unload && do_unload(&ctx, &o) < 0) {
@@ -301,7 +318,8 @@ int main(int argc, char **argv)
 	if (o.do_load) {
 		r = do_load(&ctx, &o);
 		if (r < 0) {
-			ret = r == -EPERM ? EXIT_FAIL : EXIT_LOAD_FAIL;
+			/* our own refusals exit 1; the kernel's errors (EPERM too) 255, as --help says */
+			ret = r == TDX_REFUSED ? EXIT_FAIL : EXIT_LOAD_FAIL;
 			goto out;
 		}
 	}

@@ -18,7 +18,7 @@
 
 #define KERNEL_MAX      (512u << 20)    /* after decompression */
 #define INITRD_MAX      (4ULL << 30)
-#define LOW_MIN         0x100000ULL     /* nothing of ours below 1 MiB */
+#define LOW_MIN         LOW_1M          /* nothing of ours below 1 MiB */
 #define GiB             (1ULL << 30)
 
 static const struct image_ops *const image_formats[] = { &bzimage_ops, &elf64_ops };
@@ -42,54 +42,25 @@ int clear_list_build(const struct rangeset *private_ranges, const struct segment
 	return 0;
 }
 
-/*
- * Where segments may go: RAM in the firmware map that is also
- * "System RAM" in /proc/iomem (memmap= carve-outs are RAM in the first
- * but not in the second), minus the crash kernel region.  An empty io
- * (/proc/iomem unreadable) leaves the firmware map's RAM as it is.
- */
-static int usable_ram(const struct memmap *map, const struct iomem *io, struct rangeset *ram)
+static bool type_matches(const struct image_ops *ops, const char *type)
 {
-	struct rangeset sysram = RANGESET_INIT, crash = RANGESET_INIT;
-	int r;
-
-	if ((r = memmap_collect(map, E820_TYPE_RAM, ram)) < 0)
-		return r;
-	if (io->n) {
-		if ((r = iomem_collect(io, "System RAM", &sysram)) < 0 ||
-		    (r = iomem_collect(io, "Crash kernel", &crash)) < 0)
-			goto out;
-		if (sysram.n && (r = rangeset_intersect(ram, &sysram)) < 0)
-			goto out;
-		if ((r = rangeset_subtract_set(ram, &crash)) < 0)
-			goto out;
-		rangeset_normalize(ram);
-	}
-	r = 0;
-out:
-	rangeset_free(&sysram);
-	rangeset_free(&crash);
-	return r;
+	for (const char *const *n = ops->type_names; *n; n++)
+		if (!strcasecmp(type, *n))
+			return true;
+	return false;
 }
 
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
 	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
-		int r;
+		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
-		ctx->log.last[0] = 0;   /* so an earlier message is not taken for this probe's */
-		r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
-
-		if (r == -ENOEXEC && strstr(ctx->log.last, k->path) == ctx->log.last)
-			return r;       /* recognised, but unusable: the probe said why */
-		if (r == -ENOEXEC)
+		if (r == IMAGE_NOT_MINE)
 			continue;
 		if (r < 0)
-			return r;
-		if (type && strcasecmp(type, image_formats[i]->name) &&
-		    !(strcasecmp(type, "bzImage") == 0 && image_formats[i] == &bzimage_ops) &&
-		    !(strcasecmp(type, "elf-x86_64") == 0 && image_formats[i] == &elf64_ops))
+			return r;       /* recognised, but unusable: the probe said why */
+		if (type && !type_matches(image_formats[i], type))
 			return log_errno(&ctx->log, -ENOEXEC, "%s: is a %s, not --type=%s", k->path,
 					 image_formats[i]->name, type);
 		*ops = image_formats[i];
@@ -133,8 +104,9 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 {
 	struct kernel_file k = { .path = req->kernel };
 	struct load_plan *plan = NULL;
-	struct memmap map = { 0 };
-	struct iomem io = { 0 };
+	struct mem_plan own = { 0 };
+	const struct mem_plan *mp = req->mem;
+	const struct memmap *map;
 	struct rangeset ram = RANGESET_INIT, clear = RANGESET_INIT;
 	struct efi_boot_info efi = { 0 };
 	struct bootparams_blob blob = { 0 };
@@ -153,34 +125,35 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	uint64_t corehdr_addr = 0;
 	char *crash_cmd = NULL;
 	unsigned action = req->action;
-	bool map_from_iomem;
-	int iomem_r;
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return -ENOMEM;
 	/*
-	 * /proc/iomem, read once, serves the e820 fallback, usable_ram() and
-	 * the crash facts.  When it cannot be read (logged) it stays empty:
-	 * the first two do without, a crash load fails with its error.
+	 * The memory plan of this invocation (the caller's, read once for
+	 * detection and load alike).  Without /proc/iomem placement makes do
+	 * with the firmware map, a crash load fails with its error; without
+	 * a firmware map (or its /proc/iomem stand-in) there is no e820.
 	 */
-	if ((r = iomem_r = iomem_read(ctx->sr, &ctx->log, &io)) == -ENOMEM)
+	if (!mp) {
+		if ((r = mem_plan_read(ctx->sr, &ctx->log, &own)) < 0)
+			goto out;
+		mp = &own;
+	}
+	map = &mp->map;
+	if ((r = mp->map_err) < 0)
 		goto out;
-	if (r < 0)
-		iomem_free(&io);
-	if ((r = memmap_read_or_iomem(ctx->sr, &ctx->log, &io, &map, &map_from_iomem)) < 0)
-		goto out;
-	if (map_from_iomem)
+	if (mp->map_from_iomem)
 		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
-			  "(%zu entries)", map.n);
-	for (size_t i = 0; i < map.n; i++)
-		if (map.v[i].type == E820_TYPE_RAM && map.v[i].end > map_top)
-			map_top = map.v[i].end;
+			  "(%zu entries)", map->n);
+	for (size_t i = 0; i < map->n; i++)
+		if (map->v[i].type == E820_TYPE_RAM && map->v[i].end > map_top)
+			map_top = map->v[i].end;
 	if (req->crash) {
 		/* the old kernel's memory is the dump: flush at most, never clear */
 		if (action == KTDX_ACTION_CLEAR)
 			action = KTDX_ACTION_FLUSH;
-		if ((r = iomem_r) < 0 || (r = crash_facts_read(ctx, &io, &crash)) < 0)
+		if ((r = mp->io_err) < 0 || (r = crash_facts_read(ctx, &mp->io, &crash)) < 0)
 			goto out;
 		if (!crash.crash_regions.n) {
 			r = log_errno(&ctx->log, -ENOMEM,
@@ -190,7 +163,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		}
 		if ((r = rangeset_copy(&ram, &crash.crash_regions)) < 0)
 			goto out;
-	} else if ((r = usable_ram(&map, &io, &ram)) < 0) {
+	} else if ((r = mem_plan_usable(mp, &ram)) < 0) {
 		goto out;
 	}
 	map_top = (map_top + GiB - 1) & ~(GiB - 1);
@@ -221,7 +194,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 
 	struct bootparams_input in = {
 		.cmdline = req->cmdline, .initrd_addr = initrd_addr, .initrd_size = initrd_len,
-		.e820 = &map, .efi = true, .rng_seed = true, .report_slot = true,
+		.e820 = map, .efi = true, .rng_seed = true, .report_slot = true,
 	};
 	if (req->crash) {
 		if ((r = elfcorehdr_build(&crash, &corehdr, &corehdr_len, &ctx->log)) < 0)
@@ -315,8 +288,7 @@ out:
 	efi_boot_info_free(&efi);
 	free(initrd);
 	free(k.buf);
-	memmap_free(&map);
-	iomem_free(&io);
+	mem_plan_free(&own);
 	rangeset_free(&ram);
 	rangeset_free(&clear);
 	if (plan)

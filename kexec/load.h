@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ctx.h"
+#include "memmap.h"
 #include "range.h"
 #include "segments.h"
 
@@ -20,6 +21,7 @@ struct load_request {
 	unsigned action;                /* KTDX_ACTION_* */
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	const struct rangeset *private_ranges;  /* what may hold TDX private memory */
+	const struct mem_plan *mem;     /* the invocation's memory plan; NULL: read one */
 	bool dry_run;                   /* build everything, call nothing (tests) */
 };
 

@@ -406,3 +406,116 @@ int iomem_collect(const struct iomem *io, const char *name, struct rangeset *out
 	rangeset_normalize(out);
 	return 0;
 }
+
+void mem_plan_free(struct mem_plan *p)
+{
+	iomem_free(&p->io);
+	memmap_free(&p->map);
+	rangeset_free(&p->fw_ram);
+	rangeset_free(&p->system_ram);
+	rangeset_free(&p->crash);
+	rangeset_free(&p->private_ranges);
+}
+
+/* Every top-level entry of io named `name`, normalized. */
+static int iomem_collect_top(const struct iomem *io, const char *name, struct rangeset *out)
+{
+	for (size_t i = 0; i < io->n; i++) {
+		if (io->v[i].depth || strcmp(io->v[i].name, name))
+			continue;
+		int r = rangeset_add(out, io->v[i].start, io->v[i].end);
+
+		if (r < 0)
+			return r;
+	}
+	rangeset_normalize(out);
+	return 0;
+}
+
+int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
+{
+	int r;
+
+	rangeset_free(&p->fw_ram);
+	rangeset_free(&p->system_ram);
+	rangeset_free(&p->crash);
+	rangeset_free(&p->private_ranges);
+	p->private_ok = false;
+	if ((r = memmap_collect(&p->map, E820_TYPE_RAM, &p->fw_ram)) < 0 ||
+	    (r = iomem_collect_top(&p->io, "System RAM", &p->system_ram)) < 0 ||
+	    (r = iomem_collect(&p->io, "Crash kernel", &p->crash)) < 0)
+		return r;
+	/*
+	 * private_why is set by the reader for an unreadable file; these are
+	 * the cases where both were read but say nothing usable.
+	 */
+	if (p->map_err < 0 || p->io_err < 0)
+		return 0;
+	if (!p->system_ram.n) {
+		snprintf(p->private_why, sizeof(p->private_why), "%s: no top-level \"System RAM\" entry",
+			 iomem_path);
+		return 0;
+	}
+	/*
+	 * Only what the running kernel owned as System RAM can be TDX-private
+	 * (private pages come from its page allocator and the PAMT): memmap=
+	 * carve-outs, legacy pmem, mem= and EFI-reserved data are RAM in the
+	 * firmware map but not System RAM in /proc/iomem, and must survive.
+	 */
+	if ((r = rangeset_copy(&p->private_ranges, &p->fw_ram)) < 0 ||
+	    (r = rangeset_intersect(&p->private_ranges, &p->system_ram)) < 0 ||
+	    (r = rangeset_subtract(&p->private_ranges, 0, LOW_1M)) < 0 ||
+	    (r = rangeset_subtract_set(&p->private_ranges, &p->crash)) < 0)
+		return r;
+	rangeset_normalize(&p->private_ranges);
+	if (!p->private_ranges.n) {
+		snprintf(p->private_why, sizeof(p->private_why),
+			 "the firmware map's RAM and %s's System RAM have nothing in common above 1 MiB",
+			 iomem_path);
+		return 0;
+	}
+	p->private_why[0] = '\0';
+	p->private_ok = true;
+	return 0;
+}
+
+int mem_plan_read(const struct sysroot *sr, struct kexec_log *log, struct mem_plan *p)
+{
+	char iomem_path[4096];
+	int r;
+
+	*p = (struct mem_plan){ 0 };
+	sysroot_path(sr, "proc/iomem", iomem_path, sizeof(iomem_path));
+	r = p->io_err = iomem_read(sr, log, &p->io);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		iomem_free(&p->io);
+		snprintf(p->private_why, sizeof(p->private_why), "%.500s", log ? log->last : iomem_path);
+	}
+	r = p->map_err = memmap_read_or_iomem(sr, log, &p->io, &p->map, &p->map_from_iomem);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		memmap_free(&p->map);
+		/* the firmware map's own error names the entry; it wins over an iomem one */
+		snprintf(p->private_why, sizeof(p->private_why), "%s", log ? log->last : "firmware map");
+	}
+	return mem_plan_compute(p, iomem_path);
+}
+
+int mem_plan_usable(const struct mem_plan *p, struct rangeset *out)
+{
+	int r;
+
+	if ((r = rangeset_copy(out, &p->fw_ram)) < 0)
+		return r;
+	if (p->io.n) {
+		if (p->system_ram.n && (r = rangeset_intersect(out, &p->system_ram)) < 0)
+			return r;
+		if ((r = rangeset_subtract_set(out, &p->crash)) < 0)
+			return r;
+	}
+	rangeset_normalize(out);
+	return 0;
+}

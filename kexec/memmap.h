@@ -24,6 +24,9 @@
 #define E820_TYPE_PRAM          12
 #define E820_TYPE_SOFT_RESERVED 0xefffffffu
 
+/* The first MiB: firmware, real-mode trampolines; never TDX memory, never ours to place in. */
+#define LOW_1M                  0x100000ULL
+
 struct memmap_entry {
 	uint64_t start;
 	uint64_t end;           /* exclusive */
@@ -86,5 +89,49 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out);
  */
 int memmap_read_or_iomem(const struct sysroot *sr, struct kexec_log *log, const struct iomem *io,
 			 struct memmap *out, bool *from_iomem);
+
+/*
+ * The one memory plan of an invocation (DESIGN.md "private_ranges"):
+ * /proc/iomem and the firmware map, each read once, and every set that
+ * detection, --tdx-status, placement and kdump derive from them.
+ */
+struct mem_plan {
+	struct iomem io;                /* /proc/iomem; empty when it could not be read */
+	int io_err;                     /* 0, or the -errno of reading it */
+	struct memmap map;              /* the e820 map the new kernel gets */
+	bool map_from_iomem;            /* no /sys/firmware/memmap: iomem's top level */
+	int map_err;                    /* 0, or the -errno of reading it */
+	struct rangeset fw_ram;         /* RAM of map */
+	struct rangeset system_ram;     /* top-level "System RAM" of /proc/iomem */
+	struct rangeset crash;          /* every "Crash kernel" range of /proc/iomem */
+	/*
+	 * What may hold TDX private memory: fw_ram ∩ system_ram, minus
+	 * [0, 1 MiB), minus crash; sorted and merged.  Only meaningful with
+	 * private_ok; otherwise private_why says which file kept it from
+	 * being computed (a clear then refuses: never a clear of nothing).
+	 */
+	struct rangeset private_ranges;
+	bool private_ok;
+	char private_why[512];
+};
+
+/*
+ * Read /proc/iomem and the firmware map through the sysroot (each once)
+ * and compute the plan.  A file that cannot be read is logged and
+ * recorded (io_err, map_err, private_why), not returned: only -ENOMEM is.
+ */
+int mem_plan_read(const struct sysroot *sr, struct kexec_log *log, struct mem_plan *p);
+/*
+ * The sets of p from p->io and p->map as they are (pure; what
+ * mem_plan_read does after reading).  `iomem_path` names /proc/iomem in
+ * private_why.  -ENOMEM.
+ */
+int mem_plan_compute(struct mem_plan *p, const char *iomem_path);
+void mem_plan_free(struct mem_plan *p);
+/*
+ * Where segments may go: fw_ram ∩ system_ram minus the crash kernel.
+ * Without /proc/iomem, the firmware map's RAM minus nothing.
+ */
+int mem_plan_usable(const struct mem_plan *p, struct rangeset *out);
 
 #endif

@@ -13,6 +13,13 @@
  */
 int text_dup(const char *buf, size_t len, const char *where, struct kexec_log *log, char **out);
 
+/*
+ * Replace every byte of s that is not part of a valid UTF-8 sequence with
+ * '?', in place, so that JSON output stays valid UTF-8 whatever a CPU
+ * model name or a file said.  Returns the number of bytes replaced.
+ */
+size_t text_utf8_sanitize(char *s);
+
 /* The value of a hex digit, -1 for anything else. */
 static inline int text_hexval(char c)
 {

@@ -182,6 +182,9 @@ int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 		goto out;
 	}
 	memcpy(ci.vendor, cpu0.vendor, sizeof(ci.vendor));
+	/* names go into JSON: keep them valid UTF-8 (a truncation may split a character) */
+	text_utf8_sanitize(ci.vendor);
+	text_utf8_sanitize(ci.model_name);
 	ci.family = cpu0.family;
 	ci.model = cpu0.model;
 	*out = ci;

@@ -97,15 +97,18 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 	sysroot_path(sr, "proc/cpuinfo", path, sizeof(path));
 	r = sysroot_read(sr, "proc/cpuinfo", 0, &buf, &len);
 	if (r < 0) {
-		log_warn(log, "%s: %s; CPU flags unknown", path, strerror(-r));
+		snprintf(st->cpuinfo_why, sizeof(st->cpuinfo_why), "%.440s: %s", path, strerror(-r));
+		log_warn(log, "%s; CPU flags unknown", st->cpuinfo_why);
 		return;
 	}
 	r = tdx_cpuinfo_parse(buf, len, &ci, log, path);
 	free(buf);
 	if (r < 0) {
+		snprintf(st->cpuinfo_why, sizeof(st->cpuinfo_why), "%.500s", log ? log->last : path);
 		log_warn(log, "%s: unusable (see above); CPU flags unknown", path);
 		return;
 	}
+	st->cpuinfo_ok = true;
 	memcpy(st->vendor, ci.vendor, sizeof(st->vendor));
 	st->family = ci.family;
 	st->model = ci.model;
@@ -143,12 +146,14 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 		snprintf(path, sizeof(path), "%s", kmsg_source_name(src));
 	r = tdx_kmsg_parse(buf, len, &k, log, path);
 	free(buf);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		log_warn(log, "%s: unusable (see above); TDX log lines unknown", path);
-		return 0;
-	}
+	if (r < 0)
+		return r;       /* -ENOMEM: a malformed record is skipped, never fatal */
+	st->kmsg_bad_records = k.bad_records;
+	if (k.bad_records)
+		log_warn(log, "%s: %u malformed record%s skipped (the first at line %u)", path,
+			 k.bad_records, k.bad_records == 1 ? "" : "s", k.first_bad_line);
+	st->sev_guest = k.sev_guest;
+	st->tdx_guest |= k.tdx_guest;
 	if (k.module_initialized) {
 		st->module_initialized = true;
 		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k.module_line);
@@ -190,35 +195,32 @@ static void detect_lockdown(const struct sysroot *sr, struct kexec_log *log, str
 	free(buf);
 }
 
-static int detect_memory(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+/* The plan's sets, and the CMR lines checked against them. */
+static int detect_memory(const struct mem_plan *plan, struct kexec_log *log, struct tdx_status *st)
 {
-	struct memmap map = { 0 };
-	struct iomem io = { 0 };
-	struct rangeset ram = RANGESET_INIT;
+	struct rangeset gap = RANGESET_INIT;
 	int r;
 
-	/* /proc/iomem first: the crash kernel region, and the e820 map where the firmware's is missing */
-	r = iomem_read(sr, log, &io);
-	if (r == -ENOMEM)
+	if ((r = rangeset_copy(&st->crash, &plan->crash)) < 0 ||
+	    (r = rangeset_copy(&st->private_ranges, &plan->private_ranges)) < 0)
 		goto out;
-	if (r < 0) {
-		iomem_free(&io);
-		log_warn(log, "/proc/iomem unusable (see above); crash kernel region unknown");
-	} else if ((r = iomem_collect(&io, "Crash kernel", &st->crash)) < 0) {
-		goto out;
+	st->private_ok = plan->private_ok;
+	snprintf(st->private_why, sizeof(st->private_why), "%s", plan->private_why);
+	st->cmr_covers_ram = -1;
+	if (st->cmr.n && plan->system_ram.n) {
+		if ((r = tdx_cmr_uncovered(&st->cmr, &plan->system_ram, &gap)) < 0)
+			goto out;
+		st->cmr_uncovered_bytes = rangeset_bytes(&gap);
+		st->cmr_covers_ram = !gap.n;
+		if (gap.n)
+			log_warn(log, "the kernel log's CMR lines leave %zu range%s of System RAM "
+				 "(0x%llx bytes, the first [0x%llx, 0x%llx)) uncovered: the log may have "
+				 "lost CMR lines; they are cleared all the same", gap.n,
+				 gap.n == 1 ? "" : "s", (unsigned long long)st->cmr_uncovered_bytes,
+				 (unsigned long long)gap.v[0].start, (unsigned long long)gap.v[0].end);
 	}
-	r = memmap_read_or_iomem(sr, log, &io, &map, NULL);
-	if (r == -ENOMEM)
-		goto out;
-	if (r < 0)
-		log_warn(log, "firmware memory map unusable (see above); no private ranges");
-	else if ((r = memmap_collect(&map, E820_TYPE_RAM, &ram)) < 0)
-		goto out;
-	r = tdx_private_ranges(&ram, &st->cmr, &st->crash, &st->private_ranges);
 out:
-	memmap_free(&map);
-	iomem_free(&io);
-	rangeset_free(&ram);
+	rangeset_free(&gap);
 	return r;
 }
 
@@ -239,6 +241,18 @@ static void detect_guests(const struct sysroot *sr, struct kexec_log *log, struc
 
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
 {
+	struct mem_plan plan;
+	int r = mem_plan_read(sr, log, &plan);
+
+	if (r == 0)
+		r = tdx_detect_plan(sr, log, &plan, st);
+	mem_plan_free(&plan);
+	return r;
+}
+
+int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struct mem_plan *plan,
+		    struct tdx_status *st)
+{
 	int r;
 
 	*st = (struct tdx_status){ 0 };
@@ -251,7 +265,7 @@ int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_statu
 	detect_kvm(sr, log, st);
 	detect_lockdown(sr, log, st);
 	detect_guests(sr, log, st);
-	if ((r = detect_memory(sr, log, st)) < 0)
+	if ((r = detect_memory(plan, log, st)) < 0)
 		goto fail;
 
 	/* "Module initialized" (DESIGN.md): the log first, then KVM, then sysfs */

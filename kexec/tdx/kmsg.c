@@ -13,6 +13,9 @@
  *                                                spacings and "CMR[0]:" too)
  *   ... TDH.SYS.DISABLE failed ...              (the 2026 kexec series)
  *   kexec: Not allowed on platform with tdx_pw_mce bug   (6.18+)
+ *   Memory Encryption Features active: AMD SEV SEV-ES    (a SEV guest;
+ *   Memory Encryption Features active: Intel TDX          a TD guest;
+ *                       "AMD SME" alone is host memory encryption)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -80,6 +83,9 @@ static const char *skip_spaces(const char *p)
 	return p;
 }
 
+/* A broken CMR record is skipped and counted, not an error: say why at debug level. */
+#define cmr_bad(log, err, ...)  (log_debug(log, __VA_ARGS__), (err))
+
 /*
  * A CMR line at p ("CMR..." found in a message).  Returns 1 and fills
  * [*s, *e) when it is one, 0 when the text is something else, -errno
@@ -122,16 +128,16 @@ static int cmr_parse(const char *p, uint64_t *s, uint64_t *e, unsigned lineno,
 		goto bad;
 	p = skip_spaces(p);
 	if (*p != ')')
-		return log_errno(log, -EINVAL, "%s: line %u: CMR range does not end in ')'", where, lineno);
+		return cmr_bad(log, -EINVAL, "%s: line %u: CMR range does not end in ')'", where, lineno);
 	if (*e < *s)
-		return log_errno(log, -EINVAL, "%s: line %u: CMR end 0x%llx is below its start 0x%llx",
+		return cmr_bad(log, -EINVAL, "%s: line %u: CMR end 0x%llx is below its start 0x%llx",
 				 where, lineno, (unsigned long long)*e, (unsigned long long)*s);
 	return 1;
 bad:
 	if (r == -ERANGE)
-		return log_errno(log, -ERANGE, "%s: line %u: CMR address does not fit in 64 bits",
+		return cmr_bad(log, -ERANGE, "%s: line %u: CMR address does not fit in 64 bits",
 				 where, lineno);
-	return log_errno(log, -EINVAL, "%s: line %u: CMR is not \"[0x<start>, 0x<end>)\" in hex",
+	return cmr_bad(log, -EINVAL, "%s: line %u: CMR is not \"[0x<start>, 0x<end>)\" in hex",
 			 where, lineno);
 }
 
@@ -155,6 +161,15 @@ struct init_seen {
 	bool module_initialized;        /* virt/tdx: module initialized */
 	bool tdx_module_initialized;    /* TDX-Module initialized */
 };
+
+/* A word "SEV", "SEV-ES" or "SEV-SNP" in the feature list ("SME" is the host's). */
+static bool has_sev_word(const char *p)
+{
+	for (; (p = strstr(p, "SEV")); p += 3)
+		if ((p[-1] == ' ') && (p[3] == '\0' || p[3] == ' ' || p[3] == '-'))
+			return true;
+	return false;
+}
 
 static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, struct init_seen *seen,
 			struct kexec_log *log, const char *where)
@@ -190,7 +205,21 @@ static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, st
 		k->tdh_sys_disable_failed = true;
 	if (strstr(msg, "kexec: Not allowed on platform with tdx_pw_mce bug"))
 		k->kernel_refuses_kexec = true;
+	/* arch/x86/mm/mem_encrypt.c prints the features as one record: " AMD", " SEV", ... */
+	if ((p = strstr(msg, "Memory Encryption Features active:"))) {
+		p += strlen("Memory Encryption Features active:");
+		if (strstr(p, " Intel TDX"))
+			k->tdx_guest = true;
+		if (strstr(p, " AMD") && has_sev_word(p))
+			k->sev_guest = true;
+	}
 	return 0;
+}
+
+static void bad_record(struct tdx_kmsg *k, unsigned lineno)
+{
+	if (!k->bad_records++)
+		k->first_bad_line = lineno;
 }
 
 int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
@@ -203,28 +232,43 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 	int r = 0;
 
 	*out = (struct tdx_kmsg){ 0 };
-	if ((r = text_dup(buf, len, where, log, &copy)) < 0)
-		return r;
-	for (line = copy; line && *line; line = next) {
-		char *semi;
+	/* not text_dup(): a NUL byte costs its own record only */
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (line = copy; line < copy + len; line = next) {
+		char *semi, *nl = memchr(line, '\n', (size_t)(copy + len - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(copy + len - line);
 
 		lineno++;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
+		next = line + n + 1;
+		line[n] = '\0';
+		if (memchr(line, '\0', n)) {
+			bad_record(&k, lineno);
+			continue;
+		}
 		if (line[0] == ' ' || line[strspn(line, " \t\r")] == '\0')
 			continue;       /* " KEY=value" continuation, or blank */
 		semi = strchr(line, ';');
 		if (!semi || !header_valid(line, (size_t)(semi - line))) {
-			r = log_errno(log, -EINVAL,
-				      "%s: line %u: not a /dev/kmsg record (\"prio,seq,usec,flags;message\")",
-				      where, lineno);
+			bad_record(&k, lineno);
+			continue;
+		}
+		r = message_scan(semi + 1, lineno, &k, &seen, log, where);
+		if (r == -ENOMEM)
 			goto out;
+		if (r < 0) {            /* a broken CMR range: logged at debug level below */
+			bad_record(&k, lineno);
+			continue;
 		}
 		k.records++;
-		if ((r = message_scan(semi + 1, lineno, &k, &seen, log, where)) < 0)
-			goto out;
 	}
+	r = 0;
+	if (k.bad_records)
+		log_debug(log, "%s: %u malformed record%s skipped, the first at line %u", where,
+			  k.bad_records, k.bad_records == 1 ? "" : "s", k.first_bad_line);
 	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb;
 	if (seen.module_initialized)
 		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: module initialized");

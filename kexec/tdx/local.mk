@@ -43,4 +43,6 @@ EXTRA_DIST += tests/fixtures/check-fixtures.sh tests/fixtures/README.md \
 	tests/fixtures/big-1tib-2s tests/fixtures/clx-host tests/fixtures/emr-tdx-no-misc \
 	tests/fixtures/epyc-snp-3guests tests/fixtures/epyc-snp-idle tests/fixtures/gnr-tdx-host \
 	tests/fixtures/spr-no-tdx tests/fixtures/spr-tdx-erratum-2tds \
-	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest
+	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest \
+	tests/fixtures/spr-broken-memmap tests/fixtures/spr-garbage-kmsg \
+	tests/fixtures/spr-latin1-model tests/fixtures/spr-wrapped-cmr tests/fixtures/spr-carveouts

@@ -70,19 +70,25 @@ static const char *evidence(const struct tdx_status *st)
 	return st->module_evidence[0] ? st->module_evidence : "no evidence recorded";
 }
 
-enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
-			     char *reason, size_t size)
+static bool in_guest(const struct tdx_status *st)
 {
-	char scratch[512];
+	return st->tdx_guest || st->sev_guest;
+}
+
+/* The DESIGN.md table, without the fail-closed rule after it. */
+static enum tdx_decision decide_table(const struct tdx_status *st, bool count_guests,
+				      char *reason, size_t size)
+{
 	size_t n;
 
-	if (!reason) {
-		reason = scratch;
-		size = sizeof(scratch);
-	}
 	if (st->tdx_guest) {
-		snprintf(reason, size, "TDX guest (tdx_guest in the cpuinfo flags): kexec inside a TD "
-			 "needs nothing from this tool");
+		snprintf(reason, size, "TDX guest (tdx_guest in the cpuinfo flags, or the kernel log): "
+			 "kexec inside a TD needs nothing from this tool");
+		return TDX_DECISION_PLAIN;
+	}
+	if (st->sev_guest) {
+		snprintf(reason, size, "AMD SEV guest (the kernel log's memory encryption features): "
+			 "kexec inside the guest needs nothing from this tool");
 		return TDX_DECISION_PLAIN;
 	}
 	if (count_guests && (st->running_tds > 0 || st->running_sev_guests > 0)) {
@@ -99,6 +105,12 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 			 "misc.current) and the TDX module is initialized (%s)", evidence(st));
 		return TDX_DECISION_REFUSE;
 	}
+	/* fail closed: unreadable CPU flags are no proof that this is not a TDX host */
+	if (!st->cpuinfo_ok && !st->module_initialized) {
+		snprintf(reason, size, "cannot tell whether this is a TDX host: %s",
+			 st->cpuinfo_why[0] ? st->cpuinfo_why : "/proc/cpuinfo unusable");
+		return TDX_DECISION_REFUSE;
+	}
 	if (!st->tdx_host_platform && !st->module_initialized) {
 		n = (size_t)snprintf(reason, size,
 				     "no tdx_host_platform flag and no sign of an initialized TDX module");
@@ -108,9 +120,10 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 				 st->running_sev_guests < 0 ? "an unknown number of" : "no");
 		return TDX_DECISION_PLAIN;
 	}
-	if (st->module_initialized && st->pw_mce_erratum) {
-		snprintf(reason, size, "TDX module initialized (%s) and tdx_pw_mce erratum: WBINVD and "
-			 "clear", evidence(st));
+	if (st->module_initialized && (st->pw_mce_erratum || !st->cpuinfo_ok)) {
+		snprintf(reason, size, "TDX module initialized (%s) and %s: WBINVD and clear",
+			 evidence(st), st->cpuinfo_ok ? "tdx_pw_mce erratum" :
+			 "the CPU flags unknown, so the tdx_pw_mce erratum is assumed");
 		return TDX_DECISION_CLEAR;
 	}
 	if (st->module_initialized) {
@@ -123,6 +136,35 @@ enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 	return TDX_DECISION_FLUSH;
 }
 
+/* "a clear is needed (WHY) but ..." when the ranges to clear are unknown. */
+static void ranges_refusal(const struct tdx_status *st, const char *why, char *reason, size_t size)
+{
+	char copy[512];
+
+	snprintf(copy, sizeof(copy), "%s", why);
+	snprintf(reason, size, "a clear is needed (%s), but the memory to clear cannot be computed "
+		 "(%s)", copy, st->private_why[0] ? st->private_why : "no private ranges");
+}
+
+enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
+			     char *reason, size_t size)
+{
+	char scratch[512];
+	enum tdx_decision d;
+
+	if (!reason) {
+		reason = scratch;
+		size = sizeof(scratch);
+	}
+	d = decide_table(st, count_guests, reason, size);
+	/* DESIGN.md: never a clear of nothing */
+	if (d == TDX_DECISION_CLEAR && !st->private_ok) {
+		ranges_refusal(st, reason, reason, size);
+		return TDX_DECISION_REFUSE;
+	}
+	return d;
+}
+
 static unsigned action_of(enum tdx_decision d)
 {
 	switch (d) {
@@ -132,27 +174,36 @@ static unsigned action_of(enum tdx_decision d)
 	}
 }
 
-int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
-		     bool crash, struct kexec_log *log, unsigned *action)
+/* The guest refusal (DESIGN.md: under every policy); 0 when no guest stands in the way. */
+static int guests_check(const struct tdx_status *st, bool force, bool crash, struct kexec_log *log)
 {
-	char why[512], base_why[512];
-	enum tdx_decision d = tdx_decide(st, true, why, sizeof(why));
-	enum tdx_decision base = tdx_decide(st, false, base_why, sizeof(base_why));
-	unsigned act;
+	char why[512];
+	bool running = !in_guest(st) && (st->running_tds > 0 || st->running_sev_guests > 0);
 
-	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
-		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
 	/*
-	 * Running guests, under every policy.  A crash kernel load destroys
-	 * nothing (the panic does, with or without it), so -p is not refused:
-	 * refusing would only leave the host without kdump.
+	 * A crash kernel load destroys nothing (the panic does, with or
+	 * without it), so -p is not refused: refusing would only leave the
+	 * host without kdump.
 	 */
-	if (d == TDX_DECISION_REFUSE && tds_unknown(st) && st->running_sev_guests <= 0) {
+	if (running) {
+		const char *who = st->running_tds > 0 ? "TDs" : "guests";
+
+		guests_sentence(st, why, sizeof(why));
+		if (crash)
+			log_info(log, "loading a crash kernel although %s", why);
+		else if (!force)
+			return log_errno(log, TDX_REFUSED, "refusing to kexec: %s, and kexec destroys them "
+					 "without warning; shut the %s down, or use --tdx-force to "
+					 "kexec anyway (they will be destroyed)", why, who);
+		else
+			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
+				 "them ***", why);
+	} else if (tds_unknown(st) && !st->sev_guest) {
 		if (crash)
 			log_info(log, "loading a crash kernel although the number of running TDs is "
 				 "unknown");
 		else if (!force)
-			return log_errno(log, -EPERM, "refusing to kexec: the number of running TDs is "
+			return log_errno(log, TDX_REFUSED, "refusing to kexec: the number of running TDs is "
 					 "unknown (no misc cgroup misc.current under /sys/fs/cgroup) and "
 					 "the TDX module is initialized (%s); shut the TDs down, or use "
 					 "--tdx-force to kexec anyway (they will be destroyed)",
@@ -160,26 +211,64 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 		else
 			log_warn(log, "*** --tdx-force: going on although the number of running TDs is "
 				 "unknown; any running TD will be DESTROYED ***");
-	} else if (d == TDX_DECISION_REFUSE) {
-		const char *who = st->running_tds > 0 ? "TDs" : "guests";
-
-		if (crash)
-			log_info(log, "loading a crash kernel although %s", why);
-		else if (!force)
-			return log_errno(log, -EPERM, "refusing to kexec: %s, and kexec destroys them "
-					 "without warning; shut the %s down, or use --tdx-force to "
-					 "kexec anyway (they will be destroyed)", why, who);
-		else
-			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
-				 "them ***", why);
 	}
+	return 0;
+}
+
+int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
+		     bool crash, struct kexec_log *log, unsigned *action)
+{
+	char base_why[512], table_why[512];
+	enum tdx_decision base = tdx_decide(st, false, base_why, sizeof(base_why));
+	/* what the table alone says: CLEAR where only the ranges are missing */
+	enum tdx_decision table = decide_table(st, false, table_why, sizeof(table_why));
+	unsigned act;
+	int r;
+
+	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
+		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
+	if ((r = guests_check(st, force, crash, log)) < 0)
+		return r;
+	/* WBINVD raises #VE in a TD and #VC in a SEV-ES/SNP guest: the purgatory would die */
+	if (in_guest(st) && (policy == TDX_POLICY_CLEAR || policy == TDX_POLICY_FLUSH))
+		return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=%s): this is a%s guest, "
+				 "where WBINVD and the purgatory's own page tables fault; use --tdx=auto "
+				 "or --tdx=off",
+				 tdx_policy_name(policy), st->tdx_guest ? " TDX" : "n AMD SEV");
 
 	switch (policy) {
 	case TDX_POLICY_AUTO:
 		act = action_of(base);
+		if (base != TDX_DECISION_REFUSE)
+			break;
+		/*
+		 * Refused for want of facts (the CPU flags, the memory to
+		 * clear).  A crash kernel never clears, so it needs no ranges.
+		 */
+		act = table == TDX_DECISION_CLEAR ? KTDX_ACTION_FLUSH : KTDX_ACTION_NONE;
+		if (crash) {
+			log_info(log, "loading a crash kernel although %s", base_why);
+			break;
+		}
+		if (!force)
+			return log_errno(log, TDX_REFUSED, "refusing to kexec: %s; do a cold reboot, or "
+					 "use --tdx-force to kexec %s", base_why,
+					 act == KTDX_ACTION_FLUSH ? "with WBINVD but without the clear" :
+					 "without WBINVD or clear");
+		log_warn(log, "*** --tdx-force: going on although %s; memory that may hold TDX "
+			 "private data will NOT be cleared ***", base_why);
 		break;
 	case TDX_POLICY_CLEAR:
 		act = KTDX_ACTION_CLEAR;
+		if (st->private_ok || crash)
+			break;
+		if (!force)
+			return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=clear): the memory to "
+					 "clear cannot be computed (%s); do a cold reboot, or use "
+					 "--tdx-force to kexec with WBINVD only", st->private_why);
+		log_warn(log, "*** --tdx-force: --tdx=clear without the memory to clear (%s): WBINVD "
+			 "only, NOTHING will be cleared ***", st->private_why);
+		act = KTDX_ACTION_FLUSH;
 		break;
 	case TDX_POLICY_FLUSH:
 		act = KTDX_ACTION_FLUSH;
@@ -191,13 +280,14 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 	default:
 		if (base != TDX_DECISION_PLAIN) {
 			if (!force)
-				return log_errno(log, -EPERM, "refusing to kexec (--tdx=refuse): the decision "
-						 "is %s (%s); do a cold reboot, or use --tdx-force to kexec "
-						 "anyway", tdx_decision_name(base), base_why);
+				return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=refuse): the "
+						 "decision is %s (%s); do a cold reboot, or use --tdx-force "
+						 "to kexec anyway", tdx_decision_name(base), base_why);
 			log_warn(log, "*** --tdx-force: overriding --tdx=refuse (decision %s: %s) ***",
 				 tdx_decision_name(base), base_why);
 		}
-		act = action_of(base);
+		act = base == TDX_DECISION_REFUSE ?
+		      (table == TDX_DECISION_CLEAR ? KTDX_ACTION_FLUSH : KTDX_ACTION_NONE) : action_of(base);
 		break;
 	}
 	/* the old kernel's memory is the dump: a crash kernel never clears */

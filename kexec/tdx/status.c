@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "tdx.h"
+#include "../text.h"
 
 #ifndef JSON_C_TO_STRING_NOSLASHESCAPE
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
@@ -45,9 +46,25 @@ static struct json_object *count(long long v)
 	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
+/* A JSON string of s, made valid UTF-8 (json-c copies bytes as they are). */
+static struct json_object *text(const char *s)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	text_utf8_sanitize(buf);
+	return json_object_new_string(buf);
+}
+
 static struct json_object *string_or_null(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	return s && *s ? text(s) : NULL;
+}
+
+/* 1 true, 0 false, < 0 null (unknown). */
+static struct json_object *tristate(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
 }
 
 static struct json_object *misc_json(const struct tdx_misc *m)
@@ -93,13 +110,15 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "sev", json_object_new_boolean(st->sev));
 	json_object_object_add(o, "sev_es", json_object_new_boolean(st->sev_es));
 	json_object_object_add(o, "sev_snp", json_object_new_boolean(st->sev_snp));
+	json_object_object_add(o, "sev_guest", json_object_new_boolean(st->sev_guest));
+	json_object_object_add(o, "cpuinfo_error", st->cpuinfo_ok ? NULL : text(st->cpuinfo_why));
 
 	cpu = json_object_new_object();
-	json_object_object_add(cpu, "vendor", json_object_new_string(st->vendor));
+	json_object_object_add(cpu, "vendor", text(st->vendor));
 	json_object_object_add(cpu, "family", json_object_new_int64(st->family));
 	json_object_object_add(cpu, "model", json_object_new_int64(st->model));
 	json_object_object_add(cpu, "stepping", json_object_new_int64(st->stepping));
-	json_object_object_add(cpu, "model_name", json_object_new_string(st->model_name));
+	json_object_object_add(cpu, "model_name", text(st->model_name));
 	json_object_object_add(cpu, "count", json_object_new_int64(st->ncpus));
 	json_object_object_add(cpu, "movdir64b", json_object_new_boolean(st->movdir64b));
 	json_object_object_add(cpu, "sha_ni", json_object_new_boolean(st->sha_ni));
@@ -125,16 +144,21 @@ static struct json_object *status_json(const struct tdx_status *st)
 			       json_object_new_boolean(st->kernel_refuses_kexec));
 	json_object_object_add(o, "lockdown", string_or_null(st->lockdown));
 	json_object_object_add(o, "kmsg_source", string_or_null(st->kmsg_source));
+	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg_bad_records));
 	json_object_object_add(o, "misc_current", st->misc_found ? misc_json(&st->misc) : NULL);
 	json_object_object_add(o, "misc_capacity", misc_json(&st->misc_capacity));
 
 	json_object_object_add(o, "cmr", ranges_json(&st->cmr));
+	json_object_object_add(o, "cmr_covers_system_ram", tristate(st->cmr_covers_ram));
+	json_object_object_add(o, "cmr_uncovered_bytes", st->cmr_covers_ram < 0 ? NULL :
+			       json_object_new_int64((int64_t)st->cmr_uncovered_bytes));
 	json_object_object_add(o, "crash_kernel", ranges_json(&st->crash));
 	json_object_object_add(o, "private_ranges", ranges_json(&st->private_ranges));
 	json_object_object_add(o, "private_bytes",
 			       json_object_new_int64((int64_t)rangeset_bytes(&st->private_ranges)));
+	json_object_object_add(o, "private_ranges_error", st->private_ok ? NULL : text(st->private_why));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
-	json_object_object_add(o, "reason", json_object_new_string(st->reason));
+	json_object_object_add(o, "reason", text(st->reason));
 	json_object_object_add(o, "policy", policy_json(st));
 	return o;
 }
@@ -195,9 +219,19 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	print_count(out, "running SEV guests:", st->running_sev_guests);
 	fprintf(out, "  %-22s %s\n", "lockdown:", st->lockdown[0] ? st->lockdown : "unknown");
 	fprintf(out, "  %-22s %s\n", "kernel log:", st->kmsg_source ? st->kmsg_source : "unreadable");
+	if (st->kmsg_bad_records)
+		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg_bad_records,
+			st->kmsg_bad_records == 1 ? "" : "s");
+	if (!st->cpuinfo_ok)
+		fprintf(out, "  %-22s %s\n", "cpuinfo unusable:", st->cpuinfo_why);
 	print_ranges(out, "CMRs:", &st->cmr);
+	if (st->cmr_covers_ram == 0)
+		fprintf(out, "  %-22s 0x%" PRIx64 " bytes of System RAM outside every CMR (cleared all the same)\n",
+			"", st->cmr_uncovered_bytes);
 	print_ranges(out, "crash kernel:", &st->crash);
 	print_ranges(out, "private ranges:", &st->private_ranges);
+	if (!st->private_ok)
+		fprintf(out, "  %-22s %s\n", "private ranges unknown:", st->private_why);
 	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
 	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
 	policy_text(st, out);

@@ -7,12 +7,21 @@
 #ifndef KEXEC_TDX_H
 #define KEXEC_TDX_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "../log.h"
+#include "../memmap.h"
 #include "../range.h"
 #include "../sysroot.h"
+
+/*
+ * This tool's own refusal of a kexec (running guests, --tdx=refuse, a
+ * clear that cannot be computed, ...): main() exits 1 for it, while an
+ * error of the kernel (EPERM under lockdown among them) exits 255.
+ */
+#define TDX_REFUSED     (-ECANCELED)
 
 enum tdx_decision {
 	TDX_DECISION_PLAIN,     /* nothing to do */
@@ -74,12 +83,18 @@ struct tdx_kmsg {
 	struct rangeset cmr;            /* "virt/tdx: CMR: [0x..., 0x...)", normalized */
 	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" */
 	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
+	bool sev_guest;                 /* "Memory Encryption Features active: AMD ... SEV" */
+	bool tdx_guest;                 /* "Memory Encryption Features active: Intel TDX" */
+	unsigned bad_records;           /* malformed records skipped */
+	unsigned first_bad_line;        /* line of the first of them, 0 if none */
 };
 
 /*
  * Parse /dev/kmsg records ("prio,seq,usec,flags;message" per line;
- * continuation lines starting with a space are skipped).  On error *out
- * is left empty.
+ * continuation lines starting with a space are skipped).  A malformed
+ * record (bad header, a NUL byte, a broken CMR range) is skipped and
+ * counted: one bad record never costs the evidence of the others.  Only
+ * -ENOMEM is returned; then *out is left empty.
  */
 int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 		   struct kexec_log *log, const char *where);
@@ -110,12 +125,11 @@ int tdx_misc_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_mi
 		  struct tdx_misc *capacity, bool *found);
 
 /*
- * DESIGN.md private_ranges: System RAM of the firmware map, intersected
- * with the CMRs when there are any, minus [0, 1 MiB), minus the crash
- * kernel ranges; sorted and merged (ranges.c).
+ * System RAM above 1 MiB that no CMR covers (ranges.c): empty when the
+ * CMR lines cover it all.  The CMRs never shrink the private ranges.
  */
-int tdx_private_ranges(const struct rangeset *ram, const struct rangeset *cmr,
-		       const struct rangeset *crash, struct rangeset *out);
+int tdx_cmr_uncovered(const struct rangeset *cmr, const struct rangeset *system_ram,
+		      struct rangeset *out);
 
 /* Everything --tdx-status reports.  Counts are -1 when unknown (JSON null). */
 struct tdx_status {
@@ -126,6 +140,9 @@ struct tdx_status {
 	bool movdir64b, sha_ni, pdpe1gb;
 	bool tdx_host_platform, tdx_guest, pw_mce_erratum;
 	bool sev, sev_es, sev_snp;
+	bool cpuinfo_ok;                /* /proc/cpuinfo was read and parsed */
+	char cpuinfo_why[512];          /* otherwise why not (names the file) */
+	bool sev_guest;                 /* the log says this is an AMD SEV guest */
 	/* kernel */
 	bool module_initialized;
 	char module_evidence[128];      /* which line/file said so */
@@ -137,13 +154,18 @@ struct tdx_status {
 	uint64_t pamt_kb;               /* 0 when not logged */
 	char lockdown[16];              /* "none", "integrity", "confidentiality", "" unknown */
 	const char *kmsg_source;        /* kmsg_source_name() */
+	unsigned kmsg_bad_records;      /* malformed log records skipped */
 	/* guests */
 	long running_tds;               /* -1 unknown */
 	long running_sev_guests;        /* sev + sev_es, -1 unknown */
 	/* memory */
 	struct rangeset cmr;            /* from the log, may be empty */
 	struct rangeset crash;          /* "Crash kernel" ranges of /proc/iomem */
-	struct rangeset private_ranges; /* DESIGN.md rule */
+	struct rangeset private_ranges; /* DESIGN.md rule (struct mem_plan) */
+	bool private_ok;                /* private_ranges computed and not empty */
+	char private_why[512];          /* otherwise why not (names the file) */
+	int cmr_covers_ram;             /* CMRs cover System RAM: 1, 0, -1 no CMR lines */
+	uint64_t cmr_uncovered_bytes;   /* System RAM above 1 MiB outside every CMR */
 	/* result */
 	enum tdx_decision decision;
 	char reason[512];
@@ -160,7 +182,14 @@ struct tdx_status {
 };
 
 void tdx_status_free(struct tdx_status *st);
-/* Read everything through the sysroot and decide.  -errno only when the sysroot is unusable. */
+/*
+ * Read everything through the sysroot and decide, with the memory plan
+ * the caller read (mem_plan_read).  -errno only for -ENOMEM: a file that
+ * is missing or broken makes its facts unknown, never the decision weaker.
+ */
+int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struct mem_plan *plan,
+		    struct tdx_status *st);
+/* tdx_detect_plan() with a plan of its own. */
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* --tdx-status output, text or JSON (json-c). */
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json);
@@ -170,11 +199,14 @@ int tdx_json_write(struct json_object *o, FILE *out);
 
 /*
  * What a load should do under `policy` (policy.c): fills *action with a
- * KTDX_ACTION_* value, or returns -EPERM with one explanatory line logged
- * when the kexec must be refused (running guests, unknown guest count on
- * an initialized TDX host, policy refuse on a non-plain host) and
- * `force` (--tdx-force) is false.  With force it logs a loud warning and
- * goes on.  `crash` (-p) never clears: at most it flushes.
+ * KTDX_ACTION_* value, or returns TDX_REFUSED with one explanatory line
+ * logged when the kexec must be refused (running guests, unknown guest
+ * count on an initialized TDX host, policy refuse on a non-plain host, a
+ * clear whose memory cannot be computed, CPU flags unknown) and `force`
+ * (--tdx-force) is false.  With force it logs a loud warning and goes on
+ * (without the clear where the memory to clear is unknown).  flush and
+ * clear are refused in a TD or SEV guest whatever `force` says.  `crash`
+ * (-p) never clears: at most it flushes.
  */
 int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
 		     bool crash, struct kexec_log *log, unsigned *action);

@@ -16,6 +16,8 @@ tree() {  # tree DIR FLAGS MISC
 		printf 'processor\t: %s\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nmodel name\t: Intel(R) Xeon(R) Platinum 8480+\nstepping\t: 8\nflags\t\t: fpu sse2 %s\nbugs\t\t: spectre_v1 tdx_pw_mce\n\n' "$cpu" "$2"
 	done >"$1/proc/cpuinfo"
 	printf '6,1,2412345,-;virt/tdx: module initialized\n' >"$1/dev/kmsg"
+	# the memory to clear (without it a clear is refused: never a clear of nothing)
+	printf '00000000-0009ffff : System RAM\n00100000-7fffffff : System RAM\n' >"$1/proc/iomem"
 	[ -n "$3" ] && printf '%s\n' "$3" >"$1/sys/fs/cgroup/misc.current"
 	return 0
 }

@@ -504,6 +504,116 @@ static void test_iomem_read(void **state)
 	tree_free(root);
 }
 
+/*
+ * The memory plan (DESIGN.md private_ranges): firmware RAM ∩ top-level
+ * System RAM of /proc/iomem, minus [0, 1 MiB), minus the crash kernel.
+ * The firmware map of every case: RAM [0, 0xa0000) [1M, 2G) [4G, 6G).
+ */
+static void test_mem_plan_compute(void **state)
+{
+	static const struct {
+		const char *name, *iomem;
+		struct range want[6];
+		size_t n;
+		bool ok;
+		struct range usable[6];
+		size_t nusable;
+	} cases[] = {
+		{ "same as the firmware",
+		  "00000000-00000fff : Reserved\n00001000-0009ffff : System RAM\n"
+		  "00100000-7fffffff : System RAM\n100000000-17fffffff : System RAM\n",
+		  { { MiB, 2 * GiB }, { 4 * GiB, 6 * GiB } }, 2, true,
+		  { { 0x1000, 0xa0000 }, { MiB, 2 * GiB }, { 4 * GiB, 6 * GiB } }, 3 },
+		/* memmap=16M$1G (pstore) and memmap=16M!0x50000000 (legacy pmem) survive */
+		{ "pstore and pmem carve-outs",
+		  "00100000-3fffffff : System RAM\n40000000-40ffffff : Reserved\n"
+		  "  40000000-40ffffff : ramoops\n41000000-4fffffff : System RAM\n"
+		  "50000000-50ffffff : Persistent Memory (legacy)\n  50000000-50ffffff : namespace0.0\n"
+		  "51000000-7fffffff : System RAM\n100000000-17fffffff : System RAM\n",
+		  { { MiB, GiB }, { GiB + 16 * MiB, 0x50000000 }, { 0x51000000, 2 * GiB },
+		    { 4 * GiB, 6 * GiB } }, 4, true,
+		  { { MiB, GiB }, { GiB + 16 * MiB, 0x50000000 }, { 0x51000000, 2 * GiB },
+		    { 4 * GiB, 6 * GiB } }, 4 },
+		/* mem=5G: the RAM above is no System RAM; a crash kernel is taken out */
+		{ "mem= and crash kernel",
+		  "00100000-7fffffff : System RAM\n  2f000000-3effffff : Crash kernel\n"
+		  "100000000-13fffffff : System RAM\n",
+		  { { MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 5 * GiB } }, 3, true,
+		  { { MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 5 * GiB } }, 3 },
+		/* "System RAM (kmem)" nested under Soft Reserved is no top-level System RAM */
+		{ "soft reserved",
+		  "00100000-7fffffff : System RAM\n100000000-17fffffff : Soft Reserved\n"
+		  "  100000000-17fffffff : System RAM\n",
+		  { { MiB, 2 * GiB } }, 1, true, { { MiB, 2 * GiB } }, 1 },
+		/* nothing in common above 1 MiB: not ok (a clear refuses) */
+		{ "no overlap", "00000000-0009ffff : System RAM\n200000000-2ffffffff : System RAM\n",
+		  { { 0 } }, 0, false, { { 0, 0xa0000 } }, 1 },
+		/* placement then falls back to the firmware map, as kexec-tools does */
+		{ "no System RAM at all", "00000000-ffffffff : Reserved\n", { { 0 } }, 0, false,
+		  { { 0, 0xa0000 }, { MiB, 2 * GiB }, { 4 * GiB, 6 * GiB } }, 3 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct mem_plan p = { 0 };
+		struct kexec_log log = { 0 };
+		struct rangeset usable = RANGESET_INIT;
+		static const struct memmap_entry fw[] = {
+			{ 0, 0xa0000, E820_TYPE_RAM }, { 0xa0000, MiB, E820_TYPE_RESERVED },
+			{ MiB, 2 * GiB, E820_TYPE_RAM }, { 2 * GiB, 4 * GiB, E820_TYPE_RESERVED },
+			{ 4 * GiB, 6 * GiB, E820_TYPE_RAM },
+		};
+
+		p.map.v = malloc(sizeof(fw));
+		assert_non_null(p.map.v);
+		memcpy(p.map.v, fw, sizeof(fw));
+		p.map.n = ARRAY_SIZE(fw);
+		assert_int_equal(iomem_parse(cases[i].iomem, strlen(cases[i].iomem), &p.io, &log, "io"), 0);
+		assert_int_equal(mem_plan_compute(&p, "io"), 0);
+		if (p.private_ok != cases[i].ok)
+			fail_msg("%s: private_ok %d: %s", cases[i].name, p.private_ok, p.private_why);
+		check_ranges(&p.private_ranges, cases[i].want, cases[i].n);
+		assert_int_equal(p.private_why[0] == '\0', cases[i].ok);
+		assert_int_equal(mem_plan_usable(&p, &usable), 0);
+		check_ranges(&usable, cases[i].usable, cases[i].nusable);
+		rangeset_free(&usable);
+		mem_plan_free(&p);
+	}
+}
+
+/* Unreadable files: recorded, the reason names the file, only -ENOMEM is returned. */
+static void test_mem_plan_read_errors(void **state)
+{
+	char root[] = "/tmp/kt-plan-XXXXXX", want[512];
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct mem_plan p;
+
+	assert_non_null(mkdtemp(root));
+	tree_memmap_entry(root, 0, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	/* no proc/iomem */
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(mem_plan_read(sr, &log, &p), 0);
+	assert_int_equal(p.io_err, -ENOENT);
+	assert_int_equal(p.map_err, 0);
+	assert_false(p.private_ok);
+	snprintf(want, sizeof(want), "%s/proc/iomem: No such file or directory", root);
+	assert_string_equal(p.private_why, want);
+	mem_plan_free(&p);
+	/* a firmware entry without its end file: the entry is named */
+	tree_put(root, "proc/iomem", "00100000-7fffffff : System RAM\n");
+	tree_put(root, "sys/firmware/memmap/1/start", "0x80000000\n");
+	tree_put(root, "sys/firmware/memmap/1/type", "System RAM\n");
+	assert_int_equal(mem_plan_read(sr, &log, &p), 0);
+	assert_int_equal(p.io_err, 0);
+	assert_int_equal(p.map_err, -ENOENT);
+	assert_false(p.private_ok);
+	snprintf(want, sizeof(want), "%s/sys/firmware/memmap/1/end: No such file or directory", root);
+	assert_string_equal(p.private_why, want);
+	mem_plan_free(&p);
+	sysroot_free(sr);
+	tree_rm(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +629,8 @@ int main(void)
 		cmocka_unit_test(test_iomem_name_truncated_and_nul),
 		cmocka_unit_test(test_iomem_huge),
 		cmocka_unit_test(test_iomem_read),
+		cmocka_unit_test(test_mem_plan_compute),
+		cmocka_unit_test(test_mem_plan_read_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ static const char spr_cpuinfo[] =
 static const char spr_kmsg[] =
 	"6,0,0,-;Linux version 6.18.0\n"
 	"6,900,2100000,-;virt/tdx: CMR: [0x100000, 0x80000000)\n"
-	"6,901,2100001,-;virt/tdx: CMR: [0x100000000, 0x440000000)\n"
+	"6,901,2100001,-;virt/tdx: CMR: [0x100000000, 0x480000000)\n"
 	"6,902,2300000,-;virt/tdx: 70 KB allocated for PAMT\n"
 	"6,903,2300001,-;virt/tdx: module initialized\n";
 
@@ -106,22 +106,46 @@ static const struct detect_case cases[] = {
 	    { "sys/module/kvm_intel/parameters/tdx", "N\n" } }, { NULL },
 	  TDX_DECISION_CLEAR, true, false, true, true, "/sys/devices/faux/tdx_host", 0, 0, 0, 3, NULL },
 	/* broken files are unknowns, not failures */
+	/* unreadable CPU flags never weaken the decision: the erratum is assumed */
 	{ "broken cpuinfo", true, { { "proc/cpuinfo", "garbage\n" } }, { NULL },
-	  TDX_DECISION_FLUSH, false, false, false, true, "virt/tdx: module initialized", 0, 0, 2, 3, NULL },
+	  TDX_DECISION_CLEAR, false, false, false, true, "virt/tdx: module initialized", 0, 0, 2, 3,
+	  "TDX module initialized (virt/tdx: module initialized) and the CPU flags unknown, so the "
+	  "tdx_pw_mce erratum is assumed: WBINVD and clear" },
+	{ "broken cpuinfo, nothing else", false, { { "proc/cpuinfo", "garbage\n" } }, { NULL },
+	  TDX_DECISION_REFUSE, false, false, false, false, "", -1, -1, 0, 0, NULL },
 	{ "broken kmsg", true, { { "dev/kmsg", "not a record\n" } }, { NULL },
 	  TDX_DECISION_CLEAR, true, false, true, true, "kvm_intel.tdx=Y", 0, 0, 0, 3, NULL },
+	/* garbage records between good ones cost nothing but themselves */
+	{ "garbage kmsg records", true,
+	  { { "dev/kmsg", "\x01\x02garbage\n6,900,2100000,-;virt/tdx: CMR: [0x100000, 0x80000000)\n"
+	      "6,x;broken\n6,901,1,-;virt/tdx: CMR: [0xq, 0x1)\n"
+	      "6,903,2300001,-;virt/tdx: module initialized\n" },
+	    { "sys/module/kvm_intel/parameters/tdx", "N\n" } }, { NULL },
+	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", 0, 0, 1, 3, NULL },
 	{ "broken misc", true, { { "sys/fs/cgroup/misc.current", "tdx x\n" } }, { NULL },
 	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", -1, -1, 2, 3, NULL },
+	/* fail closed: a clear whose memory cannot be computed is refused, naming the file */
 	{ "broken memmap", true, { { "sys/firmware/memmap/1/end", "0xnope\n" } }, { NULL },
-	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", 0, 0, 2, 0, NULL },
+	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", 0, 0, 2, 0, NULL },
+	{ "no iomem", true, { { NULL } }, { "proc/iomem" },
+	  TDX_DECISION_REFUSE, true, false, true, true, "virt/tdx: module initialized", 0, 0, 2, 0, NULL },
+	/* pstore (memmap=$) and legacy pmem (memmap=!) are not System RAM: never private */
+	{ "carve-outs", true,
+	  { { "proc/iomem", "00000000-00000fff : Reserved\n00001000-0009ffff : System RAM\n"
+	      "00100000-3fffffff : System RAM\n40000000-40ffffff : Reserved\n"
+	      "41000000-4fffffff : System RAM\n50000000-50ffffff : Persistent Memory (legacy)\n"
+	      "  50000000-50ffffff : namespace0.0\n51000000-7fffffff : System RAM\n"
+	      "80000000-ffffffff : Reserved\n100000000-47fffffff : System RAM\n" } }, { NULL },
+	  TDX_DECISION_CLEAR, true, false, true, true, "virt/tdx: module initialized", 0, 0, 2, 4, NULL },
 	{ "guest", false,
 	  { { "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
 	      "flags\t\t: fpu tdx_guest\n" } }, { NULL },
 	  TDX_DECISION_PLAIN, false, true, false, false, "", -1, -1, 0, 0,
-	  "TDX guest (tdx_guest in the cpuinfo flags): kexec inside a TD needs nothing from this tool" },
+	  "TDX guest (tdx_guest in the cpuinfo flags, or the kernel log): kexec inside a TD needs "
+	  "nothing from this tool" },
+	/* nothing readable is no proof of "no TDX": refused */
 	{ "empty tree", false, { { NULL } }, { NULL },
-	  TDX_DECISION_PLAIN, false, false, false, false, "", -1, -1, 0, 0,
-	  "no tdx_host_platform flag and no sign of an initialized TDX module" },
+	  TDX_DECISION_REFUSE, false, false, false, false, "", -1, -1, 0, 0, NULL },
 	{ "sev host", false,
 	  { { "proc/cpuinfo", "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n"
 	      "flags\t\t: fpu sev sev_es sev_snp\n" },
@@ -179,9 +203,12 @@ static void test_detect_cases(void **state)
 }
 
 /* The SPR tree in detail: CPU, kernel facts, ranges. */
-/* The SPR tree's private ranges: RAM [0,0xa0000) [1M,2G) [4G,18G) ∩ CMR [1M,2G) [4G,17G) - 1M - crash [752M,1008M) */
+/*
+ * The SPR tree's private ranges: firmware RAM [0,0xa0000) [1M,2G) [4G,18G)
+ * ∩ iomem System RAM [0x1000,0xa0000) [1M,2G) [4G,18G) - 1M - crash [752M,1008M)
+ */
 static const struct range spr_private[] = {
-	{ MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 17 * GiB },
+	{ MiB, 0x2f000000 }, { 0x3f000000, 2 * GiB }, { 4 * GiB, 18 * GiB },
 };
 
 static void check_spr_private(const struct tdx_status *st)
@@ -220,7 +247,12 @@ static void test_detect_spr_values(void **state)
 	assert_int_equal(st.crash.n, 1);
 	assert_int_equal(st.crash.v[0].start, 0x2f000000);
 	assert_int_equal(st.crash.v[0].end, 0x3f000000);
-	assert_int_equal(st.cmr.v[1].end, 0x440000000);
+	assert_int_equal(st.cmr.v[1].end, 0x480000000);
+	assert_int_equal(st.cmr_covers_ram, 1);
+	assert_int_equal(st.cmr_uncovered_bytes, 0);
+	assert_true(st.private_ok);
+	assert_true(st.cpuinfo_ok);
+	assert_int_equal(st.kmsg_bad_records, 0);
 	check_spr_private(&st);
 	tdx_status_free(&st);
 	tree_rm(root);
@@ -312,7 +344,7 @@ static void test_json_contract(void **state)
 	assert_int_equal(json_object_array_length(pr), 3);
 	r0 = json_object_array_get_idx(pr, 2);
 	assert_string_equal(json_object_get_string(get(r0, "start", json_type_string)), "0x100000000");
-	assert_string_equal(json_object_get_string(get(r0, "end", json_type_string)), "0x440000000");
+	assert_string_equal(json_object_get_string(get(r0, "end", json_type_string)), "0x480000000");
 	assert_string_equal(json_object_get_string(get(o, "decision", json_type_string)), "refuse");
 	assert_string_equal(json_object_get_string(get(o, "reason", json_type_string)), st.reason);
 	json_object_put(o);
@@ -347,9 +379,97 @@ static void test_text(void **state)
 	assert_non_null(strstr(text, "  decision:              refuse\n"));
 	assert_non_null(strstr(text, "  reason:                2 TDs running (misc cgroup tdx=2)\n"));
 	assert_non_null(strstr(text, "  running TDs:           2\n"));
-	assert_non_null(strstr(text, "    [0x100000000, 0x440000000)\n"));
+	assert_non_null(strstr(text, "    [0x100000000, 0x480000000)\n"));
 	assert_non_null(strstr(text, "  TDX module:            initialized (virt/tdx: module initialized)\n"));
 	free(text);
+	tdx_status_free(&st);
+	tree_rm(root);
+}
+
+/* Fail closed, in JSON: the reason and the error name the file that was wrong. */
+static void test_fail_closed_json(void **state)
+{
+	char root[] = "/tmp/kt-detect-XXXXXX", want[256];
+	struct tdx_status st;
+	struct json_object *o;
+	char *text;
+	const struct detect_case *c = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		if (!strcmp(cases[i].name, "broken memmap"))
+			c = &cases[i];
+	assert_non_null(c);
+	assert_non_null(mkdtemp(root));
+	run_case(c, &st, root);
+	assert_false(st.private_ok);
+	snprintf(want, sizeof(want), "%s/sys/firmware/memmap/1/end: \"0xnope\" is not a hexadecimal "
+		 "number", root);
+	assert_string_equal(st.private_why, want);
+	text = print_to_string(&st, true);
+	o = json_tokener_parse(text);
+	assert_non_null(o);
+	assert_string_equal(json_object_get_string(get(o, "private_ranges_error", json_type_string)), want);
+	assert_int_equal(json_object_array_length(get(o, "private_ranges", json_type_array)), 0);
+	assert_string_equal(json_object_get_string(get(o, "decision", json_type_string)), "refuse");
+	assert_non_null(strstr(json_object_get_string(get(o, "reason", json_type_string)), want));
+	json_object_put(o);
+	free(text);
+	tdx_status_free(&st);
+	tree_rm(root);
+}
+
+/* A log ring that lost a CMR line: reported, warned, and the private ranges do not shrink. */
+static void test_wrapped_cmr(void **state)
+{
+	char root[] = "/tmp/kt-detect-XXXXXX";
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct tdx_status st;
+
+	assert_non_null(mkdtemp(root));
+	spr_tree(root);
+	tree_put(root, "dev/kmsg", "6,900,2100000,-;virt/tdx: CMR: [0x100000, 0x80000000)\n"
+		 "6,903,2300001,-;virt/tdx: module initialized\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(tdx_detect(sr, &log, &st), 0);
+	assert_int_equal(st.cmr.n, 1);
+	assert_int_equal(st.cmr_covers_ram, 0);
+	assert_int_equal(st.cmr_uncovered_bytes, 14 * GiB);
+	assert_string_equal(log.last, "the kernel log's CMR lines leave 1 range of System RAM "
+			    "(0x380000000 bytes, the first [0x100000000, 0x480000000)) uncovered: the log "
+			    "may have lost CMR lines; they are cleared all the same");
+	check_spr_private(&st);
+	assert_int_equal(st.decision, TDX_DECISION_CLEAR);
+	sysroot_free(sr);
+	tdx_status_free(&st);
+	tree_rm(root);
+}
+
+/* A model name that is not UTF-8 comes out as valid UTF-8 ('?' for each bad byte). */
+static void test_model_name_utf8(void **state)
+{
+	char root[] = "/tmp/kt-detect-XXXXXX";
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct tdx_status st;
+	struct json_object *o, *cpu;
+	char *text;
+
+	assert_non_null(mkdtemp(root));
+	tree_put(root, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+		 "model\t\t: 143\nmodel name\t: Xeon\xff\xfe \xc3\xa9 \xe2\x82 CPU\nflags\t\t: fpu\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(tdx_detect(sr, &log, &st), 0);
+	assert_string_equal(st.model_name, "Xeon?? \xc3\xa9 ?? CPU");
+	text = print_to_string(&st, true);
+	o = json_tokener_parse(text);
+	assert_non_null(o);
+	cpu = get(o, "cpu", json_type_object);
+	assert_string_equal(json_object_get_string(get(cpu, "model_name", json_type_string)),
+			    "Xeon?? \xc3\xa9 ?? CPU");
+	json_object_put(o);
+	free(text);
+	sysroot_free(sr);
 	tdx_status_free(&st);
 	tree_rm(root);
 }
@@ -362,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_detect_without_firmware_memmap),
 		cmocka_unit_test(test_json_contract),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_fail_closed_json),
+		cmocka_unit_test(test_wrapped_cmr),
+		cmocka_unit_test(test_model_name_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

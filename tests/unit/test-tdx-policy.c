@@ -27,6 +27,10 @@ enum scenario {
 	SC_UNKNOWN,             /* SC_CLEAR without misc cgroup files */
 	SC_UNKNOWN_PLATFORM,    /* platform flag, not initialized, no misc files */
 	SC_GUEST,               /* inside a TD (misc counts ignored) */
+	SC_SEV_GUEST,           /* inside a SEV-SNP guest (the log says so) */
+	SC_NO_RANGES,           /* SC_CLEAR, but the memory to clear is unknown */
+	SC_NO_CPUINFO,          /* /proc/cpuinfo unreadable, nothing else known */
+	SC_NO_CPUINFO_INIT,     /* /proc/cpuinfo unreadable, module initialized */
 };
 
 static struct tdx_status make(enum scenario sc)
@@ -37,6 +41,8 @@ static struct tdx_status make(enum scenario sc)
 	st.running_sev_guests = 0;
 	st.misc_found = true;
 	st.misc = (struct tdx_misc){ 0, 0, 0 };
+	st.cpuinfo_ok = true;
+	st.private_ok = true;
 	snprintf(st.vendor, sizeof(st.vendor), "GenuineIntel");
 	switch (sc) {
 	case SC_PLAIN:
@@ -99,6 +105,26 @@ static struct tdx_status make(enum scenario sc)
 		st.tdx_guest = true;
 		st.running_tds = st.misc.tdx = 3;
 		break;
+	case SC_SEV_GUEST:
+		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
+		st.sev_guest = true;
+		break;
+	case SC_NO_RANGES:
+		st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+		st.private_ok = false;
+		snprintf(st.private_why, sizeof(st.private_why),
+			 "/sys/firmware/memmap/3/end: No such file or directory");
+		break;
+	case SC_NO_CPUINFO_INIT:
+		st.module_initialized = true;
+		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
+		/* fall through */
+	case SC_NO_CPUINFO:
+		st.vendor[0] = '\0';
+		st.cpuinfo_ok = false;
+		snprintf(st.cpuinfo_why, sizeof(st.cpuinfo_why), "/proc/cpuinfo: Permission denied");
+		break;
 	}
 	return st;
 }
@@ -140,7 +166,21 @@ static void test_decision_table(void **state)
 		const char *reason;
 	} cases[] = {
 		{ SC_GUEST, TDX_DECISION_PLAIN,
-		  "TDX guest (tdx_guest in the cpuinfo flags): kexec inside a TD needs nothing from this tool" },
+		  "TDX guest (tdx_guest in the cpuinfo flags, or the kernel log): kexec inside a TD needs "
+		  "nothing from this tool" },
+		{ SC_SEV_GUEST, TDX_DECISION_PLAIN,
+		  "AMD SEV guest (the kernel log's memory encryption features): kexec inside the guest "
+		  "needs nothing from this tool" },
+		/* fail closed: never a clear of nothing, never "plain" for want of the CPU flags */
+		{ SC_NO_RANGES, TDX_DECISION_REFUSE,
+		  "a clear is needed (TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce "
+		  "erratum: WBINVD and clear), but the memory to clear cannot be computed "
+		  "(/sys/firmware/memmap/3/end: No such file or directory)" },
+		{ SC_NO_CPUINFO, TDX_DECISION_REFUSE,
+		  "cannot tell whether this is a TDX host: /proc/cpuinfo: Permission denied" },
+		{ SC_NO_CPUINFO_INIT, TDX_DECISION_CLEAR,
+		  "TDX module initialized (virt/tdx: module initialized) and the CPU flags unknown, so the "
+		  "tdx_pw_mce erratum is assumed: WBINVD and clear" },
 		{ SC_TDS, TDX_DECISION_REFUSE, "2 TDs running (misc cgroup tdx=2)" },
 		{ SC_ONE_TD, TDX_DECISION_REFUSE, "1 TD running (misc cgroup tdx=1)" },
 		{ SC_SEV, TDX_DECISION_REFUSE, "3 SEV guests running (misc cgroup sev=1, sev_es=2)" },
@@ -188,6 +228,8 @@ static void test_decision_without_guests(void **state)
 		{ SC_SEV, TDX_DECISION_PLAIN }, { SC_BOTH, TDX_DECISION_FLUSH },
 		{ SC_GUEST, TDX_DECISION_PLAIN }, { SC_CLEAR, TDX_DECISION_CLEAR },
 		{ SC_UNKNOWN, TDX_DECISION_CLEAR }, { SC_UNKNOWN_PLATFORM, TDX_DECISION_FLUSH },
+		{ SC_NO_RANGES, TDX_DECISION_REFUSE }, { SC_NO_CPUINFO, TDX_DECISION_REFUSE },
+		{ SC_SEV_GUEST, TDX_DECISION_PLAIN },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -200,7 +242,7 @@ static void test_decision_without_guests(void **state)
 /*
  * Every scenario x policy; the four outcomes are for (force, crash) =
  * (no, no) (yes, no) (no, yes) (yes, yes): N none, F flush, C clear,
- * X refused with -EPERM.
+ * X refused with TDX_REFUSED.
  */
 static void test_policy_matrix(void **state)
 {
@@ -252,11 +294,27 @@ static void test_policy_matrix(void **state)
 		/* unknown, but the module was never initialized: nothing to destroy */
 		{ SC_UNKNOWN_PLATFORM, TDX_POLICY_AUTO, "FFFF" },
 		{ SC_UNKNOWN_PLATFORM, TDX_POLICY_OFF, "NNNN" },
+		/* in a guest WBINVD faults: flush and clear refused, even forced */
 		{ SC_GUEST, TDX_POLICY_AUTO, "NNNN" },
-		{ SC_GUEST, TDX_POLICY_CLEAR, "CCFF" },
-		{ SC_GUEST, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_GUEST, TDX_POLICY_CLEAR, "XXXX" },
+		{ SC_GUEST, TDX_POLICY_FLUSH, "XXXX" },
 		{ SC_GUEST, TDX_POLICY_REFUSE, "NNNN" },
 		{ SC_GUEST, TDX_POLICY_OFF, "NNNN" },
+		{ SC_SEV_GUEST, TDX_POLICY_AUTO, "NNNN" },
+		{ SC_SEV_GUEST, TDX_POLICY_CLEAR, "XXXX" },
+		{ SC_SEV_GUEST, TDX_POLICY_FLUSH, "XXXX" },
+		{ SC_SEV_GUEST, TDX_POLICY_OFF, "NNNN" },
+		/* a clear without its memory: refused, forced it flushes; -p needs no ranges */
+		{ SC_NO_RANGES, TDX_POLICY_AUTO, "XFFF" },
+		{ SC_NO_RANGES, TDX_POLICY_CLEAR, "XFFF" },
+		{ SC_NO_RANGES, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_NO_RANGES, TDX_POLICY_REFUSE, "XFXF" },
+		{ SC_NO_RANGES, TDX_POLICY_OFF, "NNNN" },
+		/* CPU flags unknown: refused; with an initialized module, a clear */
+		{ SC_NO_CPUINFO, TDX_POLICY_AUTO, "XNNN" },
+		{ SC_NO_CPUINFO, TDX_POLICY_FLUSH, "FFFF" },
+		{ SC_NO_CPUINFO, TDX_POLICY_OFF, "NNNN" },
+		{ SC_NO_CPUINFO_INIT, TDX_POLICY_AUTO, "CCFF" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -270,7 +328,7 @@ static void test_policy_matrix(void **state)
 			char want = cases[i].out[k];
 
 			if (want == 'X') {
-				if (r != -EPERM)
+				if (r != TDX_REFUSED)
 					fail_msg("case %zu (scenario %d, policy %s, force %d, crash %d): r=%d",
 						 i, cases[i].sc, tdx_policy_name(cases[i].p), force, crash, r);
 				assert_int_equal(action, 0xdead);
@@ -295,24 +353,24 @@ static void test_policy_messages(void **state)
 		int r;
 		const char *last;       /* the error, or the warning a forced kexec leaves */
 	} cases[] = {
-		{ SC_TDS, TDX_POLICY_AUTO, false, -EPERM,
+		{ SC_TDS, TDX_POLICY_AUTO, false, TDX_REFUSED,
 		  "refusing to kexec: 2 TDs running (misc cgroup tdx=2), and kexec destroys them without "
 		  "warning; shut the TDs down, or use --tdx-force to kexec anyway (they will be destroyed)" },
 		{ SC_TDS, TDX_POLICY_OFF, true, 0,
 		  "*** --tdx-force: going on although 2 TDs running (misc cgroup tdx=2); the kexec will "
 		  "DESTROY them ***" },
-		{ SC_SEV, TDX_POLICY_AUTO, false, -EPERM,
+		{ SC_SEV, TDX_POLICY_AUTO, false, TDX_REFUSED,
 		  "refusing to kexec: 3 SEV guests running (misc cgroup sev=1, sev_es=2), and kexec "
 		  "destroys them without warning; shut the guests down, or use --tdx-force to kexec anyway "
 		  "(they will be destroyed)" },
-		{ SC_UNKNOWN, TDX_POLICY_AUTO, false, -EPERM,
+		{ SC_UNKNOWN, TDX_POLICY_AUTO, false, TDX_REFUSED,
 		  "refusing to kexec: the number of running TDs is unknown (no misc cgroup misc.current "
 		  "under /sys/fs/cgroup) and the TDX module is initialized (virt/tdx: module initialized); "
 		  "shut the TDs down, or use --tdx-force to kexec anyway (they will be destroyed)" },
 		{ SC_UNKNOWN, TDX_POLICY_AUTO, true, 0,
 		  "*** --tdx-force: going on although the number of running TDs is unknown; any running "
 		  "TD will be DESTROYED ***" },
-		{ SC_CLEAR, TDX_POLICY_REFUSE, false, -EPERM,
+		{ SC_CLEAR, TDX_POLICY_REFUSE, false, TDX_REFUSED,
 		  "refusing to kexec (--tdx=refuse): the decision is clear (TDX module initialized "
 		  "(virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear); do a cold "
 		  "reboot, or use --tdx-force to kexec anyway" },
@@ -320,6 +378,24 @@ static void test_policy_messages(void **state)
 		  "*** --tdx-force: overriding --tdx=refuse (decision clear: TDX module initialized "
 		  "(virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear) ***" },
 		{ SC_CLEAR, TDX_POLICY_AUTO, false, 0, "" },
+		{ SC_NO_RANGES, TDX_POLICY_AUTO, false, TDX_REFUSED,
+		  "refusing to kexec: a clear is needed (TDX module initialized (virt/tdx: module "
+		  "initialized) and tdx_pw_mce erratum: WBINVD and clear), but the memory to clear cannot "
+		  "be computed (/sys/firmware/memmap/3/end: No such file or directory); do a cold reboot, "
+		  "or use --tdx-force to kexec with WBINVD but without the clear" },
+		{ SC_NO_RANGES, TDX_POLICY_CLEAR, false, TDX_REFUSED,
+		  "refusing to kexec (--tdx=clear): the memory to clear cannot be computed "
+		  "(/sys/firmware/memmap/3/end: No such file or directory); do a cold reboot, or use "
+		  "--tdx-force to kexec with WBINVD only" },
+		{ SC_NO_CPUINFO, TDX_POLICY_AUTO, false, TDX_REFUSED,
+		  "refusing to kexec: cannot tell whether this is a TDX host: /proc/cpuinfo: Permission "
+		  "denied; do a cold reboot, or use --tdx-force to kexec without WBINVD or clear" },
+		{ SC_GUEST, TDX_POLICY_FLUSH, true, TDX_REFUSED,
+		  "refusing to kexec (--tdx=flush): this is a TDX guest, where WBINVD and the purgatory's "
+		  "own page tables fault; use --tdx=auto or --tdx=off" },
+		{ SC_SEV_GUEST, TDX_POLICY_CLEAR, false, TDX_REFUSED,
+		  "refusing to kexec (--tdx=clear): this is an AMD SEV guest, where WBINVD and the "
+		  "purgatory's own page tables fault; use --tdx=auto or --tdx=off" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
