@@ -18,6 +18,8 @@
 # Skips (77) with the reason: KEXEC_TDX_SKIP_PKG=1 or KEXEC_TDX_SKIP_VM=1,
 # not root (chroot), dpkg-buildpackage, debhelper or mmdebstrap missing,
 # or the package archive unreachable.
+# The .deb and the root's tarball are left for tests/pkg/deb-boot.sh, which
+# boots them (tests/pkg/kexec-tdx_VERSION_amd64.deb, tests/pkg/deb-root).
 # KT_KEEP=1 keeps the temporary directory; KT_PKG_CACHE=0 builds the root
 # afresh instead of reusing $TMPDIR/kexec-tdx-pkg/bookworm-root.tar
 # (reused for a day).
@@ -40,6 +42,10 @@ builddir=${abs_top_builddir:-$(pwd)}
 [ -f "$builddir/config.h" ] || skip "no configured build tree at $builddir (run from make check)"
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$builddir/config.h")
 [ -n "$version" ] || { echo "ERROR: no PACKAGE_VERSION in $builddir/config.h"; exit 99; }
+
+# what deb-boot.sh gets: only from this run
+handoff=$builddir/tests/pkg
+mkdir -p "$handoff" && rm -f "$handoff"/kexec-tdx_*_amd64.deb "$handoff/deb-root" || exit 99
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kt-deb.XXXXXX") || exit 99
 root=$tmp/root
@@ -111,6 +117,7 @@ fi
 deb=$tmp/src/kexec-tdx_${version}_amd64.deb
 [ -f "$deb" ] || { ls "$tmp/src"; echo "FAIL: $deb was not built"; exit 1; }
 ok "dpkg-buildpackage built ${deb##*/}"
+cp "$deb" "$handoff/" || exit 99
 grep -q "^# FAIL: *0$" "$tmp/build.log" && grep -q "^# PASS: *[1-9]" "$tmp/build.log" &&
 	ok "the unit tests ran in the build: $(grep '^# PASS:' "$tmp/build.log" | head -n 1)" ||
 	not_ok "no passing test summary in the build log"
@@ -144,6 +151,7 @@ if ! root_wait; then
 	echo "ERROR: cannot move the root to $tarball"
 	exit 99
 fi
+echo "$tarball" >"$handoff/deb-root"
 mkdir "$root" && tar -C "$root" -xf "$tarball" || { echo "ERROR: cannot unpack $tarball"; exit 99; }
 t2=$(now)
 
@@ -245,6 +253,7 @@ else
 	not_ok "files differ after the purge"
 fi
 t3=$(now)
+
 
 echo "time: build $((t1 - t0)) s, root $((t2 - t1)) s, install and purge $((t3 - t2)) s"
 echo "$pass passed, $fail failed"
