@@ -20,6 +20,7 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/init.sh \
 	tests/vm/guest.sh \
 	tests/vm/tiny-elf.S \
+	tests/vm/kt-memscan.c \
 	tests/vm/cases/kexec-load.sh \
 	tests/vm/cases/kexec-file.sh \
 	tests/vm/cases/kexec-elf.sh \
