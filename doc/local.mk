@@ -1,7 +1,10 @@
 # Documentation: the man page, the bash completion, and the test that keeps
 # both in step with `kexec --help` (kexec/options.c).  Included by
 # Makefile.am.
-dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8
+dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8 doc/kexec-tdx.conf.5
+# The configuration file's template: the packages install it as
+# /etc/kexec-tdx.conf (debian/kexec-tdx.install, kexec-tdx.spec).
+EXTRA_DIST += doc/kexec-tdx.conf
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec

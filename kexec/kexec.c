@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
+#include "conffile.h"
 #include "ctx.h"
 #include "load.h"
 #include "memmap.h"
@@ -334,12 +335,27 @@ int main(int argc, char **argv)
 		log_errno(&ctx.log, r, "--sysroot=%s: %s", o.sysroot, strerror(-r));
 		return EXIT_FAIL;
 	}
+	/*
+	 * The policy: --tdx, KEXEC_TDX_POLICY, /etc/kexec-tdx.conf, auto.  A
+	 * broken file stops every run that applies a policy, before any load.
+	 */
+	struct policy_choice policy = { .policy = o.tdx_policy, .source = "default" };
+
+	if ((o.tdx_status || ((o.do_load || o.do_exec) && !o.tdx_report && !o.print_ckr_size)) &&
+	    config_choose_policy(ctx.sr, &ctx.log, o.tdx_policy_given, o.tdx_policy,
+				 getenv("KEXEC_TDX_POLICY"), &policy) < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	o.tdx_policy = policy.policy;
 
 	if (o.tdx_status) {
 		struct tdx_status st = { 0 };
 		struct record_loaded loaded;
 
 		r = tdx_detect(ctx.sr, &ctx.log, &st);
+		st.policy = policy.policy;
+		snprintf(st.policy_source, sizeof(st.policy_source), "%s", policy.source);
 		if (r == 0) {
 			record_loaded_read(ctx.sr, &ctx.log, &st, o.tdx_policy, kexec_loaded(&ctx, false),
 					   kexec_loaded(&ctx, true), &loaded);

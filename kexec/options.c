@@ -219,6 +219,7 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 				return log_errno(log, -EINVAL,
 						 "--tdx=%s: unknown policy (auto, clear, flush, refuse or off)",
 						 optarg);
+			o->tdx_policy_given = true;
 			break;
 		case OPT_TDX_FORCE: o->tdx_force = true; break;
 		case OPT_TDX_STATUS: o->tdx_status = true; break;

@@ -44,7 +44,8 @@ struct kexec_options {
 	bool console_serial;            /* --console-serial: purgatory progress on COM1 */
 	const char *type;               /* --type (checked against the probed format) */
 
-	enum tdx_policy tdx_policy;
+	enum tdx_policy tdx_policy;     /* after main(): --tdx, KEXEC_TDX_POLICY, the file, auto */
+	bool tdx_policy_given;          /* --tdx= was on the command line */
 	bool tdx_force;
 	const char *sysroot;            /* --sysroot or $KEXEC_SYSROOT */
 };

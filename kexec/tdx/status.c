@@ -113,6 +113,23 @@ static struct json_object *loaded_json(const struct record_loaded *l)
 	return o;
 }
 
+/* "policy": {"name": "flush", "source": "/etc/kexec-tdx.conf:3"} */
+static struct json_object *policy_json(const struct tdx_status *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(tdx_policy_name(st->policy)));
+	json_object_object_add(o, "source", json_object_new_string(st->policy_source[0] ?
+								   st->policy_source : "default"));
+	return o;
+}
+
+static void policy_text(const struct tdx_status *st, FILE *out)
+{
+	fprintf(out, "  %-22s %s (%s)\n", "policy:", tdx_policy_name(st->policy),
+		st->policy_source[0] ? st->policy_source : "default");
+}
+
 /* DESIGN.md / issue 12: what the running kernel does at kexec */
 static struct json_object *kernel_json(const struct tdx_kernel *k)
 {
@@ -223,6 +240,7 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "warnings", warnings_json(st));
 	if (st->loaded)
 		json_object_object_add(o, "loaded", loaded_json(st->loaded));
+	json_object_object_add(o, "policy", policy_json(st));
 	return o;
 }
 
@@ -364,6 +382,7 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	fprintf(out, "\nTDX status\n");
 	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
 	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	policy_text(st, out);
 	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
 		st->vendor[0] ? st->vendor : "unknown", st->family, st->model, st->model, st->stepping,
 		st->ncpus, st->ncpus == 1 ? "" : "s");

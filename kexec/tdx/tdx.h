@@ -260,6 +260,9 @@ struct tdx_status {
 	unsigned nwarnings;
 	/* what is loaded (kexec/record.h), set by main() for --tdx-status; NULL: not shown */
 	const struct record_loaded *loaded;
+	/* the policy a load applies and where it came from (main() sets them: conffile.h) */
+	enum tdx_policy policy;
+	char policy_source[48];         /* "" means "default" */
 };
 
 void tdx_status_free(struct tdx_status *st);

@@ -1,0 +1,260 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The Debian package, built and installed for real (tests/pkg/README.md):
+#  1. `make distdir` writes a clean copy of the tree (what `make dist`
+#     ships); `dpkg-buildpackage -us -uc -b` builds kexec-tdx_VERSION_amd64.deb
+#     from it, running the unit tests (not the QEMU ones);
+#  2. a Debian bookworm root made by mmdebstrap (minbase with kexec-tools,
+#     kdump-tools and systemd; cached in $TMPDIR) gets it with `dpkg -i` in
+#     a chroot: /usr/sbin/kexec and /sbin/kexec are ours, kexec-tools'
+#     binary and kexec(8) are diverted and intact, /etc/kexec-tdx.conf is
+#     a conffile, and reinstalling kexec-tools does not overwrite ours;
+#  3. `dpkg --purge kexec-tdx` gives kexec-tools' binary and man page back
+#     (same SHA-256 as before) and leaves no file of ours: the file list of
+#     the root is the same as before the install.
+# Nothing is installed on this host; kexec is run only with --version.
+#
+# Skips (77) with the reason: KEXEC_TDX_SKIP_PKG=1 or KEXEC_TDX_SKIP_VM=1,
+# not root (chroot), dpkg-buildpackage, debhelper or mmdebstrap missing,
+# or the package archive unreachable.
+# The .deb and the root's tarball are left for tests/pkg/deb-boot.sh, which
+# boots them (tests/pkg/kexec-tdx_VERSION_amd64.deb, tests/pkg/deb-root).
+# KT_KEEP=1 keeps the temporary directory; KT_PKG_CACHE=0 builds the root
+# afresh instead of reusing $TMPDIR/kexec-tdx-pkg/bookworm-root.tar
+# (reused for a day).
+set -u
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail=0
+pass=0
+ok() { pass=$((pass + 1)); echo "ok: $*"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
+now() { date +%s; }
+
+[ "${KEXEC_TDX_SKIP_PKG:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_PKG=1"
+[ "${KEXEC_TDX_SKIP_VM:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_VM=1 (system-level tests are off)"
+[ "$(id -u)" = 0 ] || skip "needs root (dpkg -i in a chroot)"
+for t in dpkg-buildpackage dh mmdebstrap make; do
+	command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tools/install-deps.sh installs it)"
+done
+builddir=${abs_top_builddir:-$(pwd)}
+[ -f "$builddir/config.h" ] || skip "no configured build tree at $builddir (run from make check)"
+version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$builddir/config.h")
+[ -n "$version" ] || { echo "ERROR: no PACKAGE_VERSION in $builddir/config.h"; exit 99; }
+
+# what deb-boot.sh gets: only from this run
+handoff=$builddir/tests/pkg
+mkdir -p "$handoff" && rm -f "$handoff"/kexec-tdx_*_amd64.deb "$handoff/deb-root" || exit 99
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kt-deb.XXXXXX") || exit 99
+root=$tmp/root
+# root_wait: wait for the background mmdebstrap; 0 and the root in the
+# cache when it succeeded.  Also on an early exit, so that the next run
+# finds the root (and no mmdebstrap writes into a removed directory).
+root_wait() {
+	[ -n "${mm_pid:-}" ] || return 0
+	wait "$mm_pid"
+	mm_pid=
+	[ "$(cat "$tmp/mmdebstrap.rc" 2>/dev/null)" = 0 ] &&
+		mv "$tmp/root.tar" "$tarball.tmp" && mv "$tarball.tmp" "$tarball"
+}
+cleanup() {
+	root_wait
+	if [ "${KT_KEEP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' HUP INT TERM
+t0=$(now)
+
+# The bookworm root is made while the package builds (mmdebstrap mostly
+# waits for the network and dpkg).  Its package list holds the package's
+# run-time libraries (debian/control: ${shlibs:Depends}) so that dpkg -i
+# needs no network; the cache's name changes with the list.
+mm_include=kexec-tools,kdump-tools,systemd,libelf1,libjson-c5,libkmod2,liblzma5,libzstd1,zlib1g
+cache=${TMPDIR:-/tmp}/kexec-tdx-pkg
+tarball=$cache/bookworm-$(echo "$mm_include" | sha256sum | cut -c1-12).tar
+mkdir -p "$cache" || exit 99
+mm_pid=
+if [ "${KT_PKG_CACHE:-1}" = 0 ] || [ -z "$(find "$tarball" -mmin -1440 2>/dev/null)" ]; then
+	echo "mmdebstrap: making the bookworm root in the background (log: $tmp/mmdebstrap.log)"
+	# kexec-tools' .deb is kept in /root: reinstalling it checks the diversion
+	(mmdebstrap --variant=minbase --include="$mm_include" \
+		--hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
+		--customize-hook='cp "$1"/var/cache/apt/archives/kexec-tools_*.deb "$1"/root/' \
+		bookworm "$tmp/root.tar" >"$tmp/mmdebstrap.log" 2>&1
+	 echo $? >"$tmp/mmdebstrap.rc") &
+	mm_pid=$!
+else
+	echo "mmdebstrap: reusing $tarball"
+fi
+
+# 1. the package, from a clean copy of the tree
+src=$tmp/src/kexec-tdx-$version
+mkdir -p "$tmp/src"
+if ! make -s -C "$builddir" distdir distdir="$src" >"$tmp/distdir.log" 2>&1; then
+	tail -n 20 "$tmp/distdir.log"
+	echo "FAIL: make distdir"
+	exit 1
+fi
+clver=$(cd "$src" && dpkg-parsechangelog -S Version)
+if [ "$clver" = "$version" ]; then
+	ok "debian/changelog version $clver is configure's"
+else
+	not_ok "debian/changelog says $clver, configure.ac $version"
+fi
+echo "building the package (log: $tmp/build.log)"
+# a clean environment: not our make's MAKEFLAGS (TESTS=... would reach
+# the package's make check) nor the variables of our test harness
+if ! (cd "$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u KEXEC_BIN \
+	-u abs_top_builddir -u abs_top_srcdir -u KEXEC_SYSROOT -u KEXEC_TDX_POLICY \
+	DEB_BUILD_OPTIONS="parallel=${KT_JOBS:-2}" dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
+	grep -E "FAIL|[Ee]rror" "$tmp/build.log" | tail -n 20
+	tail -n 30 "$tmp/build.log"
+	echo "FAIL: dpkg-buildpackage -us -uc -b"
+	exit 1
+fi
+deb=$tmp/src/kexec-tdx_${version}_amd64.deb
+[ -f "$deb" ] || { ls "$tmp/src"; echo "FAIL: $deb was not built"; exit 1; }
+ok "dpkg-buildpackage built ${deb##*/}"
+cp "$deb" "$handoff/" || exit 99
+grep -q "^# FAIL: *0$" "$tmp/build.log" && grep -q "^# PASS: *[1-9]" "$tmp/build.log" &&
+	ok "the unit tests ran in the build: $(grep '^# PASS:' "$tmp/build.log" | head -n 1)" ||
+	not_ok "no passing test summary in the build log"
+t1=$(now)
+
+contents=$tmp/contents
+dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$contents"
+for f in /usr/sbin/kexec-tdx /usr/sbin/kexec /etc/kexec-tdx.conf /usr/share/man/man8/kexec.8.gz \
+	 /usr/share/man/man8/kexec-tdx.8.gz /usr/share/man/man5/kexec-tdx.conf.5.gz \
+	 /usr/share/bash-completion/completions/kexec /lib/systemd/system/kexec-tdx-guard.service \
+	 /lib/systemd/system-shutdown/kexec-tdx-guard.shutdown; do
+	grep -qx "$f" "$contents" && ok "the package holds $f" || not_ok "the package lacks $f"
+done
+if command -v lintian >/dev/null 2>&1; then
+	lintian --fail-on error "$deb" >"$tmp/lintian.log" 2>&1 &&
+		ok "lintian: no errors ($(grep -c '^W:' "$tmp/lintian.log") warnings)" ||
+		{ cat "$tmp/lintian.log"; not_ok "lintian reports errors"; }
+	sed 's/^/  lintian: /' "$tmp/lintian.log"
+fi
+
+# 2. the bookworm root with kexec-tools, kdump-tools and systemd
+if ! root_wait; then
+	if [ "$(cat "$tmp/mmdebstrap.rc" 2>/dev/null)" != 0 ]; then
+		tail -n 5 "$tmp/mmdebstrap.log"
+		if grep -qiE "could not resolve|failed to fetch|unable to connect|temporary failure|network is unreachable|connection (refused|timed out)" "$tmp/mmdebstrap.log"; then
+			skip "mmdebstrap cannot reach the package archive (see above)"
+		fi
+		echo "FAIL: mmdebstrap"
+		exit 1
+	fi
+	echo "ERROR: cannot move the root to $tarball"
+	exit 99
+fi
+echo "$tarball" >"$handoff/deb-root"
+mkdir "$root" && tar -C "$root" -xf "$tarball" || { echo "ERROR: cannot unpack $tarball"; exit 99; }
+t2=$(now)
+
+in_root() { chroot "$root" "$@"; }
+# every file of the root but dpkg's and apt's own records and logs
+snapshot() {
+	(cd "$root" && find . -xdev \( -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \
+		-o -path ./tmp -o -path ./var/lib/apt \) -prune -o -print | sort) >"$1"
+}
+
+tools_sum=$(in_root sha256sum /usr/sbin/kexec | cut -d' ' -f1)
+man_sum=$(in_root sha256sum /usr/share/man/man8/kexec.8.gz | cut -d' ' -f1)
+in_root /sbin/kexec --version 2>&1 | grep -q "kexec-tools" &&
+	ok "before: /sbin/kexec is kexec-tools' ($(in_root /sbin/kexec --version 2>&1 | head -n 1))" ||
+	not_ok "before: /sbin/kexec is not kexec-tools'"
+snapshot "$tmp/before"
+
+cp "$deb" "$root/tmp/"
+if in_root dpkg -i "/tmp/${deb##*/}" >"$tmp/install.log" 2>&1; then
+	ok "dpkg -i ${deb##*/} in the chroot"
+else
+	cat "$tmp/install.log"
+	not_ok "dpkg -i ${deb##*/} in the chroot"
+fi
+for k in /usr/sbin/kexec /sbin/kexec /usr/sbin/kexec-tdx; do
+	v=$(in_root "$k" --version 2>&1 | head -n 1)
+	case $v in
+	"kexec-tdx $version "*) ok "$k --version: $v" ;;
+	*) not_ok "$k --version: $v" ;;
+	esac
+done
+[ "$(readlink "$root/usr/sbin/kexec")" = kexec-tdx ] && ok "/usr/sbin/kexec -> kexec-tdx" ||
+	not_ok "/usr/sbin/kexec is $(ls -l "$root/usr/sbin/kexec")"
+in_root dpkg-divert --list >"$tmp/diversions"
+for d in "/sbin/kexec to /sbin/kexec.kexec-tools" "/usr/sbin/kexec to /usr/sbin/kexec.kexec-tools" \
+	 "/usr/share/man/man8/kexec.8.gz to /usr/share/man/man8/kexec.kexec-tools.8.gz"; do
+	grep -qx "diversion of $d by kexec-tdx" "$tmp/diversions" && ok "dpkg-divert --list: $d" ||
+		{ cat "$tmp/diversions"; not_ok "no diversion of $d"; }
+done
+[ "$(in_root sha256sum /usr/sbin/kexec.kexec-tools | cut -d' ' -f1)" = "$tools_sum" ] &&
+	ok "kexec-tools' binary is intact as /usr/sbin/kexec.kexec-tools" ||
+	not_ok "/usr/sbin/kexec.kexec-tools differs from kexec-tools' kexec"
+[ "$(in_root sha256sum /usr/share/man/man8/kexec.kexec-tools.8.gz | cut -d' ' -f1)" = "$man_sum" ] &&
+	ok "kexec-tools' kexec(8) is intact as kexec.kexec-tools.8.gz" || not_ok "kexec-tools' kexec(8) moved wrongly"
+[ -f "$root/etc/kexec-tdx.conf" ] && ok "/etc/kexec-tdx.conf exists" || not_ok "/etc/kexec-tdx.conf is missing"
+in_root dpkg-query -W -f='${Conffiles}\n' kexec-tdx | grep -q "^ /etc/kexec-tdx.conf " &&
+	ok "/etc/kexec-tdx.conf is a conffile" || not_ok "/etc/kexec-tdx.conf is not a conffile"
+[ -L "$root/etc/systemd/system/kexec.target.wants/kexec-tdx-guard.service" ] &&
+	ok "kexec-tdx-guard.service is enabled in kexec.target" || not_ok "kexec-tdx-guard.service is not enabled"
+
+# the configuration file is read: a bad line stops kexec before anything
+# (--tdx-status reads nothing else first, so no /proc is needed for this)
+printf 'tdx = sometimes\n' >>"$root/etc/kexec-tdx.conf"
+msg=$(in_root /usr/sbin/kexec --tdx-status 2>&1 >/dev/null)
+rc=$?
+line=$(grep -c '' "$root/etc/kexec-tdx.conf")
+want="kexec: /etc/kexec-tdx.conf:$line: tdx=sometimes: unknown policy (auto, clear, flush, refuse or off)"
+[ "$rc" = 1 ] && [ "$msg" = "$want" ] && ok "a bad /etc/kexec-tdx.conf line: exit 1, \"$msg\"" ||
+	not_ok "a bad /etc/kexec-tdx.conf line: exit $rc, \"$msg\""
+sed -i '$d' "$root/etc/kexec-tdx.conf"
+printf 'tdx = flush\n' >>"$root/etc/kexec-tdx.conf"   # an edited conffile is purged too
+
+# an upgrade (here: a reinstall) of kexec-tools must not overwrite ours
+set -- "$root"/root/kexec-tools_*.deb
+if [ -f "$1" ]; then
+	in_root dpkg -i "/root/${1##*/}" >"$tmp/reinstall.log" 2>&1 || { cat "$tmp/reinstall.log"; not_ok "dpkg -i ${1##*/}"; }
+	v=$(in_root /usr/sbin/kexec --version 2>&1 | head -n 1)
+	case $v in
+	"kexec-tdx $version "*) ok "after reinstalling kexec-tools, /usr/sbin/kexec is still ours" ;;
+	*) not_ok "after reinstalling kexec-tools, /usr/sbin/kexec --version: $v" ;;
+	esac
+	[ "$(in_root sha256sum /usr/sbin/kexec.kexec-tools | cut -d' ' -f1)" = "$tools_sum" ] &&
+		ok "and kexec-tools' binary went to /usr/sbin/kexec.kexec-tools" ||
+		not_ok "kexec-tools' reinstalled binary is not at /usr/sbin/kexec.kexec-tools"
+else
+	echo "note: no kexec-tools .deb kept in the root; reinstall not tried"
+fi
+
+# 3. purge
+if in_root dpkg --purge kexec-tdx >"$tmp/purge.log" 2>&1; then
+	ok "dpkg --purge kexec-tdx"
+else
+	cat "$tmp/purge.log"
+	not_ok "dpkg --purge kexec-tdx"
+fi
+in_root dpkg-divert --list | grep -q kexec-tdx && not_ok "diversions left: $(in_root dpkg-divert --list | grep kexec-tdx)" ||
+	ok "no diversion by kexec-tdx is left"
+[ "$(in_root sha256sum /usr/sbin/kexec | cut -d' ' -f1)" = "$tools_sum" ] &&
+	ok "kexec-tools' /usr/sbin/kexec is back (same SHA-256)" || not_ok "/usr/sbin/kexec is not kexec-tools' binary"
+in_root /sbin/kexec --version 2>&1 | grep -q "kexec-tools" && ok "/sbin/kexec --version is kexec-tools' again" ||
+	not_ok "/sbin/kexec --version: $(in_root /sbin/kexec --version 2>&1 | head -n 1)"
+[ "$(in_root sha256sum /usr/share/man/man8/kexec.8.gz | cut -d' ' -f1)" = "$man_sum" ] &&
+	ok "kexec-tools' kexec(8) is back" || not_ok "kexec(8) is not kexec-tools' page"
+snapshot "$tmp/after"
+if diff -u "$tmp/before" "$tmp/after" >"$tmp/left"; then
+	ok "no file of ours is left (the root's file list is as before the install)"
+else
+	sed -n '3,40p' "$tmp/left"
+	not_ok "files differ after the purge"
+fi
+t3=$(now)
+
+
+echo "time: build $((t1 - t0)) s, root $((t2 - t1)) s, install and purge $((t3 - t2)) s"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
