@@ -115,6 +115,7 @@ static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, const 
 static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 {
 	struct tdx_status st = { 0 };
+	struct tdx_cpuinfo cpu;
 	struct mem_plan mp = { 0 };
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
@@ -130,6 +131,9 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o)
 	    (r = tdx_gate(ctx, o, &mp, &st, &req.action)) < 0)
 		goto out;
 	req.private_ranges = &st.private_ranges;
+	/* the purgatory's SHA-256 and clear paths; unreadable: the portable ones */
+	if (req.action != KTDX_ACTION_NONE && tdx_cpuinfo_read(ctx->sr, &ctx->log, &cpu) == 0)
+		req.cpu = &cpu;
 	if (o->reuse_cmdline) {
 		char *base = reuse_cmdline(ctx, o->crash);
 

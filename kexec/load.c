@@ -13,13 +13,14 @@
 #include "load.h"
 #include "memmap.h"
 #include "purgatory-load.h"
+#include "pagetable.h"
 #include "sha256.h"
 #include "syscall.h"
+#include "tdx/tdx.h"
 
 #define KERNEL_MAX      (512u << 20)    /* after decompression */
 #define INITRD_MAX      (4ULL << 30)
 #define LOW_MIN         LOW_1M          /* nothing of ours below 1 MiB */
-#define GiB             (1ULL << 30)
 
 static const struct image_ops *const image_formats[] = { &bzimage_ops, &elf64_ops };
 
@@ -40,6 +41,118 @@ int clear_list_build(const struct rangeset *private_ranges, const struct segment
 				 "TDX clear list: %zu ranges, the purgatory holds at most %d",
 				 out->n, KTDX_MAX_CLEAR_RANGES);
 	return 0;
+}
+
+uint32_t purgatory_cpu_flags(const struct tdx_cpuinfo *cpu)
+{
+	uint32_t f = 0;
+
+	if (!cpu)
+		return 0;
+	/* the same requirements as sha256_ni_supported() and sha256_sse_supported() */
+	if (cpu->sha_ni && cpu->ssse3 && cpu->sse4_1)
+		f |= KTDX_FLAG_SHA_NI;
+	if (cpu->ssse3 && cpu->sse4_1 && cpu->bmi2)
+		f |= KTDX_FLAG_SHA_SSE;
+	if (cpu->movdir64b)
+		f |= KTDX_FLAG_MOVDIR64B;
+	/* the kernel shows avx only when XCR0 can enable AVX state */
+	if (cpu->avx && cpu->xsave)
+		f |= KTDX_FLAG_AVX;
+	if (cpu->pdpe1gb)
+		f |= KTDX_FLAG_GBPAGES;
+	return f;
+}
+
+int purgatory_map_build(const struct rangeset *clear, const struct segments *segs,
+			struct rangeset *out, struct kexec_log *log)
+{
+	const uint64_t mask = PAGE_SIZE_4K - 1;
+	int r;
+
+	out->n = 0;
+	if (clear && (r = rangeset_copy(out, clear)) < 0)
+		return r;
+	for (size_t i = 0; i < segs->n; i++)
+		if ((r = rangeset_add(out, segs->v[i].mem & ~mask,
+				      (segs->v[i].mem + segs->v[i].memsz + mask) & ~mask)) < 0)
+			return r;
+	rangeset_normalize(out);
+	if (out->n > KTDX_MAX_MAP_RANGES)
+		return log_errno(log, -E2BIG,
+				 "purgatory page-table map: %zu ranges, the purgatory holds at most %d",
+				 out->n, KTDX_MAX_MAP_RANGES);
+	return 0;
+}
+
+/*
+ * Bytes of page tables for set in both paging modes (the purgatory
+ * follows the CR4.LA57 the kernel left), the larger of the two; 0 and a
+ * logged error when neither mode can map it.
+ */
+static uint64_t map_table_bytes(const struct rangeset *set, bool gb, struct kexec_log *log,
+				uint64_t extra_len[2])
+{
+	struct ktdx_range *v = calloc(set->n ? set->n : 1, sizeof(*v));
+	uint64_t max = 0;
+	bool any = false;
+
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < set->n; i++)
+		v[i] = (struct ktdx_range){ set->v[i].start, set->v[i].end };
+	for (int la57 = 0; la57 < 2; la57++) {
+		uint64_t b;
+
+		if (pagetable_bytes(v, (uint32_t)set->n, gb, la57, &b) < 0)
+			continue;
+		any = true;
+		for (int k = 0; extra_len && k < 2; k++)
+			b += pagetable_extra_bytes(extra_len[k], la57);
+		if (b > max)
+			max = b;
+	}
+	free(v);
+	if (!any)
+		log_errno(log, -ERANGE, "purgatory page-table map: ranges up to 0x%" PRIx64
+			  " cannot be identity mapped with 4- or 5-level paging",
+			  set->n ? set->v[set->n - 1].end : 0);
+	return any ? max : 0;
+}
+
+/*
+ * The page-table segment's size, before it and the purgatory are placed:
+ * the tables for the private ranges (what the clear list will be, before
+ * the segments are cut out) and the segments placed so far, plus what
+ * the page-table segment and the purgatory, wherever they land, can add
+ * (pagetable_extra_bytes; the purgatory is far below 1 GiB).  Since every
+ * segment is page aligned, the final map, clear list and all segments, is
+ * exactly that union plus those two.
+ */
+static int pgtable_reserve(const struct rangeset *private_in, const struct segments *segs,
+			   bool gb, uint64_t *size, struct kexec_log *log)
+{
+	struct rangeset map0 = RANGESET_INIT;
+	uint64_t extra[2] = { 0, 0 }, b = 0;
+	int r;
+
+	if ((r = purgatory_map_build(private_in, segs, &map0, log)) < 0)
+		goto out;
+	/* the segment's own size is in its bound: iterate to a fixed point */
+	for (int i = 0; i < 8; i++) {
+		if (!(b = map_table_bytes(&map0, gb, log, extra))) {
+			r = -ERANGE;
+			goto out;
+		}
+		if (b <= extra[0])
+			break;
+		extra[0] = b;
+	}
+	*size = extra[0];
+	r = 0;
+out:
+	rangeset_free(&map0);
+	return r;
 }
 
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
@@ -114,7 +227,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	const struct image_ops *ops = NULL;
 	uint8_t *initrd = NULL;
 	size_t initrd_len = 0;
-	uint64_t initrd_addr = 0, map_top = 0, pgt_addr, pgt_size;
+	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0;
+	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT;
 	int r;
 
 	struct crash_facts crash = { 0 };
@@ -124,6 +238,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	uint64_t corehdr_addr = 0;
 	char *crash_cmd = NULL;
 	unsigned action = req->action;
+	uint32_t cpu_flags;
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
@@ -145,9 +260,6 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	if (mp->map_from_iomem)
 		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
 			  "(%zu entries)", map->n);
-	for (size_t i = 0; i < map->n; i++)
-		if (map->v[i].type == E820_TYPE_RAM && map->v[i].end > map_top)
-			map_top = map->v[i].end;
 	if (req->crash) {
 		/* the old kernel's memory is the dump: flush at most, never clear */
 		if (action == KTDX_ACTION_CLEAR)
@@ -165,7 +277,6 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	} else if ((r = mem_plan_usable(mp, &ram)) < 0) {
 		goto out;
 	}
-	map_top = (map_top + GiB - 1) & ~(GiB - 1);
 	if ((r = segments_init(&plan->segs, &ram, req->mem_min > LOW_MIN ? req->mem_min : LOW_MIN,
 			       req->mem_max)) < 0)
 		goto out;
@@ -217,14 +328,32 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	if ((r = bootparams_build(ctx, plan, &in, &efi, &blob)) < 0)
 		goto out;
 
-	/* the purgatory's own page tables: a zero-filled segment, never cleared */
-	pgt_size = ktdx_pgtable_bytes(map_top);
-	struct segment_req pr = {
-		.buf = NULL, .bufsz = 0, .memsz = pgt_size, .align = 4096, .min = LOW_MIN,
-		.max = 1ULL << 32, .top_down = true, .hash = false, .what = "pagetables",
-	};
-	if ((r = segments_place(&plan->segs, &pr, &ctx->log, &pgt_addr)) < 0)
+	if (action == KTDX_ACTION_CLEAR && !req->private_ranges) {
+		r = log_errno(&ctx->log, -EINVAL, "TDX clear requested without private ranges");
 		goto out;
+	}
+	cpu_flags = purgatory_cpu_flags(req->cpu);
+	/*
+	 * Flush and clear: the purgatory's own page tables, a zero-filled
+	 * segment, never cleared, sized for what they will map.  The plain
+	 * path (action none) runs on the old kernel's identity map.
+	 */
+	if (action != KTDX_ACTION_NONE) {
+		if (action == KTDX_ACTION_CLEAR) {
+			if ((r = rangeset_copy(&private_in, req->private_ranges)) < 0)
+				goto out;
+			rangeset_align_inward(&private_in, PAGE_SIZE_4K);
+		}
+		if ((r = pgtable_reserve(&private_in, &plan->segs, cpu_flags & KTDX_FLAG_GBPAGES,
+					 &pgt_size, &ctx->log)) < 0)
+			goto out;
+		struct segment_req pr = {
+			.buf = NULL, .bufsz = 0, .memsz = pgt_size, .align = 4096, .min = LOW_MIN,
+			.max = 1ULL << 32, .top_down = true, .hash = false, .what = "pagetables",
+		};
+		if ((r = segments_place(&plan->segs, &pr, &ctx->log, &pgt_addr)) < 0)
+			goto out;
+	}
 	if ((r = purgatory_load(purgatory_blob, purgatory_blob_size, &plan->segs, LOW_MIN,
 				1ULL << 32, &ctx->log, &purg)) < 0)
 		goto out;
@@ -238,20 +367,32 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	params.report = blob.report_addr;
 	params.pgtable_base = pgt_addr;
 	params.pgtable_size = pgt_size;
-	params.map_top = map_top;
 	params.action = action;
+	params.flags = cpu_flags;
 	if (req->serial_debug)
 		params.flags |= KTDX_FLAG_SERIAL_DEBUG;
 	if (action == KTDX_ACTION_CLEAR) {
-		if (!req->private_ranges) {
-			r = log_errno(&ctx->log, -EINVAL, "TDX clear requested without private ranges");
-			goto out;
-		}
 		if ((r = clear_list_build(req->private_ranges, &plan->segs, &clear, &ctx->log)) < 0)
 			goto out;
 		params.nr_ranges = (uint32_t)clear.n;
 		for (size_t i = 0; i < clear.n; i++)
 			params.ranges[i] = (struct ktdx_range){ clear.v[i].start, clear.v[i].end };
+	}
+	if (action != KTDX_ACTION_NONE) {
+		uint64_t need;
+
+		if ((r = purgatory_map_build(&clear, &plan->segs, &ptmap, &ctx->log)) < 0)
+			goto out;
+		need = map_table_bytes(&ptmap, cpu_flags & KTDX_FLAG_GBPAGES, &ctx->log, NULL);
+		if (!need || need > pgt_size) {
+			r = log_errno(&ctx->log, -ERANGE,
+				      "purgatory page tables: 0x%" PRIx64 " bytes needed, 0x%" PRIx64
+				      " reserved", need, pgt_size);
+			goto out;
+		}
+		params.nr_map = (uint32_t)ptmap.n;
+		for (size_t i = 0; i < ptmap.n; i++)
+			params.map[i] = (struct ktdx_range){ ptmap.v[i].start, ptmap.v[i].end };
 	}
 	if (!req->no_checks && (r = sha256_segments(&ctx->log, &plan->segs, &params)) < 0)
 		goto out;
@@ -263,9 +404,15 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 			", boot_params 0x%" PRIx64 ", report 0x%" PRIx64 ", e820 %u entries%s\n",
 			purg.entry, plan->entry, blob.addr, blob.report_addr, blob.e820_entries,
 			blob.efi_passed ? ", EFI runtime map passed" : "");
-		fprintf(ctx->log.out, "purgatory action: %s, page tables map [0, 0x%" PRIx64 ")\n",
+		fprintf(ctx->log.out, "purgatory action: %s, flags 0x%" PRIx32 "\n",
 			action == KTDX_ACTION_CLEAR ? "WBINVD + clear" :
-			action == KTDX_ACTION_FLUSH ? "WBINVD" : "none", map_top);
+			action == KTDX_ACTION_FLUSH ? "WBINVD" : "none (verify in C on the kernel's map)",
+			params.flags);
+		if (action != KTDX_ACTION_NONE) {
+			fprintf(ctx->log.out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n",
+				pgt_size, pgt_addr, cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
+			print_ranges(ctx->log.out, "page-table map", &ptmap);
+		}
 		if (action == KTDX_ACTION_CLEAR)
 			print_ranges(ctx->log.out, "TDX clear list", &clear);
 	}
@@ -290,6 +437,8 @@ out:
 	mem_plan_free(&own);
 	rangeset_free(&ram);
 	rangeset_free(&clear);
+	rangeset_free(&private_in);
+	rangeset_free(&ptmap);
 	if (plan)
 		segments_free(&plan->segs);
 	free(plan);

@@ -10,6 +10,8 @@
 #include "range.h"
 #include "segments.h"
 
+struct tdx_cpuinfo;
+
 struct load_request {
 	const char *kernel;
 	const char *initrd;             /* NULL: none */
@@ -21,6 +23,7 @@ struct load_request {
 	unsigned action;                /* KTDX_ACTION_* */
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	const struct rangeset *private_ranges;  /* what may hold TDX private memory */
+	const struct tdx_cpuinfo *cpu;  /* the purgatory's paths; NULL: unknown, portable ones */
 	const struct mem_plan *mem;     /* the invocation's memory plan; NULL: read one */
 	bool dry_run;                   /* build everything, call nothing (tests) */
 };
@@ -36,6 +39,21 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
  */
 int clear_list_build(const struct rangeset *private_ranges, const struct segments *segs,
 		     struct rangeset *out, struct kexec_log *log);
+
+/*
+ * KTDX_FLAG_* for the SHA-256 and clear paths and 1 GiB pages, from
+ * cpuinfo (NULL: none of them, the portable paths).  The purgatory runs
+ * no CPUID: this is all it knows about the CPU.
+ */
+uint32_t purgatory_cpu_flags(const struct tdx_cpuinfo *cpu);
+
+/*
+ * What the purgatory's page tables map (flush and clear): the clear list
+ * and every segment (its memsz, 4 KiB aligned outward), sorted and
+ * merged.  -E2BIG beyond KTDX_MAX_MAP_RANGES.
+ */
+int purgatory_map_build(const struct rangeset *clear, const struct segments *segs,
+			struct rangeset *out, struct kexec_log *log);
 
 /* Explain a failed load in terms of TDX, lockdown and the like (one or more lines). */
 int load_explain_errno(struct kexec_ctx *ctx, int err, const char *syscall_name);

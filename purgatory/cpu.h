@@ -14,6 +14,27 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+#ifdef KTDX_CPU_STUBS
+/*
+ * A hosted build of the purgatory's C code (purgatory/test-purgatory.c):
+ * every instruction below is a function the test provides, which counts
+ * the calls, so that a test can assert that a path executes none.
+ */
+struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf);
+uint64_t rdtsc(void);
+uint64_t xgetbv(uint32_t index);
+void sfence(void);
+void outb(uint8_t v, uint16_t port);
+uint8_t inb(uint16_t port);
+void wbinvd(void);
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
+void xsetbv(uint32_t index, uint64_t v);
+void write_cr3(uint64_t v);
+#define KTDX_CPU_STUBBED 1
+#endif
+
+#ifndef KTDX_CPU_STUBBED
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
@@ -23,6 +44,7 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 			 : "a"(leaf), "c"(subleaf));
 	return r;
 }
+#endif
 
 static inline uint32_t cpuid_max_leaf(void)
 {
@@ -48,6 +70,7 @@ static inline struct cpuid_regs cpuid_7_0(void)
 #define CPUID_7_ECX_MOVDIR64B   (1u << 28)
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26)
 
+#ifndef KTDX_CPU_STUBBED
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -55,11 +78,6 @@ static inline uint64_t rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
-
-/* XCR0 bits (SDM vol. 1, 13.3): x87, SSE (XMM), AVX (upper YMM halves). */
-#define XCR0_X87        (1ull << 0)
-#define XCR0_SSE        (1ull << 1)
-#define XCR0_AVX        (1ull << 2)
 
 /* Only with CR4.OSXSAVE set (CPUID.1:ECX[27]); #UD otherwise. */
 static inline uint64_t xgetbv(uint32_t index)
@@ -74,8 +92,9 @@ static inline void sfence(void)
 {
 	__asm__ volatile("sfence" ::: "memory");
 }
+#endif /* !KTDX_CPU_STUBBED */
 
-#ifdef KTDX_PURGATORY
+#if defined(KTDX_PURGATORY) && !defined(KTDX_CPU_STUBBED)
 static inline void outb(uint8_t v, uint16_t port)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -117,9 +136,15 @@ static inline void write_cr3(uint64_t v)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+#endif /* KTDX_PURGATORY && !KTDX_CPU_STUBBED */
+
+/* XCR0 bits (SDM vol. 1, 13.3): x87, SSE (XMM), AVX (upper YMM halves). */
+#define XCR0_X87        (1ull << 0)
+#define XCR0_SSE        (1ull << 1)
+#define XCR0_AVX        (1ull << 2)
+
 #define X86_CR4_PAE     (1ull << 5)
 #define X86_CR4_LA57    (1ull << 12)
 #define X86_CR4_OSXSAVE (1ull << 18)
-#endif /* KTDX_PURGATORY */
 
 #endif

@@ -8,16 +8,33 @@
  * CR0 = PE|PG (+MP/NE) with WP, AM, TS and EM clear, CR4 = PAE (+LA57,
  * +MCE in a TD), RFLAGS = 0 (interrupts off, DF clear), all GPRs zero,
  * %rsp in the kernel's control page, and the kernel's GDT and IDT still
- * loaded.  Nothing the kernel owned may be used again: the GDT, IDT,
- * stack and page tables become ours before the first memory is cleared.
+ * loaded.  Nothing the kernel owned may be used again: the GDT, IDT and
+ * stack become ours at once, the page tables (flush and clear only)
+ * before the first memory is cleared.
+ *
+ * Order (DESIGN.md "Purgatory"):
+ *  1. flush and clear: WBINVD, before anything is written to memory, not
+ *     even a push: on a kernel that did not flush, a dirty line written
+ *     back late could land on memory we verified or cleared.  Timed with
+ *     the TSC held in registers until C stores it.  The plain path (action
+ *     none) runs no WBINVD and no RDTSC (#VE in a TD, #VC in SEV-ES).
+ *  2. our GDT, a zero-length IDT, our stack;
+ *  3. flush and clear: SSE on (CR0.EM/TS clear, CR4.OSFXSR) for the
+ *     SHA-256 and clear paths; the plain path writes no control register;
+ *  4. purgatory_main(): page tables, verify, clear, report (purgatory.c);
+ *  5. the jump.
  *
  * State at the jump to the new kernel (Documentation/arch/x86/boot.rst,
- * 64-bit boot protocol): 64-bit mode, paging on with our identity map of
- * [0, map_top), our GDT with 0x10 = flat 64-bit code (CS) and 0x18 = flat
- * data (DS, ES, SS, FS, GS), interrupts off, %rsi = boot_params, every
- * other GPR zero (%rsp on our stack), CR4 = PAE (+LA57) | OSFXSR |
- * OSXMMEXCPT, a zero-length IDT.
+ * 64-bit boot protocol): 64-bit mode, paging on with an identity map of
+ * the kernel over init_size, boot_params with the command line and
+ * setup_data (flush and clear: our tables, which map every segment of
+ * the load; plain: the old kernel's map), our GDT with 0x10 = flat 64-bit
+ * code (CS) and 0x18 = flat data (DS, ES, SS, FS, GS), interrupts off,
+ * %rsi = boot_params, every other GPR zero (%rsp on our stack), a
+ * zero-length IDT, CR4 = PAE (+LA57) and, after a flush or clear,
+ * OSFXSR | OSXMMEXCPT.
  */
+#include <kexec-tdx/purgatory-abi.h>
 #include "purgatory.h"
 
 #define CR0_MP          (1 << 1)
@@ -33,7 +50,21 @@
 purgatory_start:
 	cli
 	cld
-	lgdt	purgatory_gdt_desc(%rip)
+	/* %r12, %r13: the TSC around WBINVD; they survive the C call */
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	cmpl	$KTDX_ACTION_NONE, ktdx_params + KTDX_PARAMS_OFF_ACTION(%rip)
+	je	1f
+	rdtsc
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, %r12
+	wbinvd
+	rdtsc
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, %r13
+1:	lgdt	purgatory_gdt_desc(%rip)
 	/*
 	 * A zero-length IDT: an NMI or exception from here on triple-faults,
 	 * which resets the machine, instead of running a handler the old
@@ -43,15 +74,17 @@ purgatory_start:
 	leaq	purgatory_stack_end(%rip), %rsp
 	/* reload CS with a far return, then the data segments */
 	pushq	$PURGATORY_CS
-	leaq	1f(%rip), %rax
+	leaq	2f(%rip), %rax
 	pushq	%rax
 	lretq
-1:	movl	$PURGATORY_DS, %eax
+2:	movl	$PURGATORY_DS, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
 	movl	%eax, %fs
 	movl	%eax, %gs
+	cmpl	$KTDX_ACTION_NONE, ktdx_params + KTDX_PARAMS_OFF_ACTION(%rip)
+	je	3f
 	/* SSE (MOVNTDQ, SHA-NI, the SHA-256 schedule) needs CR4.OSFXSR, CR0.EM = 0, CR0.TS = 0 */
 	movq	%cr0, %rax
 	andq	$~(CR0_EM | CR0_TS), %rax
@@ -60,7 +93,9 @@ purgatory_start:
 	movq	%cr4, %rax
 	orq	$(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
 	movq	%rax, %cr4
-
+3:
+	movq	%r12, %rdi
+	movq	%r13, %rsi
 	xorl	%ebp, %ebp
 	call	purgatory_main          /* returns only when the kernel may run */
 

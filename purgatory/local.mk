@@ -48,16 +48,18 @@ purgatory/purgatory.ro: $(PURGATORY_OBJS) $(PURGATORY_LDS)
 CLEANFILES += purgatory/purgatory.ro $(PURGATORY_OBJS)
 EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
 
-# Shared with the loader: it hashes the segments with the same SHA-256.
+# Shared with the loader: it hashes the segments with the same SHA-256
+# and sizes the page-table segment with the purgatory's own walk.
 # The --tdx-report reader.
 libkexec_a_SOURCES += \
+	purgatory/pagetable.c purgatory/pagetable.h \
 	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h \
 	kexec/tdx/report.c kexec/tdx/report.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.
 PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
 	tests/unit/test-split \
-	purgatory/test-pagetable
+	purgatory/test-pagetable purgatory/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
 tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
@@ -75,6 +77,13 @@ tests_unit_test_report_LDADD = $(UNIT_LDADD)
 purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
 purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
 purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
+# purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
+purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
+	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
+	purgatory/clear.c purgatory/report.c purgatory/serial.c
+purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
+	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
+purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)
 
 # The purgatory alone in QEMU: a multiboot harness that hands over as
 # relocate_kernel does and checks what the new kernel receives.

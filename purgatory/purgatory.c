@@ -1,8 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The purgatory's C entry (called by entry.S on our own GDT and stack,
- * with SSE enabled): identity page tables, SHA-256 check of the new
- * kernel's segments, WBINVD, the clear, the report.  DESIGN.md "Purgatory".
+ * The purgatory's C entry, called by entry.S on our own GDT and stack.
+ * DESIGN.md "Purgatory".  Two paths:
+ *
+ * - plain (action none): what kexec-tools' purgatory does, nothing more.
+ *   SHA-256 in portable C on the identity map the old kernel left, the
+ *   report, return to the jump.  No CPUID, RDTSC, WBINVD, control-register
+ *   or XCR0 write, no page tables of our own: in an SEV-ES/SNP guest CPUID
+ *   raises #VC and in a TD #VE with no handler, and tables we build would
+ *   lack the SEV encryption bit.
+ * - flush and clear: entry.S already ran WBINVD (before anything was
+ *   written) and enabled SSE.  Check the parameters against the map,
+ *   build identity tables of exactly the map and switch to them, verify
+ *   with the SHA-256 path the loader chose, clear with the path it chose,
+ *   the report.
+ *
+ * The loader read /proc/cpuinfo and passes the paths as KTDX_FLAG_*, so
+ * no path runs CPUID.  purgatory/test-purgatory.c runs this file hosted
+ * with every privileged instruction counted.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +42,9 @@ struct ktdx_params ktdx_params __attribute__((section(".data"), aligned(64))) = 
 };
 
 #define PAGE_MASK       4095ull
+
+/* entry.S reads the action to decide on WBINVD before it writes anything */
+_Static_assert(offsetof(struct ktdx_params, action) == KTDX_PARAMS_OFF_ACTION, "entry.S offset");
 
 __attribute__((noreturn)) static void fail(const char *what, uint64_t a, uint64_t b)
 {
@@ -55,17 +73,36 @@ static uint64_t addr_of(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
+/* Is [s, e) inside one run of adjacent map ranges? */
+static bool in_map(const struct ktdx_params *p, uint64_t s, uint64_t e)
+{
+	for (uint32_t i = 0; i < p->nr_map;) {
+		uint64_t rs = p->map[i].start, re = p->map[i].end;
+
+		for (i++; i < p->nr_map && p->map[i].start == re; i++)
+			re = p->map[i].end;
+		if (s >= rs && e <= re)
+			return true;
+	}
+	return false;
+}
+
 /*
- * Everything a clear must not touch: our own sections, the page tables,
- * the report slot, the new kernel's segments (sha_regions), its
- * boot_params and entry.  The loader builds the clear list without them;
- * this catches a loader bug before it zeroes what we run on.
+ * Flush and clear only, before the switch to our tables: everything the
+ * purgatory and the new kernel need (our own sections with the stack,
+ * the page-table area, the report slot, the new kernel's segments,
+ * boot_params, the entry) must be inside the map, and no clear range may
+ * touch any of it or leave the map.  The loader builds the lists that
+ * way; this catches a loader bug before it zeroes what we run on or
+ * faults on an unmapped address.
  */
-static void check_ranges(const struct ktdx_params *p)
+static void check_map(const struct ktdx_params *p)
 {
 	struct area keep[8 + KTDX_MAX_SHA_REGIONS];
 	unsigned n = 0;
 
+	if (p->nr_map > KTDX_MAX_MAP_RANGES)
+		fail("too many map ranges", p->nr_map, KTDX_MAX_MAP_RANGES);
 	keep[n++] = (struct area){ addr_of(__purgatory_text_start), addr_of(__purgatory_text_end) };
 	keep[n++] = (struct area){ addr_of(__purgatory_rodata_start), addr_of(__purgatory_rodata_end) };
 	keep[n++] = (struct area){ addr_of(__purgatory_data_start), addr_of(__purgatory_data_end) };
@@ -79,11 +116,18 @@ static void check_ranges(const struct ktdx_params *p)
 	for (uint32_t i = 0; i < p->nr_sha_regions; i++)
 		keep[n++] = (struct area){ p->sha_regions[i].start,
 					   p->sha_regions[i].start + p->sha_regions[i].len };
+	for (unsigned k = 0; k < n; k++)
+		if (keep[k].start < keep[k].end && !in_map(p, keep[k].start, keep[k].end))
+			fail("memory the purgatory or the new kernel needs is not in the map",
+			     keep[k].start, keep[k].end);
 
+	if (p->action != KTDX_ACTION_CLEAR)
+		return;
 	for (uint32_t i = 0; i < p->nr_ranges; i++) {
 		const struct ktdx_range *r = &p->ranges[i];
 
-		if (r->start > r->end || ((r->start | r->end) & PAGE_MASK) || r->end > p->map_top)
+		if (r->start > r->end || ((r->start | r->end) & PAGE_MASK) ||
+		    !in_map(p, r->start, r->end))
 			fail("clear range not 4 KiB aligned or outside the map", r->start, r->end);
 		for (unsigned k = 0; k < n; k++)
 			if (overlaps(r->start, r->end, keep[k].start, keep[k].end))
@@ -106,37 +150,42 @@ static void check_params(const struct ktdx_params *p)
 	for (uint32_t i = 0; i < p->nr_sha_regions; i++) {
 		const struct ktdx_region *r = &p->sha_regions[i];
 
-		if (r->len > p->map_top || r->start > p->map_top - r->len)
-			fail("hashed region outside the map", r->start, r->len);
+		if (r->start + r->len < r->start)
+			fail("hashed region wraps around", r->start, r->len);
 	}
-	check_ranges(p);
 }
 
-static void setup_pagetables(const struct ktdx_params *p)
+/* Build the identity map of p->map and load it; returns the bytes of tables used. */
+static uint64_t setup_pagetables(const struct ktdx_params *p, bool la57)
 {
-	bool la57 = read_cr4() & X86_CR4_LA57;
-	bool gb = cpuid(0x80000000, 0).eax >= 0x80000001 &&
-		  (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_PAGE1GB);
-	uint64_t root;
+	bool gb = p->flags & KTDX_FLAG_GBPAGES;
+	uint64_t root, used, need = 0;
 	int r;
 
 	r = pagetable_build((void *)(uintptr_t)p->pgtable_base, p->pgtable_base, p->pgtable_size,
-			    p->map_top, gb, la57, &root);
-	if (r == PAGETABLE_TOO_SMALL)
-		fail("page-table area too small", p->pgtable_size,
-		     pagetable_bytes(p->map_top, gb, la57));
+			    p->map, p->nr_map, gb, la57, &root, &used);
+	if (r == PAGETABLE_TOO_SMALL) {
+		pagetable_bytes(p->map, p->nr_map, gb, la57, &need);
+		fail("page-table area too small", p->pgtable_size, need);
+	}
+	if (r == PAGETABLE_TOO_HIGH)
+		fail("a map range is beyond what the paging mode can map", p->nr_map, la57 ? 5 : 4);
 	if (r < 0)
-		fail("cannot build the identity map", p->pgtable_base, p->map_top);
+		fail("cannot build the identity map (map not sorted or not 4 KiB aligned)",
+		     p->pgtable_base, p->nr_map);
 	write_cr3(root);
 	serial_puts(la57 ? "kexec-tdx purgatory: 5-level identity map, " :
 		    "kexec-tdx purgatory: 4-level identity map, ");
-	serial_puts(gb ? "1 GiB pages, up to " : "2 MiB pages, up to ");
-	serial_put_hex(p->map_top);
-	serial_puts("\n");
+	serial_puts(gb ? "1 GiB pages, " : "2 MiB pages, ");
+	serial_put_dec(p->nr_map);
+	serial_puts(" ranges, ");
+	serial_put_dec(used);
+	serial_puts(" bytes of tables\n");
+	return used;
 }
 
 /* KTDX_VERIFY_OK or KTDX_VERIFY_SKIPPED; never returns on a mismatch. */
-static uint32_t verify(const struct ktdx_params *p)
+static uint32_t verify(const struct ktdx_params *p, sha256_blocks_fn *blocks)
 {
 	struct sha256_ctx c;
 	uint8_t digest[SHA256_DIGEST_SIZE];
@@ -144,7 +193,7 @@ static uint32_t verify(const struct ktdx_params *p)
 
 	if (!p->nr_sha_regions)
 		return KTDX_VERIFY_SKIPPED;
-	sha256_init(&c);
+	sha256_init_blocks(&c, blocks);
 	for (uint32_t i = 0; i < p->nr_sha_regions; i++)
 		sha256_update(&c, (const void *)(uintptr_t)p->sha_regions[i].start,
 			      p->sha_regions[i].len);
@@ -160,109 +209,136 @@ static uint32_t verify(const struct ktdx_params *p)
 /*
  * 32-byte non-temporal stores need AVX state enabled: CR4.OSXSAVE and
  * XCR0.SSE|AVX (SDM vol. 1, 13.3).  relocate_kernel cleared OSXSAVE;
- * we set it for the clear and put CR4 and XCR0 back afterwards.
+ * we set it for the clear and put CR4 and XCR0 back afterwards.  The
+ * loader saw avx and xsave in cpuinfo (KTDX_FLAG_AVX), which the kernel
+ * shows only when XCR0 can enable AVX state.
  */
 struct avx_state {
-	bool on;
 	uint64_t cr4, xcr0;
 };
 
-static bool avx_enable(struct avx_state *s)
+static void avx_enable(struct avx_state *s)
 {
-	uint32_t ecx = cpuid(1, 0).ecx;
-
-	s->on = false;
-	if (!(ecx & CPUID_1_ECX_XSAVE) || !(ecx & CPUID_1_ECX_AVX) || cpuid_max_leaf() < 0xd ||
-	    (cpuid(0xd, 0).eax & (XCR0_SSE | XCR0_AVX)) != (XCR0_SSE | XCR0_AVX))
-		return false;
 	s->cr4 = read_cr4();
 	write_cr4(s->cr4 | X86_CR4_OSXSAVE);
 	s->xcr0 = xgetbv(0);
 	xsetbv(0, XCR0_X87 | XCR0_SSE | XCR0_AVX);
-	s->on = true;
-	return true;
 }
 
 static void avx_restore(const struct avx_state *s)
 {
-	if (!s->on)
-		return;
 	xsetbv(0, s->xcr0);
 	write_cr4(s->cr4);
 }
 
-void purgatory_main(void)
+static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 {
-	const struct ktdx_params *p = &ktdx_params;
-	struct cpuid_regs c7 = cpuid_7_0();
-	struct ktdx_report rep;
+	enum clear_method m = clear_select(p->flags & KTDX_FLAG_MOVDIR64B ? CPUID_7_ECX_MOVDIR64B : 0,
+					   p->flags, p->flags & KTDX_FLAG_AVX);
+	struct avx_state avx = { 0, 0 };
 	uint64_t t0, t1;
 
-	if (p->flags & KTDX_FLAG_SERIAL_DEBUG)
-		serial_enable();
-	serial_puts("kexec-tdx purgatory: started\n");
-	check_params(p);
-	setup_pagetables(p);
-
-	report_init(&rep);
-	rep.action = p->action;
-	rep.cpuid_7_ecx = c7.ecx;
-	rep.cpuid_7_ebx = c7.ebx;
-
+	if (m == CLEAR_NT_AVX)
+		avx_enable(&avx);
+	rep->method = m == CLEAR_MOVDIR64B ? KTDX_METHOD_MOVDIR64B : KTDX_METHOD_NT_STORE;
 	t0 = rdtsc();
-	rep.verify = verify(p);
+	for (uint32_t i = 0; i < p->nr_ranges; i++) {
+		const struct ktdx_range *r = &p->ranges[i];
+
+		clear_range(m, (void *)(uintptr_t)r->start, r->end - r->start);
+		rep->bytes_cleared += r->end - r->start;
+	}
+	sfence();
 	t1 = rdtsc();
-	rep.tsc_verify = t1 - t0;
-
-	if (p->action >= KTDX_ACTION_FLUSH) {
-		/* after the old kernel's last write through a private KeyID (seed 000) */
-		t0 = rdtsc();
-		wbinvd();
-		t1 = rdtsc();
-		rep.tsc_flush = t1 - t0;
-		rep.method = KTDX_METHOD_WBINVD;
-	}
-	if (p->action == KTDX_ACTION_CLEAR) {
-		struct avx_state avx = { .on = false };
-		enum clear_method m = clear_select(c7.ecx, p->flags, false);
-
-		if (m != CLEAR_MOVDIR64B && avx_enable(&avx))
-			m = clear_select(c7.ecx, p->flags, clear_avx_usable());
-		rep.method = m == CLEAR_MOVDIR64B ? KTDX_METHOD_MOVDIR64B : KTDX_METHOD_NT_STORE;
-		t0 = rdtsc();
-		for (uint32_t i = 0; i < p->nr_ranges; i++) {
-			const struct ktdx_range *r = &p->ranges[i];
-
-			clear_range(m, (void *)(uintptr_t)r->start, r->end - r->start);
-			rep.bytes_cleared += r->end - r->start;
-		}
-		sfence();
-		t1 = rdtsc();
+	if (m == CLEAR_NT_AVX)
 		avx_restore(&avx);
-		rep.tsc_clear = t1 - t0;
-		rep.nr_ranges = p->nr_ranges;
-		serial_puts("kexec-tdx purgatory: clear method ");
-		serial_puts(clear_method_name(m));
-		serial_puts("\n");
-	}
-	if (p->report)
-		report_store((void *)(uintptr_t)p->report, &rep);
+	rep->tsc_clear = t1 - t0;
+	rep->nr_ranges = p->nr_ranges;
+	serial_puts("kexec-tdx purgatory: clear method ");
+	serial_puts(clear_method_name(m));
+	serial_puts("\n");
+}
 
+static void finish(const struct ktdx_params *p, const struct ktdx_report *rep)
+{
+	if (p->report)
+		report_store((void *)(uintptr_t)p->report, rep);
 	serial_puts("kexec-tdx purgatory: verify ");
-	serial_puts(rep.verify == KTDX_VERIFY_OK ? "ok" : "skipped");
+	serial_puts(rep->verify == KTDX_VERIFY_OK ? "ok" : "skipped");
 	serial_puts(", cleared ");
-	serial_put_dec(rep.bytes_cleared);
+	serial_put_dec(rep->bytes_cleared);
 	serial_puts(" bytes in ");
-	serial_put_dec(rep.tsc_clear);
+	serial_put_dec(rep->tsc_clear);
 	serial_puts(" cycles\n");
 	if (p->action >= KTDX_ACTION_FLUSH) {
 		serial_puts("kexec-tdx purgatory: wbinvd took ");
-		serial_put_dec(rep.tsc_flush);
+		serial_put_dec(rep->tsc_flush);
 		serial_puts(" cycles, verify ");
-		serial_put_dec(rep.tsc_verify);
+		serial_put_dec(rep->tsc_verify);
 		serial_puts(" cycles\n");
 	}
 	serial_puts("kexec-tdx purgatory: jumping to ");
 	serial_put_hex(p->entry);
 	serial_puts("\n");
+}
+
+/* Action none: verify in C on the old kernel's identity map, nothing else. */
+static void plain(const struct ktdx_params *p)
+{
+	struct ktdx_report rep;
+
+	serial_puts("kexec-tdx purgatory: plain path (verify in C on the kernel's map)\n");
+	report_init(&rep);
+	rep.action = KTDX_ACTION_NONE;
+	rep.method = KTDX_METHOD_NONE;
+	rep.verify = verify(p, sha256_blocks_c);
+	rep.sha256_path = rep.verify == KTDX_VERIFY_OK ? KTDX_SHA_PATH_C : KTDX_SHA_PATH_NONE;
+	rep.paging = 0;
+	finish(p, &rep);
+}
+
+void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
+{
+	const struct ktdx_params *p = &ktdx_params;
+	struct ktdx_report rep;
+	sha256_blocks_fn *blocks = sha256_blocks_c;
+	uint32_t sha_path = KTDX_SHA_PATH_C;
+	uint64_t t0, t1;
+	bool la57;
+
+	if (p->flags & KTDX_FLAG_SERIAL_DEBUG)
+		serial_enable();
+	serial_puts("kexec-tdx purgatory: started\n");
+	check_params(p);
+	if (p->action == KTDX_ACTION_NONE) {
+		plain(p);
+		return;
+	}
+
+	/* flush or clear: entry.S ran WBINVD and set CR4.OSFXSR */
+	report_init(&rep);
+	rep.action = p->action;
+	rep.method = KTDX_METHOD_WBINVD;
+	rep.tsc_flush = tsc_wbinvd_end - tsc_wbinvd_start;
+	check_map(p);
+	la57 = read_cr4() & X86_CR4_LA57;
+	rep.pgtable_bytes = setup_pagetables(p, la57);
+	rep.paging = la57 ? 5 : 4;
+
+	if (p->flags & KTDX_FLAG_SHA_NI) {
+		blocks = sha256_blocks_ni;
+		sha_path = KTDX_SHA_PATH_NI;
+	} else if (p->flags & KTDX_FLAG_SHA_SSE) {
+		blocks = sha256_blocks_sse;
+		sha_path = KTDX_SHA_PATH_SSE;
+	}
+	t0 = rdtsc();
+	rep.verify = verify(p, blocks);
+	t1 = rdtsc();
+	rep.tsc_verify = t1 - t0;
+	rep.sha256_path = rep.verify == KTDX_VERIFY_OK ? sha_path : KTDX_SHA_PATH_NONE;
+
+	if (p->action == KTDX_ACTION_CLEAR)
+		clear(p, &rep);
+	finish(p, &rep);
 }

@@ -9,6 +9,7 @@
 /* Offsets into struct ktdx_params that entry.S reads (checked in purgatory.c). */
 #define KTDX_PARAMS_OFF_ENTRY           16
 #define KTDX_PARAMS_OFF_BOOT_PARAMS     24
+#define KTDX_PARAMS_OFF_ACTION          56
 
 /* Our GDT (entry.S); 0x10/0x18 are what the 64-bit boot protocol asks for. */
 #define PURGATORY_CS    0x10
@@ -29,7 +30,11 @@ extern char __purgatory_rodata_start[], __purgatory_rodata_end[];
 extern char __purgatory_data_start[], __purgatory_data_end[];
 extern char __purgatory_bss_start[], __purgatory_bss_end[];
 
-void purgatory_main(void);
+/*
+ * Called by entry.S; returns when the new kernel may run.  The TSC
+ * before and after entry.S's WBINVD (both 0 on the plain path).
+ */
+void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end);
 
 /*
  * report.c: start a record (zeroed, magic, version, size) and store it

@@ -60,18 +60,24 @@ bool sha256_ni_supported(void)
 	       (l1.ecx & CPUID_1_ECX_SSE41);
 }
 
-bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
+void sha256_init_blocks(struct sha256_ctx *c, sha256_blocks_fn *blocks)
 {
 	static const uint32_t h0[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
-	bool ok = true;
 
 	for (int i = 0; i < 8; i++)
 		c->state[i] = h0[i];
 	c->bytes = 0;
-	c->blocks = sha256_blocks_c;
+	c->blocks = blocks;
+}
+
+bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
+{
+	bool ok = true;
+
+	sha256_init_blocks(c, sha256_blocks_c);
 	if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_NI) && sha256_ni_supported())
 		c->blocks = sha256_blocks_ni;
 	else if ((impl == SHA256_IMPL_AUTO || impl == SHA256_IMPL_SSE) && sha256_sse_supported())

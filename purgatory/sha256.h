@@ -50,6 +50,8 @@ bool sha256_sse_supported(void);
 /* The name of a block function: "C", "SSE4.1+BMI2" or "SHA-NI". */
 const char *sha256_blocks_name(sha256_blocks_fn *fn);
 
+/* Start with a given block function; runs no CPUID (the purgatory's way). */
+void sha256_init_blocks(struct sha256_ctx *c, sha256_blocks_fn *blocks);
 /* sha256_init_impl(c, SHA256_IMPL_AUTO). */
 void sha256_init(struct sha256_ctx *c);
 /* false (and c initialised for C) when impl is NI or SSE and the CPU lacks it. */

@@ -23,16 +23,18 @@
 #endif
 
 #define KTDX_PARAMS_MAGIC       KTDX_U64(0x314d52505844544b)   /* "KTDXPRM1" little-endian */
-#define KTDX_PARAMS_VERSION     1
+#define KTDX_PARAMS_VERSION     2
 
 #define KTDX_REPORT_MAGIC       KTDX_U64(0x5452504552584454)   /* "TDXREPRT" little-endian */
-#define KTDX_REPORT_VERSION     1
+#define KTDX_REPORT_VERSION     2
 /* setup_data type of the report: "TDXR" */
 #define KTDX_SETUP_TYPE         0x54445852u
 
 /* Bounds of the arrays in the parameter block. */
 #define KTDX_MAX_SHA_REGIONS    16
 #define KTDX_MAX_CLEAR_RANGES   1024
+/* the clear list, every segment and the report, merged */
+#define KTDX_MAX_MAP_RANGES     (KTDX_MAX_CLEAR_RANGES + 2 * KTDX_MAX_SHA_REGIONS)
 
 /* What the purgatory does between the kernels (params.action). */
 #define KTDX_ACTION_NONE        0   /* verify and jump */
@@ -50,9 +52,25 @@
 #define KTDX_VERIFY_OK          1
 /* On a mismatch the purgatory resets the machine, so no report says so. */
 
-/* params.flags */
-#define KTDX_FLAG_NO_MOVDIR64B  (1u << 0)   /* use NT stores even if CPUID has MOVDIR64B */
+/* report.sha256_path: the SHA-256 block function that verified */
+#define KTDX_SHA_PATH_NONE      0   /* nothing verified */
+#define KTDX_SHA_PATH_C         1   /* portable C, general registers only */
+#define KTDX_SHA_PATH_SSE       2   /* SSSE3/SSE4.1 message schedule + BMI2 rounds */
+#define KTDX_SHA_PATH_NI        3   /* SHA extensions */
+
+/*
+ * params.flags.  The loader read /proc/cpuinfo and tells the purgatory
+ * which instructions it may use, so that the purgatory executes no CPUID
+ * (in a TD it raises #VE, in an SEV-ES/SNP guest #VC, with no handler).
+ * The plain path (action none) ignores the CPU flags: C only.
+ */
+#define KTDX_FLAG_NO_MOVDIR64B  (1u << 0)   /* NT stores even if KTDX_FLAG_MOVDIR64B */
 #define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print progress on COM1 (port 0x3f8) */
+#define KTDX_FLAG_SHA_NI        (1u << 2)   /* cpuinfo: sha_ni, ssse3, sse4_1 */
+#define KTDX_FLAG_SHA_SSE       (1u << 3)   /* cpuinfo: ssse3, sse4_1, bmi2 */
+#define KTDX_FLAG_MOVDIR64B     (1u << 4)   /* cpuinfo: movdir64b */
+#define KTDX_FLAG_AVX           (1u << 5)   /* cpuinfo: avx, xsave: 32-byte NT stores */
+#define KTDX_FLAG_GBPAGES       (1u << 6)   /* cpuinfo: pdpe1gb: 1 GiB pages in the map */
 
 #ifndef __ASSEMBLER__
 
@@ -76,22 +94,33 @@ struct ktdx_params {
 	uint64_t report;                /* where to write struct ktdx_report, 0 = none */
 
 	/*
-	 * Identity page tables the purgatory builds for itself: a zeroed
-	 * area of pgtable_size bytes at pgtable_base (a loaded segment, so
-	 * it is never on the clear list), mapping [0, map_top).
+	 * Identity page tables the purgatory builds for itself (flush and
+	 * clear only): an area of pgtable_size bytes at pgtable_base (a
+	 * loaded segment, so it is never on the clear list), mapping exactly
+	 * map[0..nr_map) (purgatory/pagetable.h; the loader sized the area
+	 * with the same function, for 4- and 5-level paging).
 	 */
 	uint64_t pgtable_base;
 	uint64_t pgtable_size;
-	uint64_t map_top;
 
 	uint32_t action;                /* KTDX_ACTION_* */
 	uint32_t flags;                 /* KTDX_FLAG_* */
 
 	uint32_t nr_sha_regions;
 	uint32_t nr_ranges;
+	uint32_t nr_map;
+	uint32_t reserved0;
 	uint8_t sha256[32];             /* digest over sha_regions in order */
 	struct ktdx_region sha_regions[KTDX_MAX_SHA_REGIONS];
 	struct ktdx_range ranges[KTDX_MAX_CLEAR_RANGES];
+	/*
+	 * What the purgatory's page tables map: the clear list, every
+	 * segment of the load (with its memsz: the purgatory itself, the page
+	 * tables, the kernel over init_size, initrd, boot_params with the
+	 * command line and setup_data, the report), sorted, merged, 4 KiB
+	 * aligned.  Nothing else: no holes, MMIO or reserved memory.
+	 */
+	struct ktdx_range map[KTDX_MAX_MAP_RANGES];
 };
 
 struct ktdx_report {
@@ -104,34 +133,20 @@ struct ktdx_report {
 	uint32_t nr_ranges;             /* ranges cleared */
 	uint64_t bytes_cleared;
 	uint64_t tsc_verify;            /* TSC cycles spent hashing */
-	uint64_t tsc_flush;             /* TSC cycles spent in WBINVD */
+	uint64_t tsc_flush;             /* TSC cycles spent in WBINVD (first thing at entry) */
 	uint64_t tsc_clear;             /* TSC cycles spent clearing */
-	uint32_t cpuid_7_ecx;           /* CPUID.(7,0).ECX as seen by the purgatory */
-	uint32_t cpuid_7_ebx;           /* CPUID.(7,0).EBX (bit 29: SHA) */
-	uint64_t reserved[4];
+	uint32_t sha256_path;           /* KTDX_SHA_PATH_* */
+	uint32_t paging;                /* 0: the old kernel's identity map (action none);
+					   4 or 5: own tables with that many levels */
+	uint64_t pgtable_bytes;         /* bytes of own page tables built */
+	uint64_t reserved[3];
 };
 
 #define KTDX_STATIC_ASSERT(c) _Static_assert(c, #c)
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_report) == 104);
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_params) ==
-		   112 + 16 * KTDX_MAX_SHA_REGIONS + 16 * KTDX_MAX_CLEAR_RANGES);
-
-/*
- * Bytes of page-table memory the purgatory needs to identity-map
- * [0, map_top) in the worst case, 2 MiB pages under 5-level paging (with
- * 1 GiB pages or 4-level paging it uses less): one PML5 page, one PML4
- * page per 256 TiB, one PDPT page per 512 GiB, one PD page per GiB.  The
- * purgatory follows the paging mode the kernel left (CR4.LA57 cannot
- * change while paging is on), so the loader reserves for both.
- */
-static inline uint64_t ktdx_pgtable_bytes(uint64_t map_top)
-{
-	uint64_t gib = (map_top + (1ULL << 30) - 1) >> 30;
-	uint64_t pdpt = (gib + 511) / 512;
-	uint64_t pml4 = (pdpt + 511) / 512;
-
-	return (1 + (pml4 ? pml4 : 1) + (pdpt ? pdpt : 1) + gib) * 4096;
-}
+		   112 + 16 * KTDX_MAX_SHA_REGIONS + 16 * KTDX_MAX_CLEAR_RANGES +
+		   16 * KTDX_MAX_MAP_RANGES);
 
 #endif /* !__ASSEMBLER__ */
 #endif

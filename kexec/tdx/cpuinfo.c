@@ -68,6 +68,11 @@ static void flags_apply(const char *flags, struct tdx_cpuinfo *ci)
 	ci->sev = has_word(flags, "sev");
 	ci->sev_es = has_word(flags, "sev_es");
 	ci->sev_snp = has_word(flags, "sev_snp");
+	ci->ssse3 = has_word(flags, "ssse3");
+	ci->sse4_1 = has_word(flags, "sse4_1");
+	ci->bmi2 = has_word(flags, "bmi2");
+	ci->avx = has_word(flags, "avx");
+	ci->xsave = has_word(flags, "xsave");
 }
 
 static int number_field(const char *key, const char *value, unsigned *out, unsigned lineno,
@@ -191,5 +196,22 @@ int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 	r = 0;
 out:
 	free(copy);
+	return r;
+}
+
+int tdx_cpuinfo_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_cpuinfo *out)
+{
+	char path[4096], *buf = NULL;
+	size_t len;
+	int r;
+
+	sysroot_path(sr, "proc/cpuinfo", path, sizeof(path));
+	r = sysroot_read(sr, "proc/cpuinfo", 0, &buf, &len);
+	if (r < 0) {
+		log_warn(log, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	r = tdx_cpuinfo_parse(buf, len, out, log, path);
+	free(buf);
 	return r;
 }

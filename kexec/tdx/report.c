@@ -44,6 +44,17 @@ const char *tdx_report_method_name(uint32_t method)
 	return NULL;
 }
 
+static const char *sha256_path_name(uint32_t path)
+{
+	switch (path) {
+	case KTDX_SHA_PATH_NONE: return "none";
+	case KTDX_SHA_PATH_C: return "c";
+	case KTDX_SHA_PATH_SSE: return "sse4.1+bmi2";
+	case KTDX_SHA_PATH_NI: return "sha-ni";
+	}
+	return NULL;
+}
+
 static bool all_zero(const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -84,6 +95,11 @@ int tdx_report_decode(const void *buf, size_t len, const char *where, struct kex
 		return log_errno(log, -EINVAL, "%s: method %" PRIu32 " is not defined", where, r.method);
 	if (r.verify != KTDX_VERIFY_SKIPPED && r.verify != KTDX_VERIFY_OK)
 		return log_errno(log, -EINVAL, "%s: verify %" PRIu32 " is not defined", where, r.verify);
+	if (!sha256_path_name(r.sha256_path))
+		return log_errno(log, -EINVAL, "%s: sha256_path %" PRIu32 " is not defined", where,
+				 r.sha256_path);
+	if (r.paging != 0 && r.paging != 4 && r.paging != 5)
+		return log_errno(log, -EINVAL, "%s: paging %" PRIu32 " is not 0, 4 or 5", where, r.paging);
 	*out = r;
 	return 0;
 }
@@ -183,14 +199,10 @@ static struct json_object *report_json(const struct ktdx_report *r)
 	json_object_object_add(o, "tsc_verify", json_object_new_int64((int64_t)r->tsc_verify));
 	json_object_object_add(o, "tsc_flush", json_object_new_int64((int64_t)r->tsc_flush));
 	json_object_object_add(o, "tsc_clear", json_object_new_int64((int64_t)r->tsc_clear));
-	json_object_object_add(o, "movdir64b", json_object_new_boolean(!!(r->cpuid_7_ecx & (1u << 28))));
-	json_object_object_add(o, "sha_ni", json_object_new_boolean(!!(r->cpuid_7_ebx & (1u << 29))));
+	json_object_object_add(o, "sha256", json_object_new_string(sha256_path_name(r->sha256_path)));
+	json_object_object_add(o, "paging", json_object_new_int64(r->paging));
+	json_object_object_add(o, "pgtable_bytes", json_object_new_int64((int64_t)r->pgtable_bytes));
 	return o;
-}
-
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
 }
 
 static void report_text(const struct ktdx_report *r, FILE *out)
@@ -204,8 +216,12 @@ static void report_text(const struct ktdx_report *r, FILE *out)
 		(double)r->bytes_cleared / (1024.0 * 1024.0));
 	fprintf(out, "  %-16s verify %" PRIu64 ", flush %" PRIu64 ", clear %" PRIu64 "\n",
 		"TSC cycles:", r->tsc_verify, r->tsc_flush, r->tsc_clear);
-	fprintf(out, "  %-16s movdir64b %s, sha_ni %s\n", "CPU:",
-		yes_no(r->cpuid_7_ecx & (1u << 28)), yes_no(r->cpuid_7_ebx & (1u << 29)));
+	fprintf(out, "  %-16s %s\n", "SHA-256 path:", sha256_path_name(r->sha256_path));
+	if (r->paging)
+		fprintf(out, "  %-16s own, %" PRIu32 "-level, %" PRIu64 " bytes of tables\n",
+			"page tables:", r->paging, r->pgtable_bytes);
+	else
+		fprintf(out, "  %-16s the old kernel's identity map\n", "page tables:");
 }
 
 int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json)

@@ -64,6 +64,8 @@ struct tdx_cpuinfo {
 	bool tdx_host_platform, tdx_guest;
 	bool sev, sev_es, sev_snp;
 	bool pw_mce;                    /* "tdx_pw_mce" in bugs */
+	/* the purgatory's SHA-256 and clear paths (kexec/load.c) */
+	bool ssse3, sse4_1, bmi2, avx, xsave;
 };
 
 /*
@@ -73,6 +75,8 @@ struct tdx_cpuinfo {
  */
 int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 		      struct kexec_log *log, const char *where);
+/* Read proc/cpuinfo through the sysroot and parse it; -errno, a warning logged. */
+int tdx_cpuinfo_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_cpuinfo *out);
 
 /* What the kernel log says (kmsg.c).  Free with tdx_kmsg_free(). */
 struct tdx_kmsg {

@@ -9,7 +9,8 @@
  * parameters, and enters purgatory_start the way relocate_kernel does:
  * CR4 = PAE (+LA57), interrupts off, every GPR zero, a stack of its own.
  * harness_kernel_entry is the "new kernel": it records the registers and
- * segments it was entered with, then harness_kernel_main() checks them.
+ * segments it was entered with, then harness_kernel_main() checks them
+ * (and the purgatory's page tables, before it loads its own again).
  */
 #define MB_MAGIC        0x1badb002
 #define MB_FLAGS        0x00000002      /* want the memory info */
@@ -186,6 +187,7 @@ la57_requested:	.long 0
 
 	.bss
 	.balign 4096
+	.globl pml5, pml4
 pml5:	.skip 4096
 pml4:	.skip 4096
 pdpt:	.skip 4096

@@ -6,28 +6,41 @@
  * go to COM1 as "HARNESS-..." lines and leave QEMU through isa-debug-exit
  * (port 0xf4): 0x10 passed, 0x20 failed, 0x30 skipped.
  *
+ * The harness plays the loader too: it runs CPUID (the purgatory must
+ * not) and passes the SHA-256 and clear paths and 1 GiB pages as
+ * KTDX_FLAG_*, and the map list: its own image (which holds the
+ * purgatory, the page-table area, boot_params and the report), the
+ * ranges to clear and the "initrd", not the guard pages around them.
+ *
  * Command line (multiboot, after the file name): "<4|5> <mode>", mode one of
  *   ok        CLEAR, every check
  *   nt        CLEAR with KTDX_FLAG_NO_MOVDIR64B
+ *   shasse    CLEAR, the SSE4.1+BMI2 SHA-256 path even if the CPU has SHA-NI
  *   flush     FLUSH only: the patterns must survive
  *   noverify  CLEAR with no digest (verify "skipped")
+ *   plain     action NONE with every CPU flag passed: C only, no own tables,
+ *             CR3 and CR4 as the "old kernel" left them
  *   badsha    a wrong digest: the purgatory must reset, never jump
+ *   plainbadsha  the same on the plain path
  *   badrange  a clear range over the page tables: must reset
+ *   badmap    the report's page left out of the map: must reset
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "cpu.h"
+#include "pagetable.h"
 #include "sha256.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
-#define MAP_TOP (2 * GiB)               /* QEMU -m 2048 */
 #define GUARD 4096
 
 extern struct ktdx_params ktdx_params;
 extern char __purgatory_text_start[], __purgatory_text_end[];
+extern char harness_image_start[], harness_image_end[];
+extern uint8_t pml4[], pml5[];
 extern uint32_t mb_info, la57_on, la57_requested;
 extern uint64_t harness_regs[16], harness_rflags;
 extern uint16_t harness_segs[6];
@@ -95,6 +108,40 @@ static bool streq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The loader's part: paths from CPUID (cpuinfo, in the real loader). */
+static uint32_t cpu_flags(void)
+{
+	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid_7_0();
+	bool ssse3 = l1.ecx & CPUID_1_ECX_SSSE3, sse41 = l1.ecx & CPUID_1_ECX_SSE41;
+	uint32_t f = 0;
+
+	if ((l7.ebx & CPUID_7_EBX_SHA) && ssse3 && sse41)
+		f |= KTDX_FLAG_SHA_NI;
+	if ((l7.ebx & CPUID_7_EBX_BMI2) && ssse3 && sse41)
+		f |= KTDX_FLAG_SHA_SSE;
+	if (l7.ecx & CPUID_7_ECX_MOVDIR64B)
+		f |= KTDX_FLAG_MOVDIR64B;
+	if ((l1.ecx & CPUID_1_ECX_AVX) && (l1.ecx & CPUID_1_ECX_XSAVE))
+		f |= KTDX_FLAG_AVX;
+	if (cpuid(0x80000000, 0).eax >= 0x80000001 &&
+	    (cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_PAGE1GB))
+		f |= KTDX_FLAG_GBPAGES;
+	return f;
+}
+
+/* Insert [s, e) into the sorted map. */
+static void map_add(struct ktdx_params *p, uint64_t s, uint64_t e)
+{
+	uint32_t i = p->nr_map;
+
+	while (i && p->map[i - 1].start > s) {
+		p->map[i] = p->map[i - 1];
+		i--;
+	}
+	p->map[i] = (struct ktdx_range){ s, e };
+	p->nr_map++;
+}
+
 static void fill(uint64_t start, uint64_t len, uint8_t v)
 {
 	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)start;
@@ -157,15 +204,39 @@ void harness_main(uint32_t info)
 	p->boot_params = (uint64_t)(uintptr_t)boot_params;
 	p->report = (uint64_t)(uintptr_t)report_slot + 16;  /* after a setup_data header */
 	p->pgtable_base = (uint64_t)(uintptr_t)pgtables;
-	p->pgtable_size = ktdx_pgtable_bytes(MAP_TOP);
-	p->map_top = MAP_TOP;
-	p->action = streq(mode, "flush") ? KTDX_ACTION_FLUSH : KTDX_ACTION_CLEAR;
-	p->flags = KTDX_FLAG_SERIAL_DEBUG | (streq(mode, "nt") ? KTDX_FLAG_NO_MOVDIR64B : 0);
+	p->pgtable_size = sizeof(pgtables);
+	p->action = streq(mode, "flush") ? KTDX_ACTION_FLUSH :
+		    streq(mode, "plain") || streq(mode, "plainbadsha") ? KTDX_ACTION_NONE :
+		    KTDX_ACTION_CLEAR;
+	p->flags = KTDX_FLAG_SERIAL_DEBUG | cpu_flags() |
+		   (streq(mode, "nt") ? KTDX_FLAG_NO_MOVDIR64B : 0);
+	if (streq(mode, "shasse"))
+		p->flags &= ~KTDX_FLAG_SHA_NI;
 	if (p->action == KTDX_ACTION_CLEAR) {
 		p->nr_ranges = NCLEARS;
 		for (size_t i = 0; i < NCLEARS; i++)
 			p->ranges[i] = (struct ktdx_range){ clears[i].start,
 							    clears[i].start + clears[i].len };
+	}
+	map_add(p, (uint64_t)(uintptr_t)harness_image_start, (uint64_t)(uintptr_t)harness_image_end);
+	for (size_t i = 0; i < NCLEARS; i++)
+		map_add(p, clears[i].start, clears[i].start + clears[i].len);
+	map_add(p, initrd.start, initrd.start + initrd.len);
+	if (streq(mode, "badmap")) {
+		/* the image without the report's page */
+		uint64_t rp = (uint64_t)(uintptr_t)report_slot;
+
+		p->map[0].end = rp;
+		map_add(p, rp + 4096, (uint64_t)(uintptr_t)harness_image_end);
+	}
+	for (int la57 = 0; la57 < 2; la57++) {
+		uint64_t need = 0;
+
+		if (pagetable_bytes(p->map, p->nr_map, p->flags & KTDX_FLAG_GBPAGES, la57, &need) ||
+		    need > sizeof(pgtables)) {
+			puts_("HARNESS-FAIL the page-table area is too small\n");
+			leave(0x20);
+		}
 	}
 	if (streq(mode, "badrange"))
 		p->ranges[1] = (struct ktdx_range){ p->pgtable_base, p->pgtable_base + 4096 };
@@ -180,7 +251,7 @@ void harness_main(uint32_t info)
 			sha256_update(&c, (const void *)(uintptr_t)p->sha_regions[i].start,
 				      p->sha_regions[i].len);
 		sha256_final(&c, p->sha256);
-		if (streq(mode, "badsha"))
+		if (streq(mode, "badsha") || streq(mode, "plainbadsha"))
 			p->sha256[7] ^= 1;
 	}
 	puts_("HARNESS-ENTER purgatory\n");
@@ -211,19 +282,51 @@ static uint64_t read_cr(int n)
 	return v;
 }
 
+/* Walk the tables at root as the MMU would: -1 if va is not mapped. */
+static int64_t translate(uint64_t root, uint64_t va, bool la57)
+{
+	uint64_t table = root & PTE_ADDR_MASK;
+
+	for (int level = la57 ? 5 : 4; level >= 1; level--) {
+		unsigned shift = 12 + 9 * (level - 1);
+		uint64_t e = ((const volatile uint64_t *)(uintptr_t)table)[(va >> shift) & 511];
+
+		if (!(e & PTE_P))
+			return -1;
+		if (level == 1 || (e & PTE_PS)) {
+			uint64_t mask = (1ull << shift) - 1;
+
+			return (int64_t)((e & PTE_ADDR_MASK & ~mask) | (va & mask));
+		}
+		table = e & PTE_ADDR_MASK;
+	}
+	return -1;
+}
+
+static void check_mapped(uint64_t root, uint64_t va, bool want)
+{
+	int64_t pa = translate(root, va, la57_on);
+
+	check(want ? pa == (int64_t)va : pa == -1,
+	      want ? "purgatory tables: not mapped 1:1" : "purgatory tables: mapped although outside the map",
+	      va);
+}
+
 void harness_kernel_main(void)
 {
 	const struct ktdx_params *p = &ktdx_params;
 	const struct ktdx_report *r = (const struct ktdx_report *)(report_slot + 16);
-	bool cleared = p->action == KTDX_ACTION_CLEAR;
-	uint64_t cr4 = read_cr(4), total = 0;
+	bool cleared = p->action == KTDX_ACTION_CLEAR, plain = p->action == KTDX_ACTION_NONE;
+	uint64_t cr4 = read_cr(4), cr3 = read_cr(3), total = 0;
+	uint64_t own = (uint64_t)(uintptr_t)(la57_on ? pml5 : pml4);
 	static const char *const names[16] = {
 		"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
 		"r9", "r10", "r11", "r12", "r13", "r14", "r15", "rsp",
 	};
 
 	puts_("HARNESS-KERNEL entered\n");
-	if (streq(mode, "badsha") || streq(mode, "badrange"))
+	if (streq(mode, "badsha") || streq(mode, "badrange") || streq(mode, "badmap") ||
+	    streq(mode, "plainbadsha"))
 		check(false, "the purgatory jumped although it must reset", 0);
 	for (int i = 0; i < 15; i++)
 		check(i == 4 ? harness_regs[i] == p->boot_params : harness_regs[i] == 0, names[i],
@@ -235,14 +338,42 @@ void harness_kernel_main(void)
 	check(!(harness_rflags & (1 << 10)), "DF set", harness_rflags);
 	check(cr4 & (1 << 5), "CR4.PAE", cr4);
 	check(!!(cr4 & (1 << 12)) == !!la57_on, "CR4.LA57 changed", cr4);
-	check(cr4 & (1 << 9), "CR4.OSFXSR", cr4);
 	check(!(cr4 & (1 << 18)), "CR4.OSXSAVE left set", cr4);
-	check((read_cr(3) & ~0xfffull) == p->pgtable_base, "CR3 not the purgatory's tables", read_cr(3));
+	if (plain) {
+		/* no control register written, the old kernel's map kept */
+		check(!(cr4 & (1 << 9)), "plain path: CR4.OSFXSR set", cr4);
+		check((cr3 & PTE_ADDR_MASK) == own, "plain path: CR3 changed", cr3);
+	} else {
+		check(cr4 & (1 << 9), "CR4.OSFXSR", cr4);
+		check((cr3 & PTE_ADDR_MASK) == p->pgtable_base, "CR3 not the purgatory's tables", cr3);
+		/* the purgatory's tables map exactly the list: the ranges, not the guards */
+		for (size_t i = 0; i < NCLEARS; i++) {
+			uint64_t s = clears[i].start, e = s + clears[i].len;
+
+			check_mapped(cr3, s, true);
+			check_mapped(cr3, e - 1, true);
+			check_mapped(cr3, s - 1, false);
+			check_mapped(cr3, s - GUARD, false);
+			check_mapped(cr3, e, false);
+			check_mapped(cr3, e + GUARD - 1, false);
+		}
+		check_mapped(cr3, initrd.start, true);
+		check_mapped(cr3, initrd.start + initrd.len, false);
+		check_mapped(cr3, (uint64_t)(uintptr_t)harness_image_start, true);
+		check_mapped(cr3, (uint64_t)(uintptr_t)harness_image_end - 1, true);
+		check_mapped(cr3, (uint64_t)(uintptr_t)harness_image_end, false);
+		check_mapped(cr3, 0, false);
+		check_mapped(cr3, 0xb8000, false);              /* VGA, a hole */
+		check_mapped(cr3, 0xfee00000, false);           /* the local APIC */
+		check_mapped(cr3, 3 * GiB, false);
+		/* the guards are read below: back to our own tables */
+		__asm__ volatile("mov %0, %%cr3" : : "r"(own) : "memory");
+	}
 
 	for (size_t i = 0; i < NCLEARS; i++) {
 		int64_t bad = find_not(clears[i].start, clears[i].len, cleared ? 0 : clears[i].fill);
 
-		check(bad < 0, cleared ? "range not cleared at" : "range changed by a flush at",
+		check(bad < 0, cleared ? "range not cleared at" : "range changed at",
 		      clears[i].start + (uint64_t)bad);
 		check(find_not(clears[i].start - GUARD, GUARD, 0xee) < 0, "guard below changed",
 		      clears[i].start);
@@ -259,20 +390,41 @@ void harness_kernel_main(void)
 	check(r->action == p->action, "report action", r->action);
 	check(r->verify == (streq(mode, "noverify") ? KTDX_VERIFY_SKIPPED : KTDX_VERIFY_OK),
 	      "report verify", r->verify);
+	if (r->verify == KTDX_VERIFY_OK) {
+		uint32_t want = plain ? KTDX_SHA_PATH_C :
+				(p->flags & KTDX_FLAG_SHA_NI) ? KTDX_SHA_PATH_NI :
+				(p->flags & KTDX_FLAG_SHA_SSE) ? KTDX_SHA_PATH_SSE : KTDX_SHA_PATH_C;
+
+		check(r->sha256_path == want, "report sha256_path", r->sha256_path);
+	} else {
+		check(r->sha256_path == KTDX_SHA_PATH_NONE, "report sha256_path", r->sha256_path);
+	}
+	if (plain) {
+		check(r->method == KTDX_METHOD_NONE, "report method", r->method);
+		check(r->paging == 0 && r->pgtable_bytes == 0, "report paging", r->paging);
+		check(r->tsc_flush == 0 && r->tsc_verify == 0, "report: the plain path read the TSC",
+		      r->tsc_verify);
+	} else {
+		uint64_t need = 0;
+
+		pagetable_bytes(p->map, p->nr_map, p->flags & KTDX_FLAG_GBPAGES, la57_on, &need);
+		check(r->paging == (la57_on ? 5 : 4), "report paging", r->paging);
+		check(r->pgtable_bytes == need, "report pgtable_bytes", r->pgtable_bytes);
+		check(r->tsc_flush > 0, "report tsc_flush", r->tsc_flush);
+	}
 	if (cleared) {
-		bool movdir = (r->cpuid_7_ecx & (1u << 28)) && !streq(mode, "nt");
+		bool movdir = (p->flags & KTDX_FLAG_MOVDIR64B) && !streq(mode, "nt");
 
 		check(r->method == (movdir ? KTDX_METHOD_MOVDIR64B : KTDX_METHOD_NT_STORE),
 		      "report method", r->method);
 		check(r->nr_ranges == NCLEARS, "report nr_ranges", r->nr_ranges);
 		check(r->bytes_cleared == total, "report bytes_cleared", r->bytes_cleared);
 		check(r->tsc_clear > 0, "report tsc_clear", r->tsc_clear);
-	} else {
+	} else if (!plain) {
 		check(r->method == KTDX_METHOD_WBINVD, "report method", r->method);
 		check(r->nr_ranges == 0 && r->bytes_cleared == 0, "report cleared something",
 		      r->bytes_cleared);
 	}
-	check(r->cpuid_7_ecx == cpuid_7_0().ecx, "report cpuid_7_ecx", r->cpuid_7_ecx);
 
 	if (failures) {
 		puts_("HARNESS-RESULT fail\n");
@@ -280,6 +432,12 @@ void harness_kernel_main(void)
 	}
 	puts_("HARNESS-RESULT ok method=");
 	put_hex(r->method);
+	puts_(" sha256=");
+	put_hex(r->sha256_path);
+	puts_(" paging=");
+	put_hex(r->paging);
+	puts_(" pgtable_bytes=");
+	put_hex(r->pgtable_bytes);
 	puts_(" bytes=");
 	put_hex(r->bytes_cleared);
 	puts_(" tsc_clear=");

@@ -1,8 +1,11 @@
 #!/bin/sh
 # The purgatory alone in QEMU (TCG): purgatory/qemu/harness.elf boots by
 # multiboot, plays the old kernel (hands over as relocate_kernel does)
-# and the new one (checks registers, segments, CR3/CR4, the cleared
-# ranges and their guards, the untouched initrd, the report).  Each case
+# and the new one (checks registers, segments, CR3/CR4, the purgatory's
+# page tables (the listed ranges mapped 1:1, the guards and holes not),
+# the cleared ranges and their guards, the untouched initrd, the report
+# with the SHA-256 path and paging mode).  "plain" is action none: the
+# old kernel's CR3 and CR4 must be kept.  Each case
 # is one short VM; exit status 0 pass, 1 fail, 77 skip (automake).
 set -u
 [ "${KEXEC_TDX_SKIP_VM:-0}" = 1 ] && { echo "SKIP: KEXEC_TDX_SKIP_VM=1"; exit 77; }
@@ -71,8 +74,14 @@ pass max-5level max "5 ok"
 pass qemu64-2mib qemu64 "4 ok"
 pass max-no-avx max,-avx "4 ok"
 pass max-nt max "4 nt"
+pass max-shasse max "4 shasse"
+pass qemu64-c-sha qemu64 "4 shasse"
 pass max-flush max "4 flush"
 pass max-noverify max "4 noverify"
+pass max-plain max "4 plain"
+pass max-5level-plain max "5 plain"
 reset max-badsha max "4 badsha" "SHA-256 mismatch"
+reset max-plain-badsha max "4 plainbadsha" "SHA-256 mismatch"
 reset max-badrange max "4 badrange" "clear range overlaps"
+reset max-badmap max "4 badmap" "memory the purgatory or the new kernel needs is not in the map"
 exit $failed

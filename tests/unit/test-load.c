@@ -20,6 +20,7 @@
 #include "bzimage-fixture.h"
 #include "load.h"
 #include "syscall.h"
+#include "tdx/tdx.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -88,6 +89,8 @@ static struct {
 	size_t nr;
 	unsigned long flags;
 	uint64_t mem[8], memsz[8];
+	bool have_params;
+	struct ktdx_params params;      /* found by its magic in the purgatory segment */
 } sys;
 
 int __wrap_sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags);
@@ -100,6 +103,17 @@ int __wrap_sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned 
 	for (size_t i = 0; i < segs->n && i < 8; i++) {
 		sys.mem[i] = segs->v[i].mem;
 		sys.memsz[i] = segs->v[i].memsz;
+		if (!strcmp(segs->v[i].what, "purgatory")) {
+			const uint8_t *b = segs->v[i].buf;
+			uint64_t magic = KTDX_PARAMS_MAGIC;
+
+			for (size_t off = 0; off + sizeof(sys.params) <= segs->v[i].bufsz; off += 8)
+				if (!memcmp(b + off, &magic, 8)) {
+					memcpy(&sys.params, b + off, sizeof(sys.params));
+					sys.have_params = true;
+					break;
+				}
+		}
 	}
 	return sys.ret;
 }
@@ -146,17 +160,25 @@ static void test_clear_layout(void **state)
 	assert_non_null(strstr(out, "      1  initrd       0x000000017fcff000 0x0000000180000000 0x0000301000 0x300005\n"));
 	/*
 	 * boot_params (4096 + 16 cmdline + 48 RNG seed + 120 report = 0x10c0 bytes), page
-	 * tables ((1 + 1 + 1 + 6) pages for 6 GiB: PML5, PML4, PDPT, six PDs) and purgatory: top down from 0x7ffe0000
+	 * tables and purgatory: top down from 0x7ffe0000.  The tables map the private
+	 * ranges and the segments, [1 MiB, 0x7ffe0000) and [4, 6) GiB, with 2 MiB pages
+	 * (no cpuinfo: no 1 GiB pages): PML4, PDPT, four PDs, a PT at each edge of the
+	 * first range is 8 pages, 9 with a PML5; the area adds what the page tables and the
+	 * purgatory, placed later, can cost: 2 x (2 PTs + 2 x 3 directories) = 16 pages.
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10c0\n"));
-	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffd5000 0x000000007ffde000 0x0000009000 0x0 (not hashed)\n"));
-	assert_non_null(strstr(out, "      4  purgatory    0x000000007ffc6000 0x000000007ffd5000 0x000000f000 "));
-	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, page tables map [0, 0x180000000)\n"));
+	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffc5000 0x000000007ffde000 0x0000019000 0x0 (not hashed)\n"));
+	assert_non_null(strstr(out, "      4  purgatory    0x000000007ffb1000 0x000000007ffc5000 "));
+	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
+	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
+	assert_non_null(strstr(out, "page-table map: 2 ranges, 0xffee0000 bytes\n"
+				    "  [0x0000000000100000, 0x000000007ffe0000)\n"
+				    "  [0x0000000100000000, 0x0000000180000000)\n"));
 	/* the private ranges minus the five segments; the purgatory touches the page tables */
-	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbc5000 bytes\n"));
-	assert_non_null(strstr(out, "  [0x0000000000100000, 0x0000000001000000)\n"));
-	assert_non_null(strstr(out, "  [0x0000000003000000, 0x000000007ffc6000)\n"));
-	assert_non_null(strstr(out, "  [0x0000000100000000, 0x000000017fcff000)\n"));
+	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfdbb0000 bytes\n"
+				    "  [0x0000000000100000, 0x0000000001000000)\n"
+				    "  [0x0000000003000000, 0x000000007ffb1000)\n"
+				    "  [0x0000000100000000, 0x000000017fcff000)\n"));
 	free(out);
 	rangeset_free(&priv);
 }
@@ -175,7 +197,10 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_int_equal(r, 0);
 	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
 	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
-	assert_non_null(strstr(out, "      3  purgatory    0x0000000041fe6000 0x0000000041ff5000 "));
+	/* action none: no page-table segment, the purgatory runs on the kernel's map */
+	assert_non_null(strstr(out, "      2  purgatory    0x0000000041fea000 0x0000000041ffe000 "));
+	assert_null(strstr(out, "pagetables"));
+	assert_non_null(strstr(out, "purgatory action: none (verify in C on the kernel's map), flags 0x0\n"));
 	free(out);
 
 	/* one MiB higher, 32 MiB at 2 MiB alignment no longer fits: it says so */
@@ -195,7 +220,10 @@ static void test_memmap_carveout_is_avoided(void **state)
 	free(out);
 }
 
-/* The system call gets the purgatory's entry and the five segments; its errors are explained. */
+/*
+ * The system call gets the purgatory's entry and the four segments of a
+ * plain load (no page tables: action none); its errors are explained.
+ */
 static void test_syscall(void **state)
 {
 	static const struct {
@@ -225,15 +253,92 @@ static void test_syscall(void **state)
 		assert_int_equal(r, cases[i].ret);
 		assert_int_equal(sys.calls, 1);
 		assert_int_equal(sys.flags, 0);
-		assert_int_equal(sys.nr, 5);
+		assert_int_equal(sys.nr, 4);
 		assert_int_equal(sys.mem[0], 0x1000000);        /* kernel */
 		assert_int_equal(sys.memsz[0], 0x2000000);
 		assert_int_equal(sys.mem[1], 0x17fcff000);      /* initrd */
-		assert_int_equal(sys.entry, sys.mem[4]);        /* the purgatory's first byte */
+		assert_int_equal(sys.entry, sys.mem[3]);        /* the purgatory's first byte */
+		assert_true(sys.have_params);
+		assert_int_equal(sys.params.action, KTDX_ACTION_NONE);
+		assert_int_equal(sys.params.flags, 0);
+		assert_int_equal(sys.params.nr_map, 0);
+		assert_int_equal(sys.params.pgtable_base, 0);
+		assert_int_equal(sys.params.pgtable_size, 0);
 		if (cases[i].says)
 			assert_non_null(strstr(out, cases[i].says));
 		free(out);
 	}
+}
+
+/*
+ * A flush with every CPU path in cpuinfo: the flags name them, and the
+ * page tables map the five segments only (a crash kernel's load looks
+ * like this), with 1 GiB pages.
+ */
+static void test_flush_maps_segments_only(void **state)
+{
+	struct tdx_cpuinfo cpu = {
+		.sha_ni = true, .ssse3 = true, .sse4_1 = true, .bmi2 = true, .movdir64b = true,
+		.avx = true, .xsave = true, .pdpe1gb = true,
+	};
+	struct load_request req = {
+		.kernel = kernel, .initrd = initrd, .cmdline = "console=ttyS0",
+		.action = KTDX_ACTION_FLUSH, .cpu = &cpu,
+	};
+	char *out;
+	int r;
+
+	memset(&sys, 0, sizeof(sys));
+	out = run(&req, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(sys.nr, 5);
+	assert_true(sys.have_params);
+	assert_int_equal(sys.params.version, KTDX_PARAMS_VERSION);
+	assert_int_equal(sys.params.action, KTDX_ACTION_FLUSH);
+	assert_int_equal(sys.params.flags, KTDX_FLAG_SHA_NI | KTDX_FLAG_SHA_SSE | KTDX_FLAG_MOVDIR64B |
+					   KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES);
+	assert_int_equal(sys.params.nr_ranges, 0);
+	/*
+	 * Before the tables: kernel [16, 48) MiB, initrd below 6 GiB, boot_params below
+	 * 0x7ffe0000: PML4, PDPT, PDs for GiB 0, 1 and 5, a PT at boot_params and one at
+	 * the initrd's start: 7 pages, 8 with a PML5, plus 16 for the two segments to come.
+	 */
+	assert_int_equal(sys.params.pgtable_size, 24 * 4096);
+	assert_int_equal(sys.params.pgtable_base, sys.mem[3]);
+	assert_int_equal(sys.memsz[3], 24 * 4096);
+	/* kernel; page tables, purgatory and boot_params in one run; initrd */
+	assert_int_equal(sys.params.nr_map, 3);
+	assert_int_equal(sys.params.map[0].start, 0x1000000);
+	assert_int_equal(sys.params.map[0].end, 0x3000000);
+	assert_int_equal(sys.params.map[1].start, sys.mem[4]);
+	assert_int_equal(sys.params.map[1].end, 0x7ffe0000);
+	assert_int_equal(sys.params.map[2].start, 0x17fcff000);
+	assert_int_equal(sys.params.map[2].end, 0x180000000);
+	assert_non_null(strstr(out, "purgatory action: WBINVD, flags 0x7c\n"));
+	assert_non_null(strstr(out, "page tables: 0x18000 bytes at 0x"));
+	assert_non_null(strstr(out, ", 1 GiB pages\n"));
+	free(out);
+}
+
+/* What the loader tells the purgatory about the CPU. */
+static void test_cpu_flags(void **state)
+{
+	struct tdx_cpuinfo c = { 0 };
+
+	assert_int_equal(purgatory_cpu_flags(NULL), 0);
+	assert_int_equal(purgatory_cpu_flags(&c), 0);
+	c.sha_ni = true;                /* SHA-NI needs SSSE3 and SSE4.1 as well */
+	assert_int_equal(purgatory_cpu_flags(&c), 0);
+	c.ssse3 = c.sse4_1 = true;
+	assert_int_equal(purgatory_cpu_flags(&c), KTDX_FLAG_SHA_NI);
+	c.bmi2 = true;
+	assert_int_equal(purgatory_cpu_flags(&c), KTDX_FLAG_SHA_NI | KTDX_FLAG_SHA_SSE);
+	c = (struct tdx_cpuinfo){ .avx = true };        /* AVX without XSAVE: no */
+	assert_int_equal(purgatory_cpu_flags(&c), 0);
+	c.xsave = true;
+	assert_int_equal(purgatory_cpu_flags(&c), KTDX_FLAG_AVX);
+	c = (struct tdx_cpuinfo){ .movdir64b = true, .pdpe1gb = true };
+	assert_int_equal(purgatory_cpu_flags(&c), KTDX_FLAG_MOVDIR64B | KTDX_FLAG_GBPAGES);
 }
 
 /* A kernel without /sys/firmware/memmap: the e820 map comes from /proc/iomem. */
@@ -286,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_clear_layout),
 		cmocka_unit_test(test_memmap_carveout_is_avoided),
 		cmocka_unit_test(test_syscall),
+		cmocka_unit_test(test_flush_maps_segments_only),
+		cmocka_unit_test(test_cpu_flags),
 		cmocka_unit_test(test_no_firmware_memmap),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),

@@ -48,6 +48,168 @@ static void test_real_purgatory(void **state)
 	segments_free(&s);
 }
 
+/*
+ * The image layout, computed here independently of the loader from the
+ * object's section headers: allocated PROGBITS sections in index order,
+ * each at its alignment, then the NOBITS ones.  off[i] = UINT64_MAX for a
+ * section that is not loaded.
+ */
+static uint64_t *layout(Elf *e, size_t *nsec)
+{
+	uint64_t *off, at = 0;
+
+	assert_int_equal(elf_getshdrnum(e, nsec), 0);
+	off = malloc(*nsec * sizeof(*off));
+	assert_non_null(off);
+	for (size_t i = 0; i < *nsec; i++)
+		off[i] = UINT64_MAX;
+	for (int nobits = 0; nobits < 2; nobits++)
+		for (size_t i = 0; i < *nsec; i++) {
+			GElf_Shdr sh;
+
+			assert_non_null(gelf_getshdr(elf_getscn(e, i), &sh));
+			if (!(sh.sh_flags & SHF_ALLOC) || !sh.sh_size ||
+			    (sh.sh_type == SHT_NOBITS) != nobits)
+				continue;
+			uint64_t a = sh.sh_addralign ? sh.sh_addralign : 1;
+
+			at = (at + a - 1) & ~(a - 1);
+			off[i] = at;
+			at += sh.sh_size;
+		}
+	return off;
+}
+
+/* The purgatory placed at the top of [1 MiB, max). */
+static void load_at(uint64_t max, struct purgatory *p)
+{
+	struct kexec_log log = { 0 };
+	struct segments s;
+
+	init(&s);
+	assert_int_equal(purgatory_load(purgatory_blob, purgatory_blob_size, &s, MiB, max, &log, p), 0);
+	segments_free(&s);
+}
+
+/*
+ * Every relocation site holds the value its type must produce at the
+ * base the purgatory was loaded at: S + A for R_X86_64_64/32/32S,
+ * S + A - P for PC32/PLT32, with S and P from the layout above.  Checked
+ * at two bases; between them absolute sites differ by the base
+ * difference and PC-relative ones within the image do not differ.
+ */
+static void test_relocation_sites(void **state)
+{
+	struct purgatory p[2];
+	char *copy = malloc(purgatory_blob_size);
+	unsigned seen[64] = { 0 };
+	size_t nsec;
+	Elf *e;
+
+	load_at(32 * MiB, &p[0]);
+	load_at(48 * MiB + 0x5000, &p[1]);
+	assert_true(p[1].addr != p[0].addr);
+	assert_int_equal(p[0].bufsz, p[1].bufsz);
+
+	memcpy(copy, purgatory_blob, purgatory_blob_size);
+	elf_version(EV_CURRENT);
+	e = elf_memory(copy, purgatory_blob_size);
+	assert_non_null(e);
+	uint64_t *off = layout(e, &nsec);
+	Elf_Scn *scn = NULL, *symscn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type == SHT_SYMTAB)
+			symscn = scn;
+	}
+	assert_non_null(symscn);
+	Elf_Data *syms = elf_getdata(symscn, NULL);
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh, tsh;
+
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type != SHT_RELA)
+			continue;
+		gelf_getshdr(elf_getscn(e, sh.sh_info), &tsh);
+		if (!(tsh.sh_flags & SHF_ALLOC))
+			continue;
+		assert_true(off[sh.sh_info] != UINT64_MAX);
+		Elf_Data *d = elf_getdata(scn, NULL);
+
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Rela r;
+			GElf_Sym sym;
+			unsigned type;
+			bool abs_sym;
+
+			assert_non_null(gelf_getrela(d, (int)i, &r));
+			assert_non_null(gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym));
+			type = GELF_R_TYPE(r.r_info);
+			abs_sym = sym.st_shndx == SHN_ABS;
+			assert_true(abs_sym || off[sym.st_shndx] != UINT64_MAX);
+			seen[type < 64 ? type : 0]++;
+			for (int k = 0; k < 2; k++) {
+				uint64_t site = off[sh.sh_info] + r.r_offset;
+				uint64_t S = abs_sym ? sym.st_value : p[k].addr + off[sym.st_shndx] + sym.st_value;
+				uint64_t P = p[k].addr + site, want = 0, got = 0;
+				size_t width = 0;
+
+				switch (type) {
+				case R_X86_64_64: want = S + (uint64_t)r.r_addend; width = 8; break;
+				case R_X86_64_32:
+				case R_X86_64_32S: want = S + (uint64_t)r.r_addend; width = 4; break;
+				case R_X86_64_PC32:
+				case R_X86_64_PLT32: want = S + (uint64_t)r.r_addend - P; width = 4; break;
+				default: fail_msg("relocation type %u in the purgatory: add it to this test", type);
+				}
+				assert_true(site + width <= p[k].bufsz);
+				memcpy(&got, p[k].buf + site, width);
+				if (width == 4)
+					want &= 0xffffffffu;
+				if (got != want)
+					fail_msg("relocation %zu of section %u (type %u) at image offset 0x%llx, "
+						 "base 0x%llx: 0x%llx, expected 0x%llx", i, (unsigned)sh.sh_info,
+						 type, (unsigned long long)site, (unsigned long long)p[k].addr,
+						 (unsigned long long)got, (unsigned long long)want);
+			}
+			/* between the two bases */
+			uint64_t a = 0, b = 0, site = off[sh.sh_info] + r.r_offset;
+			bool pcrel = type == R_X86_64_PC32 || type == R_X86_64_PLT32;
+
+			memcpy(&a, p[0].buf + site, pcrel || type != R_X86_64_64 ? 4 : 8);
+			memcpy(&b, p[1].buf + site, pcrel || type != R_X86_64_64 ? 4 : 8);
+			if (pcrel)
+				assert_int_equal((uint32_t)(b - a),
+						 abs_sym ? (uint32_t)(p[0].addr - p[1].addr) : 0);
+			else if (type == R_X86_64_64)
+				assert_int_equal(b - a, abs_sym ? 0 : p[1].addr - p[0].addr);
+		}
+	}
+	/* what this object has: absolute addresses (-mcmodel=large) and entry.S's RIP-relative ones */
+	assert_true(seen[R_X86_64_64] > 0);
+	assert_true(seen[R_X86_64_PC32] > 0);
+	/* every loaded section fits in the image */
+	for (size_t i = 0; i < nsec; i++) {
+		GElf_Shdr sh;
+
+		gelf_getshdr(elf_getscn(e, i), &sh);
+		if (off[i] == UINT64_MAX || sh.sh_type == SHT_NOBITS)
+			continue;
+		assert_true(off[i] + sh.sh_size <= p[0].bufsz);
+	}
+	assert_int_equal(p[0].entry - p[0].addr, p[1].entry - p[1].addr);
+	assert_int_equal(p[0].params_off, p[1].params_off);
+	free(off);
+	elf_end(e);
+	free(copy);
+	purgatory_free(&p[0]);
+	purgatory_free(&p[1]);
+}
+
 /* A copy of the purgatory whose first RELA entry has another type. */
 static char *with_relocation_type(unsigned type, size_t *len)
 {
@@ -106,6 +268,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_purgatory),
+		cmocka_unit_test(test_relocation_sites),
 		cmocka_unit_test(test_unsupported_relocation),
 		cmocka_unit_test(test_not_an_object),
 	};

@@ -110,8 +110,9 @@ static struct ktdx_report sample(void)
 	r.tsc_verify = 111;
 	r.tsc_flush = 222;
 	r.tsc_clear = 333;
-	r.cpuid_7_ecx = 1u << 28;
-	r.cpuid_7_ebx = 0;
+	r.sha256_path = KTDX_SHA_PATH_NI;
+	r.paging = 4;
+	r.pgtable_bytes = 0x6000;
 	return r;
 }
 
@@ -148,7 +149,8 @@ static void test_good(void **state)
 	assert_non_null(strstr(text, "verify:          ok\n"));
 	assert_non_null(strstr(text, "bytes cleared:   2145386496 (2046.0 MiB)\n"));
 	assert_non_null(strstr(text, "verify 111, flush 222, clear 333"));
-	assert_non_null(strstr(text, "movdir64b yes, sha_ni no"));
+	assert_non_null(strstr(text, "SHA-256 path:    sha-ni\n"));
+	assert_non_null(strstr(text, "page tables:     own, 4-level, 24576 bytes of tables\n"));
 	free(text);
 
 	f = open_memstream(&text, &len);
@@ -159,25 +161,49 @@ static void test_good(void **state)
 	assert_non_null(o);
 	static const struct { const char *key, *want; } strings[] = {
 		{ "action", "clear" }, { "method", "movdir64b" }, { "verify", "ok" },
+		{ "sha256", "sha-ni" },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		assert_true(json_object_object_get_ex(o, strings[i].key, &v));
 		assert_string_equal(json_object_get_string(v), strings[i].want);
 	}
 	static const struct { const char *key; int64_t want; } ints[] = {
-		{ "version", 1 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
+		{ "version", 2 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
 		{ "tsc_verify", 111 }, { "tsc_flush", 222 }, { "tsc_clear", 333 },
+		{ "paging", 4 }, { "pgtable_bytes", 0x6000 },
 	};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
 		assert_true(json_object_object_get_ex(o, ints[i].key, &v));
 		assert_true(json_object_is_type(v, json_type_int));
 		assert_int_equal(json_object_get_int64(v), ints[i].want);
 	}
-	assert_true(json_object_object_get_ex(o, "movdir64b", &v));
-	assert_true(json_object_get_boolean(v));
-	assert_true(json_object_object_get_ex(o, "sha_ni", &v));
-	assert_false(json_object_get_boolean(v));
+	assert_false(json_object_object_get_ex(o, "movdir64b", &v));     /* version 1's CPUID bits */
+	assert_false(json_object_object_get_ex(o, "sha_ni", &v));
 	json_object_put(o);
+	free(text);
+	fixture_free(&fx);
+}
+
+/* The plain path's record: no own tables, verified in C. */
+static void test_plain(void **state)
+{
+	struct ktdx_report r, got;
+	struct fixture fx;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	report_init(&r);
+	r.action = KTDX_ACTION_NONE;
+	r.method = KTDX_METHOD_NONE;
+	r.verify = KTDX_VERIFY_OK;
+	r.sha256_path = KTDX_SHA_PATH_C;
+	assert_int_equal(decode_one(&r, sizeof(r), &fx, &got), 0);
+	f = open_memstream(&text, &len);
+	assert_int_equal(tdx_report_write(&got, f, false), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "SHA-256 path:    c\n"));
+	assert_non_null(strstr(text, "page tables:     the old kernel's identity map\n"));
 	free(text);
 	fixture_free(&fx);
 }
@@ -217,10 +243,10 @@ struct bad_case {
 static const struct bad_case bad[] = {
 	{ "wrong magic", offsetof(struct ktdx_report, magic), 0x1122334455667788ull, 8, 0, -EINVAL,
 	  "setup_data/1/data: magic 0x1122334455667788, expected 0x5452504552584454" },
-	{ "wrong version", offsetof(struct ktdx_report, version), 2, 4, 0, -EINVAL,
-	  "setup_data/1/data: version 2, this kexec reads version 1" },
+	{ "wrong version", offsetof(struct ktdx_report, version), 1, 4, 0, -EINVAL,
+	  "setup_data/1/data: version 1, this kexec reads version 2" },
 	{ "size too small", offsetof(struct ktdx_report, size), 64, 4, 0, -EINVAL,
-	  "setup_data/1/data: size 64, a version 1 report is 104 bytes" },
+	  "setup_data/1/data: size 64, a version 2 report is 104 bytes" },
 	{ "truncated", 0, 0, 0, 60, -EINVAL,
 	  "setup_data/1/data: truncated: 60 bytes, the report's size field says 104" },
 	{ "header cut", 0, 0, 0, 10, -EINVAL,
@@ -231,6 +257,10 @@ static const struct bad_case bad[] = {
 	  "setup_data/1/data: method 9 is not defined" },
 	{ "bad verify", offsetof(struct ktdx_report, verify), 2, 4, 0, -EINVAL,
 	  "setup_data/1/data: verify 2 is not defined" },
+	{ "bad sha256_path", offsetof(struct ktdx_report, sha256_path), 4, 4, 0, -EINVAL,
+	  "setup_data/1/data: sha256_path 4 is not defined" },
+	{ "bad paging", offsetof(struct ktdx_report, paging), 3, 4, 0, -EINVAL,
+	  "setup_data/1/data: paging 3 is not 0, 4 or 5" },
 };
 
 static void test_bad(void **state)
@@ -301,6 +331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_empty_slot),

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * purgatory/purgatory.c, hosted (KTDX_CPU_STUBS): every privileged or
+ * CPU-identifying instruction of purgatory/cpu.h is a function here that
+ * counts its calls, so the tests assert exactly which instructions each
+ * path executes.  The plain path (action none) must execute none at all,
+ * whatever CPU flags the loader passed: no CPUID, RDTSC, control-register
+ * or XCR0 access, no port I/O.  The flush and clear paths run on a fake
+ * "physical" arena in this process: their page tables are built in it,
+ * and the checks that must reset the machine are caught at
+ * purgatory_reset().  (entry.S's WBINVD and control-register writes are
+ * checked in QEMU by purgatory/qemu/.)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "cpu.h"
+#include "pagetable.h"
+#include "purgatory.h"
+#include "sha256.h"
+
+#define PAGE 4096u
+
+/*
+ * The arena: the purgatory's four "sections" (their bounds are the
+ * linker symbols purgatory.c checks), then room for tables, boot_params,
+ * a kernel, and memory to clear.
+ */
+#define ARENA_PAGES     64
+__asm__(".pushsection .bss\n"
+	".balign 4096\n"
+	".globl test_arena\n"
+	"test_arena:\n"
+	".globl __purgatory_text_start\n__purgatory_text_start:\n.skip 4096\n"
+	".globl __purgatory_text_end\n__purgatory_text_end:\n"
+	".globl __purgatory_rodata_start\n__purgatory_rodata_start:\n.skip 4096\n"
+	".globl __purgatory_rodata_end\n__purgatory_rodata_end:\n"
+	".globl __purgatory_data_start\n__purgatory_data_start:\n.skip 4096\n"
+	".globl __purgatory_data_end\n__purgatory_data_end:\n"
+	".globl __purgatory_bss_start\n__purgatory_bss_start:\n.skip 4096\n"
+	".globl __purgatory_bss_end\n__purgatory_bss_end:\n"
+	".skip (64 - 4) * 4096\n"
+	".popsection\n");
+extern uint8_t test_arena[];
+
+/* page numbers in the arena */
+#define PG_TABLES       4       /* 16 pages */
+#define PG_BOOT         20      /* boot_params, the report at +16 */
+#define PG_KERNEL       21      /* 8 pages, hashed */
+#define PG_GUARD1       29
+#define PG_CLEAR        30      /* 16 pages */
+#define PG_GUARD2       46
+
+static uint64_t at(unsigned page)
+{
+	return (uint64_t)(uintptr_t)(test_arena + (size_t)page * PAGE);
+}
+
+/* The counted instructions. */
+static struct {
+	unsigned cpuid, rdtsc, xgetbv, sfence, outb, inb, wbinvd, read_cr4, write_cr4, xsetbv,
+		 write_cr3;
+} calls;
+static uint64_t cr3, tsc;
+static char serial[4096];
+static size_t serial_len;
+static jmp_buf reset_jmp;
+static unsigned resets;
+
+struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	calls.cpuid++;
+	return (struct cpuid_regs){ 0, 0, 0, 0 };
+}
+
+uint64_t rdtsc(void)
+{
+	calls.rdtsc++;
+	return tsc += 1000;
+}
+
+uint64_t xgetbv(uint32_t index)
+{
+	calls.xgetbv++;
+	return XCR0_X87 | XCR0_SSE | XCR0_AVX;
+}
+
+void sfence(void)
+{
+	calls.sfence++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void outb(uint8_t v, uint16_t port)
+{
+	calls.outb++;
+	if (port == 0x3f8 && serial_len < sizeof(serial) - 1)
+		serial[serial_len++] = (char)v;
+}
+
+uint8_t inb(uint16_t port)
+{
+	calls.inb++;
+	return port == 0x3f8 + 5 ? 0x20 : 0x03;        /* LSR: transmitter empty; LCR: 8N1 */
+}
+
+void wbinvd(void)
+{
+	calls.wbinvd++;
+}
+
+uint64_t read_cr4(void)
+{
+	calls.read_cr4++;
+	return X86_CR4_PAE;     /* 4-level paging */
+}
+
+void write_cr4(uint64_t v)
+{
+	calls.write_cr4++;
+}
+
+void xsetbv(uint32_t index, uint64_t v)
+{
+	calls.xsetbv++;
+}
+
+void write_cr3(uint64_t v)
+{
+	calls.write_cr3++;
+	cr3 = v;
+}
+
+void purgatory_reset(void)
+{
+	resets++;
+	longjmp(reset_jmp, 1);
+}
+
+static struct ktdx_report *report(void)
+{
+	return (struct ktdx_report *)(uintptr_t)(at(PG_BOOT) + 16);
+}
+
+/* A loader's parameter block over the arena; the digest covers the kernel pages. */
+static void prepare(uint32_t action, uint32_t flags)
+{
+	struct ktdx_params *p = &ktdx_params;
+	struct sha256_ctx c;
+
+	memset(test_arena, 0, ARENA_PAGES * PAGE);
+	memset(test_arena + (size_t)PG_KERNEL * PAGE, 0x4b, 8 * PAGE);
+	memset(test_arena + (size_t)PG_GUARD1 * PAGE, 0xee, PAGE);
+	memset(test_arena + (size_t)PG_CLEAR * PAGE, 0xc3, 16 * PAGE);
+	memset(test_arena + (size_t)PG_GUARD2 * PAGE, 0xee, PAGE);
+	memset(p, 0, sizeof(*p));
+	p->magic = KTDX_PARAMS_MAGIC;
+	p->version = KTDX_PARAMS_VERSION;
+	p->size = sizeof(*p);
+	p->entry = at(PG_KERNEL) + 0x200;
+	p->boot_params = at(PG_BOOT);
+	p->report = at(PG_BOOT) + 16;
+	p->pgtable_base = at(PG_TABLES);
+	p->pgtable_size = 16 * PAGE;
+	p->action = action;
+	p->flags = flags;
+	p->nr_sha_regions = 2;
+	p->sha_regions[0] = (struct ktdx_region){ at(PG_KERNEL), 8 * PAGE };
+	p->sha_regions[1] = (struct ktdx_region){ at(PG_BOOT), 16 };
+	sha256_init_blocks(&c, sha256_blocks_c);
+	sha256_update(&c, (const void *)(uintptr_t)at(PG_KERNEL), 8 * PAGE);
+	sha256_update(&c, (const void *)(uintptr_t)at(PG_BOOT), 16);
+	sha256_final(&c, p->sha256);
+	if (action == KTDX_ACTION_CLEAR) {
+		p->nr_ranges = 1;
+		p->ranges[0] = (struct ktdx_range){ at(PG_CLEAR), at(PG_CLEAR + 16) };
+	}
+	/* everything but the two guard pages */
+	p->nr_map = 3;
+	p->map[0] = (struct ktdx_range){ at(0), at(PG_GUARD1) };
+	p->map[1] = (struct ktdx_range){ at(PG_CLEAR), at(PG_GUARD2) };
+	p->map[2] = (struct ktdx_range){ at(PG_GUARD2 + 1), at(ARENA_PAGES) };
+	memset(&calls, 0, sizeof(calls));
+	serial_len = 0;
+	memset(serial, 0, sizeof(serial));
+	resets = 0;
+	tsc = 0;
+	cr3 = 0;
+}
+
+/* purgatory_main(); true if it returned (the jump), false if it reset. */
+static bool run(uint64_t tsc0, uint64_t tsc1)
+{
+	if (setjmp(reset_jmp))
+		return false;
+	purgatory_main(tsc0, tsc1);
+	return true;
+}
+
+static bool all(uint64_t start, uint64_t len, uint8_t v)
+{
+	const uint8_t *b = (const uint8_t *)(uintptr_t)start;
+
+	for (uint64_t i = 0; i < len; i++)
+		if (b[i] != v)
+			return false;
+	return true;
+}
+
+static const uint32_t every_cpu_flag = KTDX_FLAG_SHA_NI | KTDX_FLAG_SHA_SSE | KTDX_FLAG_MOVDIR64B |
+				       KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES;
+
+/* Action none: not one counted instruction, whatever the loader said the CPU has. */
+static void test_plain_executes_nothing(void **state __attribute__((unused)))
+{
+	static const uint32_t flag_sets[] = { 0, every_cpu_flag };
+
+	for (size_t i = 0; i < 2; i++) {
+		prepare(KTDX_ACTION_NONE, flag_sets[i]);
+		assert_true(run(0, 0));
+		assert_int_equal(calls.cpuid, 0);
+		assert_int_equal(calls.rdtsc, 0);
+		assert_int_equal(calls.wbinvd, 0);
+		assert_int_equal(calls.read_cr4, 0);
+		assert_int_equal(calls.write_cr4, 0);
+		assert_int_equal(calls.write_cr3, 0);
+		assert_int_equal(calls.xgetbv, 0);
+		assert_int_equal(calls.xsetbv, 0);
+		assert_int_equal(calls.sfence, 0);
+		assert_int_equal(calls.inb + calls.outb, 0);
+		assert_int_equal(report()->magic, KTDX_REPORT_MAGIC);
+		assert_int_equal(report()->version, KTDX_REPORT_VERSION);
+		assert_int_equal(report()->action, KTDX_ACTION_NONE);
+		assert_int_equal(report()->method, KTDX_METHOD_NONE);
+		assert_int_equal(report()->verify, KTDX_VERIFY_OK);
+		assert_int_equal(report()->sha256_path, KTDX_SHA_PATH_C);
+		assert_int_equal(report()->paging, 0);
+		assert_int_equal(report()->pgtable_bytes, 0);
+		assert_int_equal(report()->tsc_verify + report()->tsc_flush + report()->tsc_clear, 0);
+		/* the clear memory and the tables are untouched */
+		assert_true(all(at(PG_CLEAR), 16 * PAGE, 0xc3));
+		assert_true(all(at(PG_TABLES), 16 * PAGE, 0));
+	}
+}
+
+/* Action none with a bad digest: reset, no report. */
+static void test_plain_bad_digest(void **state __attribute__((unused)))
+{
+	prepare(KTDX_ACTION_NONE, 0);
+	ktdx_params.sha256[0] ^= 1;
+	assert_false(run(0, 0));
+	assert_int_equal(resets, 1);
+	assert_int_equal(calls.cpuid, 0);
+	assert_non_null(strstr(serial, "kexec-tdx purgatory: SHA-256 mismatch over the new kernel's segments"));
+	assert_true(all(at(PG_BOOT) + 16, sizeof(struct ktdx_report), 0));
+}
+
+/* The serial log of the plain path, when asked for, is port I/O only. */
+static void test_plain_serial(void **state __attribute__((unused)))
+{
+	prepare(KTDX_ACTION_NONE, KTDX_FLAG_SERIAL_DEBUG);
+	assert_true(run(0, 0));
+	assert_int_equal(calls.cpuid + calls.rdtsc + calls.write_cr3 + calls.read_cr4, 0);
+	assert_non_null(strstr(serial, "kexec-tdx purgatory: plain path (verify in C on the kernel's map)\r\n"));
+}
+
+static uint64_t expected_table_bytes(void)
+{
+	uint64_t b;
+
+	assert_int_equal(pagetable_bytes(ktdx_params.map, ktdx_params.nr_map,
+					 ktdx_params.flags & KTDX_FLAG_GBPAGES, false, &b), PAGETABLE_OK);
+	return b;
+}
+
+/* Clear: own tables of exactly the map, the paths the flags name, no CPUID. */
+static void test_clear(void **state __attribute__((unused)))
+{
+	prepare(KTDX_ACTION_CLEAR, 0);
+	assert_true(run(5000, 5250));
+	assert_int_equal(calls.cpuid, 0);
+	assert_int_equal(calls.wbinvd, 0);      /* entry.S's */
+	assert_int_equal(calls.read_cr4, 1);    /* CR4.LA57 */
+	assert_int_equal(calls.write_cr3, 1);
+	assert_int_equal(cr3, at(PG_TABLES));
+	assert_int_equal(calls.write_cr4 + calls.xgetbv + calls.xsetbv, 0);
+	assert_int_equal(calls.rdtsc, 4);       /* around the verify and the clear */
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+	assert_true(all(at(PG_GUARD1), PAGE, 0xee));
+	assert_true(all(at(PG_GUARD2), PAGE, 0xee));
+	assert_true(all(at(PG_KERNEL), 8 * PAGE, 0x4b));
+	assert_int_equal(report()->action, KTDX_ACTION_CLEAR);
+	assert_int_equal(report()->method, KTDX_METHOD_NT_STORE);
+	assert_int_equal(report()->verify, KTDX_VERIFY_OK);
+	assert_int_equal(report()->sha256_path, KTDX_SHA_PATH_C);
+	assert_int_equal(report()->paging, 4);
+	assert_int_equal(report()->pgtable_bytes, expected_table_bytes());
+	assert_int_equal(report()->tsc_flush, 250);
+	assert_int_equal(report()->tsc_verify, 1000);
+	assert_int_equal(report()->tsc_clear, 1000);
+	assert_int_equal(report()->nr_ranges, 1);
+	assert_int_equal(report()->bytes_cleared, 16 * PAGE);
+}
+
+/* The AVX path turns on OSXSAVE and XCR0 around the clear and puts them back. */
+static void test_clear_avx(void **state __attribute__((unused)))
+{
+	if (!__builtin_cpu_supports("avx"))
+		skip();
+	prepare(KTDX_ACTION_CLEAR, KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES);
+	assert_true(run(0, 0));
+	assert_int_equal(calls.cpuid, 0);
+	assert_int_equal(calls.read_cr4, 2);
+	assert_int_equal(calls.write_cr4, 2);
+	assert_int_equal(calls.xgetbv, 1);
+	assert_int_equal(calls.xsetbv, 2);
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+	assert_int_equal(report()->method, KTDX_METHOD_NT_STORE);
+}
+
+/* MOVDIR64B named but forbidden by KTDX_FLAG_NO_MOVDIR64B: NT stores. */
+static void test_no_movdir64b(void **state __attribute__((unused)))
+{
+	prepare(KTDX_ACTION_CLEAR, KTDX_FLAG_MOVDIR64B | KTDX_FLAG_NO_MOVDIR64B);
+	assert_true(run(0, 0));
+	assert_int_equal(report()->method, KTDX_METHOD_NT_STORE);
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+}
+
+/* Flush: tables and verify, nothing cleared. */
+static void test_flush(void **state __attribute__((unused)))
+{
+	prepare(KTDX_ACTION_FLUSH, 0);
+	assert_true(run(1, 2));
+	assert_int_equal(calls.cpuid, 0);
+	assert_int_equal(calls.write_cr3, 1);
+	assert_int_equal(calls.rdtsc, 2);
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0xc3));
+	assert_int_equal(report()->method, KTDX_METHOD_WBINVD);
+	assert_int_equal(report()->tsc_flush, 1);
+	assert_int_equal(report()->bytes_cleared, 0);
+}
+
+/* Parameter blocks the purgatory must refuse (reset) before it clears or switches tables. */
+static void test_refusals(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *what, *says;
+	} cases[] = {
+		{ "range over the tables", "clear range overlaps memory the purgatory or the new kernel needs" },
+		{ "range over the kernel", "clear range overlaps memory the purgatory or the new kernel needs" },
+		{ "range over a guard (outside the map)", "clear range not 4 KiB aligned or outside the map" },
+		{ "range not aligned", "clear range not 4 KiB aligned or outside the map" },
+		{ "boot_params not mapped", "memory the purgatory or the new kernel needs is not in the map" },
+		{ "own bss not mapped", "memory the purgatory or the new kernel needs is not in the map" },
+		{ "map unsorted", "cannot build the identity map (map not sorted or not 4 KiB aligned)" },
+		{ "tables too small", "page-table area too small" },
+		{ "map beyond 128 TiB", "a map range is beyond what the paging mode can map" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ktdx_params *p = &ktdx_params;
+
+		prepare(KTDX_ACTION_CLEAR, 0);
+		switch (i) {
+		case 0: p->ranges[0] = (struct ktdx_range){ at(PG_TABLES), at(PG_TABLES + 1) }; break;
+		case 1: p->ranges[0] = (struct ktdx_range){ at(PG_KERNEL + 7), at(PG_KERNEL + 8) }; break;
+		case 2: p->ranges[0] = (struct ktdx_range){ at(PG_CLEAR), at(PG_GUARD2 + 1) }; break;
+		case 3: p->ranges[0].start += 64; break;
+		case 4: p->map[0].end = at(PG_BOOT); break;
+		case 5: p->map[0].start = at(4); break;
+		case 6: {
+			struct ktdx_range t = p->map[1];
+
+			p->map[1] = p->map[2];
+			p->map[2] = t;
+			break;
+		}
+		case 7: p->pgtable_size = PAGE; break;
+		case 8:
+			p->map[3] = (struct ktdx_range){ 1ull << 47, (1ull << 47) + PAGE };
+			p->nr_map = 4;
+			break;
+		}
+		assert_false(run(0, 0));
+		if (!strstr(serial, cases[i].says))
+			fail_msg("%s: serial says \"%s\"", cases[i].what, serial);
+		assert_int_equal(calls.cpuid, 0);
+		/* nothing cleared, no tables loaded (the table checks come before CR3) */
+		assert_true(all(at(PG_CLEAR), 16 * PAGE, 0xc3));
+		assert_int_equal(calls.write_cr3, 0);
+	}
+}
+
+int main(void)
+{
+	/* first: serial.c's switch stays on once a test turned it on */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_executes_nothing),
+		cmocka_unit_test(test_plain_bad_digest),
+		cmocka_unit_test(test_plain_serial),
+		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_clear_avx),
+		cmocka_unit_test(test_no_movdir64b),
+		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
