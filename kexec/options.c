@@ -20,6 +20,8 @@ enum {
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
 	OPT_CONSOLE_SERIAL,
+	OPT_TDX_CPUS,
+	OPT_TDX_DEBUG_APIC_IDS,
 	OPT_COMPAT_IGNORED,     /* accepted for kexec-tools scripts, no effect on x86_64 here */
 	OPT_UNSUPPORTED,        /* known kexec-tools options this kexec does not do */
 };
@@ -56,6 +58,9 @@ static const struct option long_options[] = {
 	{ "json",                no_argument,       NULL, OPT_JSON },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
+	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
+	/* for tests only, not in --help: replaces cpuinfo's APIC ids */
+	{ "tdx-debug-apic-ids",  required_argument, NULL, OPT_TDX_DEBUG_APIC_IDS },
 	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
 		{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "reset-vga",           no_argument,       NULL, OPT_COMPAT_IGNORED },
@@ -118,6 +123,8 @@ void options_usage(FILE *out)
 "      --tdx-force            load or boot although the decision is refuse (the\n"
 "                             running guests are destroyed), or use -s where a\n"
 "                             clear is needed (then nothing is cleared)\n"
+"      --tdx-cpus=N           at most N CPUs clear in the purgatory (1: the boot\n"
+"                             CPU alone; the others still flush); default all\n"
 "      --tdx-status           print what was detected and the decision\n"
 "      --tdx-report           in the new kernel: print the purgatory's report\n"
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
@@ -215,6 +222,19 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 		case OPT_JSON: o->json = true; break;
 		case OPT_SYSROOT: o->sysroot = optarg; break;
 		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
+		case OPT_TDX_CPUS: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || v < 1 || v > 65536)
+				return log_errno(log, -EINVAL,
+						 "--tdx-cpus=%s: not a number of CPUs from 1 up", optarg);
+			o->tdx_cpus = (unsigned)v;
+			break;
+		}
+		case OPT_TDX_DEBUG_APIC_IDS: o->tdx_debug_apic_ids = optarg; break;
 		case OPT_COMPAT_IGNORED: break;
 		case OPT_UNSUPPORTED:
 			return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec",

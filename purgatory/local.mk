@@ -11,12 +11,13 @@ PURGATORY_C = \
 	purgatory/report.c \
 	purgatory/reset.c \
 	purgatory/serial.c \
+	purgatory/smp.c \
 	purgatory/split.c \
 	purgatory/string.c
-PURGATORY_S = purgatory/entry.S
+PURGATORY_S = purgatory/entry.S purgatory/trampoline.S
 PURGATORY_H = include/kexec-tdx/purgatory-abi.h \
 	purgatory/purgatory.h purgatory/cpu.h purgatory/clear.h \
-	purgatory/pagetable.h purgatory/split.h purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
+	purgatory/pagetable.h purgatory/split.h purgatory/smp.h purgatory/apic.h purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
 PURGATORY_LDS = purgatory/purgatory.lds
 # entry.S first: purgatory_start opens .text.
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
@@ -80,7 +81,7 @@ purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
 # purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
 purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
 	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
-	purgatory/clear.c purgatory/report.c purgatory/serial.c
+	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
 purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
 	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
 purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)

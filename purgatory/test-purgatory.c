@@ -24,6 +24,8 @@
 #include "pagetable.h"
 #include "purgatory.h"
 #include "sha256.h"
+#include "apic.h"
+#include "smp.h"
 
 #define PAGE 4096u
 
@@ -137,6 +139,63 @@ void write_cr3(uint64_t v)
 	cr3 = v;
 }
 
+/*
+ * Step 4's instructions (apic.h): without a trampoline in the parameters
+ * the boot CPU clears alone and must touch no MSR, no APIC.
+ */
+static unsigned apic_calls;
+
+uint64_t rdmsr(uint32_t msr)
+{
+	apic_calls++;
+	return 0;
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	apic_calls++;
+}
+
+uint32_t mmio_read32(uint64_t addr)
+{
+	apic_calls++;
+	return 0;
+}
+
+void mmio_write32(uint64_t addr, uint32_t v)
+{
+	apic_calls++;
+}
+
+void pause(void)
+{
+}
+
+uint64_t read_cr0(void)
+{
+	return 0x80000011;
+}
+
+uint64_t read_cr3(void)
+{
+	return cr3;
+}
+
+/* trampoline.S is not linked: its symbols, never used without a trampoline */
+const char trampoline_start[16], trampoline_end[1];
+char tr_gdt_desc[8], tr_jump32[8], tr_jump64[8], tr_cr0[4], tr_cr3[4], tr_cr4[4], tr_efer[4];
+char tr_gdt[32], tr_32[1];
+volatile uint32_t ap_ticket;
+
+void ap_entry64(void)
+{
+}
+
+void ap_halt(void)
+{
+	abort();
+}
+
 void purgatory_reset(void)
 {
 	resets++;
@@ -190,6 +249,7 @@ static void prepare(uint32_t action, uint32_t flags)
 	serial_len = 0;
 	memset(serial, 0, sizeof(serial));
 	resets = 0;
+	apic_calls = 0;
 	tsc = 0;
 	cr3 = 0;
 }
@@ -306,6 +366,16 @@ static void test_clear(void **state __attribute__((unused)))
 	assert_int_equal(report()->tsc_clear, 1000);
 	assert_int_equal(report()->nr_ranges, 1);
 	assert_int_equal(report()->bytes_cleared, 16 * PAGE);
+	/* no trampoline: the boot CPU alone, one CPU entry after the header, no APIC touched */
+	assert_int_equal(apic_calls, 0);
+	assert_int_equal(report()->nr_cpus, 1);
+	assert_int_equal(report()->cpus_used, 1);
+	assert_int_equal(report()->size, KTDX_REPORT_SIZE(1));
+	const struct ktdx_report_cpu *c = (const void *)(report() + 1);
+	assert_int_equal(c->apic_id, KTDX_APIC_ID_UNKNOWN);
+	assert_int_equal(c->status, KTDX_CPU_BOOT);
+	assert_int_equal(c->bytes, 16 * PAGE);
+	assert_int_equal(c->tsc_clear, 1000);
 }
 
 /* The AVX path turns on OSXSAVE and XCR0 around the clear and puts them back. */
@@ -345,6 +415,9 @@ static void test_flush(void **state __attribute__((unused)))
 	assert_int_equal(report()->method, KTDX_METHOD_WBINVD);
 	assert_int_equal(report()->tsc_flush, 1);
 	assert_int_equal(report()->bytes_cleared, 0);
+	assert_int_equal(apic_calls, 0);
+	assert_int_equal(report()->nr_cpus, 1);
+	assert_int_equal(report()->cpus_used, 0);
 }
 
 /* Parameter blocks the purgatory must refuse (reset) before it clears or switches tables. */
