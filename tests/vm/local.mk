@@ -12,7 +12,10 @@ VM_TESTS = \
 	tests/vm/kexec-clear-flush.sh \
 	tests/vm/kexec-clear-4g.sh \
 	tests/vm/kexec-bad.sh \
-	tests/vm/kexec-lockdown.sh
+	tests/vm/kexec-lockdown.sh \
+	tests/vm/kexec-smp.sh \
+	tests/vm/kexec-smp-uefi.sh \
+	tests/vm/kexec-smp-fallback.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md \
@@ -26,4 +29,5 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-uefi.sh \
 	tests/vm/cases/kexec-clear.sh \
 	tests/vm/cases/kexec-bad.sh \
-	tests/vm/cases/kexec-lockdown.sh
+	tests/vm/cases/kexec-lockdown.sh \
+	tests/vm/cases/kexec-smp.sh
