@@ -393,6 +393,7 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 			send_init_deassert(p->apic_ids[i]);
 
 	rep->nr_cpus = n;
+	rep->apic_mode = smp.x2apic ? KTDX_APIC_X2APIC : KTDX_APIC_XAPIC;
 	rep->bytes_cleared = 0;
 	for (uint32_t i = 0; i < n; i++)
 		rep->bytes_cleared += cpus[i].bytes;

@@ -156,6 +156,11 @@ struct ktdx_params {
 	uint32_t apic_ids[KTDX_MAX_CPUS];
 };
 
+/* report.apic_mode */
+#define KTDX_APIC_NONE          0   /* no other CPU was started */
+#define KTDX_APIC_XAPIC         1   /* MMIO ICR */
+#define KTDX_APIC_X2APIC        2   /* MSR 0x830 */
+
 #define KTDX_TSC_KHZ_UNKNOWN    10000000u       /* 10 GHz */
 #define KTDX_APIC_ID_UNKNOWN    0xffffffffu     /* report: the boot CPU did not read its id */
 
@@ -184,8 +189,10 @@ struct ktdx_report {
 					   4 or 5: own tables with that many levels */
 	uint64_t pgtable_bytes;         /* bytes of own page tables built */
 	uint32_t cpus_used;             /* CPUs that cleared (the boot CPU included) */
-	uint32_t nr_cpus;               /* entries in cpus[] */
-	uint64_t reserved[2];
+	uint32_t nr_cpus;               /* CPU entries after the header */
+	uint32_t apic_mode;             /* KTDX_APIC_*: how the other CPUs were started */
+	uint32_t reserved1;
+	uint64_t reserved[1];
 	/*
 	 * nr_cpus struct ktdx_report_cpu follow the header (size =
 	 * KTDX_REPORT_SIZE(nr_cpus)); their bytes add up to bytes_cleared.

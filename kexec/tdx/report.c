@@ -55,6 +55,16 @@ static const char *sha256_path_name(uint32_t path)
 	return NULL;
 }
 
+static const char *apic_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case KTDX_APIC_NONE: return "none";
+	case KTDX_APIC_XAPIC: return "xapic";
+	case KTDX_APIC_X2APIC: return "x2apic";
+	}
+	return NULL;
+}
+
 const char *tdx_report_cpu_status_name(uint32_t status)
 {
 	switch (status) {
@@ -109,6 +119,9 @@ static int decode_cpus(const void *buf, const struct ktdx_report *r, const char 
 	if (r->nr_cpus && sum != r->bytes_cleared)
 		return log_errno(log, -EINVAL, "%s: cpus[].bytes add up to %" PRIu64
 				 ", bytes_cleared is %" PRIu64, where, sum, r->bytes_cleared);
+	if (r->apic_mode > KTDX_APIC_X2APIC)
+		return log_errno(log, -EINVAL, "%s: apic_mode %" PRIu32 " is not defined", where,
+				 r->apic_mode);
 	if (r->cpus_used > r->nr_cpus || r->cpus_used < used)
 		return log_errno(log, -EINVAL, "%s: cpus_used %" PRIu32 " with %" PRIu32
 				 " CPU entries, %" PRIu32 " of them with bytes", where, r->cpus_used,
@@ -267,6 +280,7 @@ static struct json_object *report_json(const struct tdx_report *t)
 	json_object_object_add(o, "paging", json_object_new_int64(r->paging));
 	json_object_object_add(o, "pgtable_bytes", json_object_new_int64((int64_t)r->pgtable_bytes));
 	json_object_object_add(o, "cpus_used", json_object_new_int64(r->cpus_used));
+	json_object_object_add(o, "apic_mode", json_object_new_string(apic_mode_name(r->apic_mode)));
 	for (uint32_t i = 0; i < r->nr_cpus; i++) {
 		const struct ktdx_report_cpu *c = &t->cpu[i];
 		struct json_object *e = json_object_new_object();
@@ -306,7 +320,8 @@ static void report_text(const struct tdx_report *t, FILE *out)
 			"page tables:", r->paging, r->pgtable_bytes);
 	else
 		fprintf(out, "  %-16s the old kernel's identity map\n", "page tables:");
-	fprintf(out, "  %-16s %" PRIu32 " of %" PRIu32 "\n", "CPUs used:", r->cpus_used, r->nr_cpus);
+	fprintf(out, "  %-16s %" PRIu32 " of %" PRIu32 ", started through %s\n", "CPUs used:",
+		r->cpus_used, r->nr_cpus, r->apic_mode ? apic_mode_name(r->apic_mode) : "nothing");
 	for (uint32_t i = 0; i < r->nr_cpus; i++) {
 		const struct ktdx_report_cpu *c = &t->cpu[i];
 

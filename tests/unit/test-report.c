@@ -123,6 +123,7 @@ static struct record sample(void)
 	r.pgtable_bytes = 0x6000;
 	r.nr_cpus = 4;
 	r.cpus_used = 3;
+	r.apic_mode = KTDX_APIC_X2APIC;
 	r.size = KTDX_REPORT_SIZE(4);
 	rec.h = r;
 	rec.c[0] = (struct ktdx_report_cpu){ 0, KTDX_CPU_BOOT, 0x30000000, 1000 };
@@ -170,7 +171,7 @@ static void test_good(void **state)
 	assert_non_null(strstr(text, "verify 111, flush 222, clear 333"));
 	assert_non_null(strstr(text, "SHA-256 path:    sha-ni\n"));
 	assert_non_null(strstr(text, "page tables:     own, 4-level, 24576 bytes of tables\n"));
-	assert_non_null(strstr(text, "CPUs used:       3 of 4\n"));
+	assert_non_null(strstr(text, "CPUs used:       3 of 4, started through x2apic\n"));
 	assert_non_null(strstr(text, "    APIC id 0      boot         805306368 bytes in 1000 cycles\n"));
 	assert_non_null(strstr(text, "    APIC id 4      late         803209216 bytes in 800 cycles"
 				     " (the boot CPU took over its share)\n"));
@@ -186,6 +187,7 @@ static void test_good(void **state)
 	assert_non_null(o);
 	static const struct { const char *key, *want; } strings[] = {
 		{ "action", "clear" }, { "method", "movdir64b" }, { "verify", "ok" },
+		{ "apic_mode", "x2apic" },
 		{ "sha256", "sha-ni" },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
@@ -251,7 +253,7 @@ static void test_plain(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "SHA-256 path:    c\n"));
 	assert_non_null(strstr(text, "page tables:     the old kernel's identity map\n"));
-	assert_non_null(strstr(text, "CPUs used:       0 of 0\n"));
+	assert_non_null(strstr(text, "CPUs used:       0 of 0, started through nothing\n"));
 	free(text);
 	fixture_free(&fx);
 }
@@ -305,6 +307,8 @@ static const struct bad_case bad[] = {
 	  "setup_data/1/data: cpus[3].status 7 is not defined" },
 	{ "bytes do not add up", offsetof(struct record, c[1].bytes), 0x20001000, 8, 0, -EINVAL,
 	  "setup_data/1/data: cpus[].bytes add up to 2145390592, bytes_cleared is 2145386496" },
+	{ "bad apic_mode", offsetof(struct record, h.apic_mode), 3, 4, 0, -EINVAL,
+	  "setup_data/1/data: apic_mode 3 is not defined" },
 	{ "cpus_used too small", offsetof(struct record, h.cpus_used), 2, 4, 0, -EINVAL,
 	  "setup_data/1/data: cpus_used 2 with 4 CPU entries, 3 of them with bytes" },
 	{ "cpus_used too large", offsetof(struct record, h.cpus_used), 5, 4, 0, -EINVAL,

@@ -58,6 +58,10 @@ echo "kt: per_cpu_bytes: $(report_list per_cpu_bytes | tr '\n' ' ')(sum $sum)"
 got_fallback=$(report_list cpus_fallback | tr '\n' ' ' | sed 's/ $//')
 [ "$got_fallback" = "$fallback" ] ||
 	kt_fail "cpus_fallback [$got_fallback], expected [$fallback]"
+case $(report apic_mode) in
+xapic | x2apic) echo "kt: the other CPUs were started through the $(report apic_mode)" ;;
+*) kt_fail "report apic_mode '$(report apic_mode)', expected xapic or x2apic" ;;
+esac
 expect_line_re 'CPUs: [0-9]+ listed, [0-9]+ clear, trampoline 0x[0-9a-f]+, TSC [0-9]+ kHz'
 khz=$(log_value '^KT-TSC-KHZ ([0-9]+)$')
 tsc=$(report tsc_clear)
