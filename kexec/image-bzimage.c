@@ -37,10 +37,10 @@ static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struc
 	size_t setup_size;
 
 	if (len < HDR_OFFSET + sizeof(struct setup_header))
-		return -ENOEXEC;
+		return IMAGE_NOT_MINE;
 	h = bzimage_header(buf);
 	if (h->header != HDR_MAGIC || h->boot_flag != BOOT_FLAG)
-		return -ENOEXEC;
+		return IMAGE_NOT_MINE;
 	/* From here on it is a bzImage: every problem is an error of its own. */
 	if (h->version < MIN_PROTOCOL)
 		return log_errno(log, -ENOEXEC, "%s: boot protocol %u.%02u is too old, need 2.12+",
@@ -129,8 +129,11 @@ static int bzimage_load(struct kexec_ctx *ctx, const struct kernel_file *k, stru
 	return 0;
 }
 
+static const char *const bzimage_types[] = { "bzImage64", "bzImage", NULL };
+
 const struct image_ops bzimage_ops = {
 	.name = "bzImage64",
+	.type_names = bzimage_types,
 	.probe = bzimage_probe,
 	.load = bzimage_load,
 };

@@ -190,6 +190,8 @@ static int elf64_probe(const uint8_t *buf, size_t len, const char *path, struct 
 	struct elf_image img;
 	int r;
 
+	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0)
+		return IMAGE_NOT_MINE;
 	if ((r = elf_image_open(buf, len, path, log, &img)) < 0)
 		return r;
 	elf_image_end(&img);
@@ -342,8 +344,11 @@ out:
 	return r;
 }
 
+static const char *const elf64_types[] = { "elf-x86_64", NULL };
+
 const struct image_ops elf64_ops = {
 	.name = "elf-x86_64",
+	.type_names = elf64_types,
 	.probe = elf64_probe,
 	.load = elf64_load,
 };

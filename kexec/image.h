@@ -37,11 +37,15 @@ struct load_plan {
 	uint32_t cmdline_max;           /* bytes of command line incl. NUL the kernel accepts */
 };
 
+/* What a probe returns for a buffer of another format (nothing logged). */
+#define IMAGE_NOT_MINE  1
+
 struct image_ops {
 	const char *name;
+	const char *const *type_names;  /* the --type values that choose it, NULL-terminated */
 	/*
-	 * 0: the buffer is this format.  -ENOEXEC: not this format (quietly).
-	 * Any other -errno: this format, but unusable (one line logged,
+	 * 0: the buffer is this format.  IMAGE_NOT_MINE: another format,
+	 * quietly.  -errno: this format, but unusable (one line logged,
 	 * naming the file and the field).
 	 */
 	int (*probe)(const uint8_t *buf, size_t len, const char *path, struct kexec_log *log);

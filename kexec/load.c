@@ -65,8 +65,8 @@ uint32_t purgatory_cpu_flags(const struct tdx_cpuinfo *cpu)
 	return f;
 }
 
-int purgatory_map_build(const struct rangeset *clear, const struct segments *segs,
-			struct rangeset *out, struct kexec_log *log)
+int purgatory_map_build(const struct rangeset *clear, const struct rangeset *low,
+			const struct segments *segs, struct rangeset *out, struct kexec_log *log)
 {
 	const uint64_t mask = PAGE_SIZE_4K - 1;
 	int r;
@@ -74,6 +74,9 @@ int purgatory_map_build(const struct rangeset *clear, const struct segments *seg
 	out->n = 0;
 	if (clear && (r = rangeset_copy(out, clear)) < 0)
 		return r;
+	for (size_t i = 0; low && i < low->n; i++)
+		if ((r = rangeset_add(out, low->v[i].start, low->v[i].end)) < 0)
+			return r;
 	for (size_t i = 0; i < segs->n; i++)
 		if ((r = rangeset_add(out, segs->v[i].mem & ~mask,
 				      (segs->v[i].mem + segs->v[i].memsz + mask) & ~mask)) < 0)
@@ -122,6 +125,33 @@ static uint64_t map_table_bytes(const struct rangeset *set, bool gb, struct kexe
 }
 
 /*
+ * The RAM below 1 MiB in the e820 map, 4 KiB aligned inward.  The new
+ * kernel's decompressor reads the BIOS data area in page 0 and puts its
+ * 32-bit paging trampoline in low RAM below 640 KiB (found through the
+ * BDA and boot_params' e820) before it builds its own identity map
+ * (arch/x86/boot/compressed/pgtable_64.c: paging_prepare() in older
+ * kernels, configure_5level_paging() when the paging mode changes), so
+ * our tables, which it runs on until then, must map it.  Only RAM: the
+ * EBDA, VGA and BIOS areas stay unmapped.
+ */
+static int low_ram(const struct memmap *map, struct rangeset *out)
+{
+	struct rangeset lim = RANGESET_INIT;
+	int r;
+
+	out->n = 0;
+	if ((r = memmap_collect(map, E820_TYPE_RAM, out)) < 0 ||
+	    (r = rangeset_add(&lim, 0, LOW_MIN)) < 0 ||
+	    (r = rangeset_intersect(out, &lim)) < 0)
+		goto done;
+	rangeset_align_inward(out, PAGE_SIZE_4K);
+	rangeset_normalize(out);
+done:
+	rangeset_free(&lim);
+	return r;
+}
+
+/*
  * The page-table segment's size, before it and the purgatory are placed:
  * the tables for the private ranges (what the clear list will be, before
  * the segments are cut out) and the segments placed so far, plus what
@@ -137,7 +167,7 @@ static int pgtable_reserve(const struct rangeset *private_in, const struct segme
 	uint64_t extra[2] = { 0, 0 }, b = 0;
 	int r;
 
-	if ((r = purgatory_map_build(private_in, segs, &map0, log)) < 0)
+	if ((r = purgatory_map_build(private_in, NULL, segs, &map0, log)) < 0)
 		goto out;
 	/* the segment's own size is in its bound: iterate to a fixed point */
 	for (int i = 0; i < 8; i++) {
@@ -156,24 +186,25 @@ out:
 	return r;
 }
 
+static bool type_matches(const struct image_ops *ops, const char *type)
+{
+	for (const char *const *n = ops->type_names; *n; n++)
+		if (!strcasecmp(type, *n))
+			return true;
+	return false;
+}
+
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
 	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
-		int r;
+		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
-		ctx->log.last[0] = 0;   /* so an earlier message is not taken for this probe's */
-		r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
-
-		if (r == -ENOEXEC && strstr(ctx->log.last, k->path) == ctx->log.last)
-			return r;       /* recognised, but unusable: the probe said why */
-		if (r == -ENOEXEC)
+		if (r == IMAGE_NOT_MINE)
 			continue;
 		if (r < 0)
-			return r;
-		if (type && strcasecmp(type, image_formats[i]->name) &&
-		    !(strcasecmp(type, "bzImage") == 0 && image_formats[i] == &bzimage_ops) &&
-		    !(strcasecmp(type, "elf-x86_64") == 0 && image_formats[i] == &elf64_ops))
+			return r;       /* recognised, but unusable: the probe said why */
+		if (type && !type_matches(image_formats[i], type))
 			return log_errno(&ctx->log, -ENOEXEC, "%s: is a %s, not --type=%s", k->path,
 					 image_formats[i]->name, type);
 		*ops = image_formats[i];
@@ -206,11 +237,14 @@ static int sha256_segments(struct kexec_log *log, const struct segments *segs,
 	return 0;
 }
 
-static void print_ranges(FILE *out, const char *title, const struct rangeset *set)
+/* One line per range, "  PREFIX[start, end)"; the clear list has no prefix (tests read it). */
+static void print_ranges(FILE *out, const char *title, const char *prefix,
+			 const struct rangeset *set)
 {
 	fprintf(out, "%s: %zu ranges, 0x%" PRIx64 " bytes\n", title, set->n, rangeset_bytes(set));
 	for (size_t i = 0; i < set->n; i++)
-		fprintf(out, "  [0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", set->v[i].start, set->v[i].end);
+		fprintf(out, "  %s[0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", prefix, set->v[i].start,
+			set->v[i].end);
 }
 
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
@@ -229,7 +263,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	uint8_t *initrd = NULL;
 	size_t initrd_len = 0;
 	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0, tramp_addr = 0;
-	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT;
+	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT, low = RANGESET_INIT;
 	int r;
 
 	struct crash_facts crash = { 0 };
@@ -355,6 +389,11 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 				goto out;
 			rangeset_align_inward(&private_in, PAGE_SIZE_4K);
 		}
+		if ((r = low_ram(map, &low)) < 0)
+			goto out;
+		for (size_t i = 0; i < low.n; i++)
+			if ((r = rangeset_add(&private_in, low.v[i].start, low.v[i].end)) < 0)
+				goto out;
 		if (smp && (r = cpus_map_add(&private_in)) < 0)      /* sized with the xAPIC page */
 			goto out;
 		if ((r = pgtable_reserve(&private_in, &plan->segs, cpu_flags & KTDX_FLAG_GBPAGES,
@@ -396,7 +435,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	if (action != KTDX_ACTION_NONE) {
 		uint64_t need;
 
-		if ((r = purgatory_map_build(&clear, &plan->segs, &ptmap, &ctx->log)) < 0)
+		if ((r = purgatory_map_build(&clear, &low, &plan->segs, &ptmap, &ctx->log)) < 0)
 			goto out;
 		if (smp && ((r = cpus_map_add(&ptmap)) < 0 ||
 			    (ptmap.n > KTDX_MAX_MAP_RANGES &&
@@ -431,10 +470,10 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		if (action != KTDX_ACTION_NONE) {
 			fprintf(ctx->log.out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n",
 				pgt_size, pgt_addr, cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
-			print_ranges(ctx->log.out, "page-table map", &ptmap);
+			print_ranges(ctx->log.out, "page-table map", "map ", &ptmap);
 		}
 		if (action == KTDX_ACTION_CLEAR)
-			print_ranges(ctx->log.out, "TDX clear list", &clear);
+			print_ranges(ctx->log.out, "TDX clear list", "", &clear);
 		if (action != KTDX_ACTION_NONE)
 			fprintf(ctx->log.out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%"
 				PRIx64 ", TSC %" PRIu64 " kHz%s\n", params.nr_cpus, params.clear_cpus,
@@ -464,6 +503,7 @@ out:
 	rangeset_free(&clear);
 	rangeset_free(&private_in);
 	rangeset_free(&ptmap);
+	rangeset_free(&low);
 	if (plan)
 		segments_free(&plan->segs);
 	free(plan);

@@ -50,12 +50,14 @@ int clear_list_build(const struct rangeset *private_ranges, const struct segment
 uint32_t purgatory_cpu_flags(const struct tdx_cpuinfo *cpu);
 
 /*
- * What the purgatory's page tables map (flush and clear): the clear list
- * and every segment (its memsz, 4 KiB aligned outward), sorted and
- * merged.  -E2BIG beyond KTDX_MAX_MAP_RANGES.
+ * What the purgatory's page tables map (flush and clear): the clear list,
+ * the RAM below 1 MiB that the new kernel's decompressor uses before it
+ * has page tables of its own (low, 4 KiB aligned), and every segment (its
+ * memsz, 4 KiB aligned outward), sorted and merged.  clear and low may be
+ * NULL.  -E2BIG beyond KTDX_MAX_MAP_RANGES.
  */
-int purgatory_map_build(const struct rangeset *clear, const struct segments *segs,
-			struct rangeset *out, struct kexec_log *log);
+int purgatory_map_build(const struct rangeset *clear, const struct rangeset *low,
+			const struct segments *segs, struct rangeset *out, struct kexec_log *log);
 
 /* Explain a failed load in terms of TDX, lockdown and the like (one or more lines). */
 int load_explain_errno(struct kexec_ctx *ctx, int err, const char *syscall_name);

@@ -135,7 +135,8 @@ void options_usage(FILE *out)
 "  -v, --version              the version\n"
 "\n"
 "Exit status: 0 on success; 1 for usage errors, refusals and fatal errors;\n"
-"255 when a load or unload failed; with -S, 1 when loaded and 0 when not.\n"
+"255 when a load or unload failed (the kernel's EPERM too); with -S, 1 when\n"
+"loaded, 0 when not, 255 when that cannot be read.\n"
 "See kexec(8).\n", out);
 }
 

@@ -157,6 +157,7 @@ void clear_nt(void *dst, size_t len)
 	clear_nt_movntdq(dst, len);
 }
 
+#ifndef KTDX_PURGATORY      /* the purgatory runs no CPUID: the loader names the path */
 bool clear_movdir64b_supported(void)
 {
 	return cpuid_7_0().ecx & CPUID_7_ECX_MOVDIR64B;
@@ -169,6 +170,7 @@ bool clear_avx_usable(void)
 	return (ecx & CPUID_1_ECX_AVX) && (ecx & CPUID_1_ECX_OSXSAVE) &&
 	       (xgetbv(0) & (XCR0_SSE | XCR0_AVX)) == (XCR0_SSE | XCR0_AVX);
 }
+#endif
 
 enum clear_method clear_select(uint32_t cpuid_7_ecx, uint32_t flags, bool avx)
 {

@@ -28,8 +28,9 @@
  * 64-bit boot protocol): 64-bit mode, paging on with an identity map of
  * the kernel over init_size, boot_params with the command line and
  * setup_data (flush and clear: our tables, which map every segment of
- * the load; plain: the old kernel's map), our GDT with 0x10 = flat 64-bit
- * code (CS) and 0x18 = flat data (DS, ES, SS, FS, GS), interrupts off,
+ * the load and the RAM below 1 MiB that the decompressor uses before it
+ * builds its own; plain: the old kernel's map), our GDT with 0x10 = flat
+ * 64-bit code (CS) and 0x18 = flat data (DS, ES, SS, FS, GS), interrupts off,
  * %rsi = boot_params, every other GPR zero (%rsp on our stack), a
  * zero-length IDT, CR4 = PAE (+LA57) and, after a flush or clear,
  * OSFXSR | OSXMMEXCPT.

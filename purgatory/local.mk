@@ -23,10 +23,12 @@ PURGATORY_LDS = purgatory/purgatory.lds
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
 
 # No SSE in compiler-generated code: relocate_kernel leaves CR4.OSFXSR
-# clear (DESIGN.md), and the new kernel must find no state of ours.  The
-# MOVNTDQ loop (clear.c), SHA-NI (sha256-ni.c) and the SSE message
-# schedule (sha256-sse.c) enable SSE per function with target
-# attributes; entry.S sets CR4.OSFXSR before any C runs.
+# clear (DESIGN.md), the plain path (action none) never sets it, and the
+# new kernel must find no state of ours.  The MOVNTDQ loop (clear.c),
+# SHA-NI (sha256-ni.c) and the SSE message schedule (sha256-sse.c) enable
+# SSE per function with target attributes; entry.S sets CR4.OSFXSR
+# before any C runs on the flush and clear paths, the only ones that
+# call them.
 # -fno-tree-loop-distribute-patterns keeps string.c from calling itself.
 PURGATORY_CFLAGS = -std=gnu11 -O2 -g0 -Wall -Wextra -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdlib -fno-PIC -fno-pie -mcmodel=large \
@@ -98,6 +100,9 @@ purgatory/qemu/harness.elf: $(HARNESS_OBJS) purgatory/purgatory.ro purgatory/qem
 		-o $@.64 $(HARNESS_OBJS) purgatory/purgatory.ro && \
 	$(OBJCOPY) -O elf32-i386 $@.64 $@ && rm -f $@.64
 TESTS += purgatory/qemu/test-qemu.sh
+# the built object: no CPUID, WBINVD before any write, the plain path skips both
+TESTS += purgatory/check-purgatory.sh
+EXTRA_DIST += purgatory/check-purgatory.sh
 check_DATA = purgatory/qemu/harness.elf
 CLEANFILES += purgatory/qemu/harness.elf $(HARNESS_OBJS)
 EXTRA_DIST += purgatory/qemu/harness-entry.S purgatory/qemu/harness.c \

@@ -16,7 +16,8 @@
  * Every CPU with SSSE3 and BMI2 (Intel from Haswell, AMD from Excavator)
  * has SSE4.1; older ones take the C path.  As in sha256-ni.c, the target
  * attribute confines xmm use to this file's functions; in the purgatory
- * entry.S has set CR4.OSFXSR.  Callers check sha256_sse_supported().
+ * entry.S has set CR4.OSFXSR.  Callers check sha256_sse_supported(), the
+ * purgatory the loader's KTDX_FLAG_SHA_SSE.
  */
 #include <immintrin.h>
 #include "cpu.h"
@@ -106,6 +107,7 @@ SSE_TARGET void sha256_blocks_sse(uint32_t state[8], const uint8_t *p, size_t nb
 	}
 }
 
+#ifndef KTDX_PURGATORY      /* the purgatory runs no CPUID */
 bool sha256_sse_supported(void)
 {
 	struct cpuid_regs l1 = cpuid(1, 0);
@@ -113,3 +115,4 @@ bool sha256_sse_supported(void)
 	return (l1.ecx & CPUID_1_ECX_SSSE3) && (l1.ecx & CPUID_1_ECX_SSE41) &&
 	       (cpuid_7_0().ebx & CPUID_7_EBX_BMI2);
 }
+#endif

@@ -52,14 +52,6 @@ void sha256_blocks_c(uint32_t state[8], const uint8_t *p, size_t nblocks)
 	}
 }
 
-bool sha256_ni_supported(void)
-{
-	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid_7_0();
-
-	return (l7.ebx & CPUID_7_EBX_SHA) && (l1.ecx & CPUID_1_ECX_SSSE3) &&
-	       (l1.ecx & CPUID_1_ECX_SSE41);
-}
-
 void sha256_init_blocks(struct sha256_ctx *c, sha256_blocks_fn *blocks)
 {
 	static const uint32_t h0[8] = {
@@ -71,6 +63,19 @@ void sha256_init_blocks(struct sha256_ctx *c, sha256_blocks_fn *blocks)
 		c->state[i] = h0[i];
 	c->bytes = 0;
 	c->blocks = blocks;
+}
+
+#ifndef KTDX_PURGATORY
+/*
+ * CPUID-based selection, for the hosted programs only: the purgatory
+ * executes no CPUID (purgatory/check-purgatory.sh checks the object).
+ */
+bool sha256_ni_supported(void)
+{
+	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid_7_0();
+
+	return (l7.ebx & CPUID_7_EBX_SHA) && (l1.ecx & CPUID_1_ECX_SSSE3) &&
+	       (l1.ecx & CPUID_1_ECX_SSE41);
 }
 
 bool sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
@@ -100,6 +105,8 @@ void sha256_init(struct sha256_ctx *c)
 {
 	sha256_init_impl(c, SHA256_IMPL_AUTO);
 }
+
+#endif /* !KTDX_PURGATORY */
 
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 {

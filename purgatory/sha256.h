@@ -9,8 +9,10 @@
  * sha256_blocks_ni() with the SHA extensions (sha256-ni.c).
  * sha256_init() picks SHA-NI when CPUID.(7,0):EBX[29] (and SSSE3/SSE4.1,
  * which the NI code also uses) say so, else the SSE path when the CPU
- * has SSSE3, SSE4.1 and BMI2, else C.  In the purgatory that is safe
- * because entry.S sets CR4.OSFXSR before any C code runs.
+ * has SSSE3, SSE4.1 and BMI2, else C.  The purgatory runs no CPUID: it
+ * starts with sha256_init_blocks() and the block function the loader
+ * named (KTDX_FLAG_SHA_*), C on the plain path; entry.S sets CR4.OSFXSR
+ * only for flush and clear.
  */
 #ifndef PURGATORY_SHA256_H
 #define PURGATORY_SHA256_H

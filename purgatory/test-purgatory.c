@@ -8,8 +8,9 @@
  * or XCR0 access, no port I/O.  The flush and clear paths run on a fake
  * "physical" arena in this process: their page tables are built in it,
  * and the checks that must reset the machine are caught at
- * purgatory_reset().  (entry.S's WBINVD and control-register writes are
- * checked in QEMU by purgatory/qemu/.)
+ * purgatory_reset().  (entry.S is checked by purgatory/check-purgatory.sh
+ * from the disassembly, and in QEMU by purgatory/qemu/: the plain path
+ * leaves CR3 and CR4 as the old kernel set them.)
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -130,8 +130,11 @@ struct ktdx_params {
 	 * What the purgatory's page tables map: the clear list, every
 	 * segment of the load (with its memsz: the purgatory itself, the page
 	 * tables, the kernel over init_size, initrd, boot_params with the
-	 * command line and setup_data, the report), sorted, merged, 4 KiB
-	 * aligned.  Nothing else: no holes, MMIO or reserved memory.
+	 * command line and setup_data, the report), and the RAM below 1 MiB
+	 * (the new kernel's decompressor uses the BIOS data area and a
+	 * trampoline there before it has page tables of its own), sorted,
+	 * merged, 4 KiB aligned.  Nothing else: no holes, MMIO or reserved
+	 * memory.
 	 */
 	struct ktdx_range map[KTDX_MAX_MAP_RANGES];
 

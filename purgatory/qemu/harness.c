@@ -246,7 +246,7 @@ void harness_main(uint32_t info)
 			(uint64_t)(__purgatory_text_end - __purgatory_text_start) };
 		p->sha_regions[1] = (struct ktdx_region){ p->boot_params, sizeof(boot_params) };
 		p->sha_regions[2] = (struct ktdx_region){ initrd.start, initrd.len };
-		sha256_init_impl(&c, SHA256_IMPL_C);     /* no SSE yet: CR4.OSFXSR is clear */
+		sha256_init_blocks(&c, sha256_blocks_c);        /* no SSE yet: CR4.OSFXSR is clear */
 		for (unsigned i = 0; i < p->nr_sha_regions; i++)
 			sha256_update(&c, (const void *)(uintptr_t)p->sha_regions[i].start,
 				      p->sha_regions[i].len);

@@ -15,8 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	r = bzimage_ops.probe(data, size, k.path, &ctx.log);
-	if (r < 0) {
-		if (r != -ENOEXEC && !ctx.log.last[0])
+	if (r == IMAGE_NOT_MINE || r < 0) {
+		/* not a bzImage: quiet; a bzImage but unusable: one message */
+		if ((r == IMAGE_NOT_MINE) != !ctx.log.last[0])
 			fuzz_trap();
 		return 0;
 	}

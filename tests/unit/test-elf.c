@@ -216,9 +216,9 @@ static void test_not_elf_is_quiet(void **state)
 	uint8_t mz[64] = { 'M', 'Z' };
 	uint8_t *b = elf_build(FILE_LEN, 0x1000000, vmlinux_ph, 1);
 
-	assert_int_equal(elf64_ops.probe(mz, sizeof(mz), "vmlinuz", &log), -ENOEXEC);
-	assert_int_equal(elf64_ops.probe(b, 3, "vmlinuz", &log), -ENOEXEC);        /* "\177EL" */
-	assert_int_equal(elf64_ops.probe(b, 0, "vmlinuz", &log), -ENOEXEC);
+	assert_int_equal(elf64_ops.probe(mz, sizeof(mz), "vmlinuz", &log), IMAGE_NOT_MINE);
+	assert_int_equal(elf64_ops.probe(b, 3, "vmlinuz", &log), IMAGE_NOT_MINE);  /* "\177EL" */
+	assert_int_equal(elf64_ops.probe(b, 0, "vmlinuz", &log), IMAGE_NOT_MINE);
 	assert_string_equal(log.last, "");
 	free(b);
 }

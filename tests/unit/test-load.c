@@ -160,21 +160,24 @@ static void test_clear_layout(void **state)
 	assert_non_null(strstr(out, "      0  kernel       0x0000000001000000 0x0000000003000000 0x0002000000 0x10000\n"));
 	assert_non_null(strstr(out, "      1  initrd       0x000000017fcff000 0x0000000180000000 0x0000301000 0x300005\n"));
 	/*
-	 * boot_params (4096 + 16 cmdline + 48 RNG seed + 16 + 128 report with one CPU entry = 0x10d0 bytes), page
-	 * tables and purgatory: top down from 0x7ffe0000.  The tables map the private
-	 * ranges and the segments, [1 MiB, 0x7ffe0000) and [4, 6) GiB, with 2 MiB pages
-	 * (no cpuinfo: no 1 GiB pages): PML4, PDPT, four PDs, a PT at each edge of the
-	 * first range is 8 pages, 9 with a PML5; the area adds what the page tables and the
-	 * purgatory, placed later, can cost: 2 x (2 PTs + 2 x 3 directories) = 16 pages.
+	 * boot_params (4096 + 16 cmdline + 48 RNG seed + 16 + 128 report with one CPU
+	 * entry = 0x10d0 bytes), page
+	 * tables and purgatory: top down from 0x7ffe0000.  The tables map the RAM below
+	 * 640 KiB (for the new kernel's decompressor), the private ranges and the
+	 * segments, [1 MiB, 0x7ffe0000) and [4, 6) GiB, with 2 MiB pages (no cpuinfo: no
+	 * 1 GiB pages): PML4, PDPT, four PDs, a PT for [0, 2) MiB and one at 0x7ffe0000 is
+	 * 8 pages, 9 with a PML5; the area adds what the page tables and the purgatory,
+	 * placed later, can cost: 2 x (2 PTs + 2 x 3 directories) = 16 pages.
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10d0\n"));
 	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffc5000 0x000000007ffde000 0x0000019000 0x0 (not hashed)\n"));
 	assert_non_null(strstr(out, "      4  purgatory    0x000000007fe9e000 0x000000007ffc5000 "));
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
 	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
-	assert_non_null(strstr(out, "page-table map: 2 ranges, 0xffee0000 bytes\n"
-				    "  [0x0000000000100000, 0x000000007ffe0000)\n"
-				    "  [0x0000000100000000, 0x0000000180000000)\n"));
+	assert_non_null(strstr(out, "page-table map: 3 ranges, 0xfff7f000 bytes\n"
+				    "  map [0x0000000000000000, 0x000000000009f000)\n"
+				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
+				    "  map [0x0000000100000000, 0x0000000180000000)\n"));
 	/* the private ranges minus the five segments; the purgatory touches the page tables */
 	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfda9d000 bytes\n"
 				    "  [0x0000000000100000, 0x0000000001000000)\n"
@@ -300,23 +303,26 @@ static void test_flush_maps_segments_only(void **state)
 					   KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES);
 	assert_int_equal(sys.params.nr_ranges, 0);
 	/*
-	 * Before the tables: kernel [16, 48) MiB, initrd below 6 GiB, boot_params below
-	 * 0x7ffe0000: PML4, PDPT, PDs for GiB 0, 1 and 5, a PT at boot_params and one at
-	 * the initrd's start: 7 pages, 8 with a PML5, plus 16 for the two segments to come.
+	 * Before the tables: low RAM [0, 0x9f000), kernel [16, 48) MiB, initrd below
+	 * 6 GiB, boot_params below 0x7ffe0000: PML4, PDPT, PDs for GiB 0, 1 and 5, a PT
+	 * for [0, 2) MiB, one at boot_params and one at the initrd's start: 8 pages, 9
+	 * with a PML5, plus 16 for the two segments to come.
 	 */
-	assert_int_equal(sys.params.pgtable_size, 24 * 4096);
+	assert_int_equal(sys.params.pgtable_size, 25 * 4096);
 	assert_int_equal(sys.params.pgtable_base, sys.mem[3]);
-	assert_int_equal(sys.memsz[3], 24 * 4096);
-	/* kernel; page tables, purgatory and boot_params in one run; initrd */
-	assert_int_equal(sys.params.nr_map, 3);
-	assert_int_equal(sys.params.map[0].start, 0x1000000);
-	assert_int_equal(sys.params.map[0].end, 0x3000000);
-	assert_int_equal(sys.params.map[1].start, sys.mem[4]);
-	assert_int_equal(sys.params.map[1].end, 0x7ffe0000);
-	assert_int_equal(sys.params.map[2].start, 0x17fcff000);
-	assert_int_equal(sys.params.map[2].end, 0x180000000);
+	assert_int_equal(sys.memsz[3], 25 * 4096);
+	/* low RAM; kernel; page tables, purgatory and boot_params in one run; initrd */
+	assert_int_equal(sys.params.nr_map, 4);
+	assert_int_equal(sys.params.map[0].start, 0);
+	assert_int_equal(sys.params.map[0].end, 0x9f000);
+	assert_int_equal(sys.params.map[1].start, 0x1000000);
+	assert_int_equal(sys.params.map[1].end, 0x3000000);
+	assert_int_equal(sys.params.map[2].start, sys.mem[4]);
+	assert_int_equal(sys.params.map[2].end, 0x7ffe0000);
+	assert_int_equal(sys.params.map[3].start, 0x17fcff000);
+	assert_int_equal(sys.params.map[3].end, 0x180000000);
 	assert_non_null(strstr(out, "purgatory action: WBINVD, flags 0x7c\n"));
-	assert_non_null(strstr(out, "page tables: 0x18000 bytes at 0x"));
+	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x"));
 	assert_non_null(strstr(out, ", 1 GiB pages\n"));
 	free(out);
 }
@@ -413,9 +419,10 @@ static void test_cpus(void **state)
 	/* 4096 + 16 cmdline + 48 seed + 16 + 104 + 4 x 24 report, the entries 16-byte aligned */
 	assert_non_null(strstr(out, "  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x1120\n"));
 	assert_non_null(strstr(out, "CPUs: 4 listed, 3 clear, trampoline 0x9e000, TSC 2903998 kHz\n"));
-	assert_non_null(strstr(out, "  [0x000000000009e000, 0x000000000009f000)\n"
-				    "  [0x0000000000100000, 0x000000007ffe0000)\n"
-				    "  [0x00000000fee00000, 0x00000000fee01000)\n"));
+	/* the trampoline is in the low RAM the map holds anyway; the xAPIC page is added */
+	assert_non_null(strstr(out, "  map [0x0000000000000000, 0x000000000009f000)\n"
+				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
+				    "  map [0x00000000fee00000, 0x00000000fee01000)\n"));
 	assert_true(sys.have_params);
 	assert_int_equal(sys.params.trampoline, 0x9e000);
 	assert_int_equal(sys.params.apic_mmio, 0xfee00000);

@@ -163,6 +163,11 @@ expect_marker() { kt_has_line "$1" || kt_fail "missing marker: '$1'"; }
 refute_marker() { ! kt_has_line "$1" || kt_fail "unexpected marker: '$1'"; }
 # expect_line_re ERE: some whole line matches the extended regex.
 expect_line_re() { tr -d '\r' <"$KT_LOG" | grep -qxE -e "$1" || kt_fail "no line matches: $1"; }
+# refute_line_re ERE: no whole line matches the extended regex.
+refute_line_re() {
+	! tr -d '\r' <"$KT_LOG" | grep -qxE -e "$1" ||
+		kt_fail "unexpected line: $(tr -d '\r' <"$KT_LOG" | grep -xE -e "$1" | head -n 1)"
+}
 expect_vm_rc() {
 	[ "$KT_VM_RC" = "$1" ] || kt_fail "qemu exit status $KT_VM_RC, expected $1"
 }

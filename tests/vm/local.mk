@@ -11,6 +11,7 @@ VM_TESTS = \
 	tests/vm/kexec-clear-off.sh \
 	tests/vm/kexec-clear-flush.sh \
 	tests/vm/kexec-clear-4g.sh \
+	tests/vm/kexec-flush-la57.sh \
 	tests/vm/kexec-bad.sh \
 	tests/vm/kexec-lockdown.sh \
 	tests/vm/kexec-smp.sh \
@@ -23,11 +24,13 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/init.sh \
 	tests/vm/guest.sh \
 	tests/vm/tiny-elf.S \
+	tests/vm/kt-memscan.c \
 	tests/vm/cases/kexec-load.sh \
 	tests/vm/cases/kexec-file.sh \
 	tests/vm/cases/kexec-elf.sh \
 	tests/vm/cases/kexec-uefi.sh \
 	tests/vm/cases/kexec-clear.sh \
+	tests/vm/cases/kexec-flush-la57.sh \
 	tests/vm/cases/kexec-bad.sh \
 	tests/vm/cases/kexec-lockdown.sh \
 	tests/vm/cases/kexec-smp.sh
