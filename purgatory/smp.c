@@ -60,6 +60,19 @@ static struct {
 static struct ap_slot slots[KTDX_MAX_CPUS];
 
 #define PTE_ADDR_MASK_SMP       0x000ffffffffff000ull
+
+/*
+ * Where the trampoline page, the page tables (32-bit CR3 in the
+ * trampoline) and ap_entry64 (a 32-bit far pointer) must lie.  The
+ * hosted test (KTDX_CPU_STUBS) runs in a process far above both.
+ */
+#ifdef KTDX_CPU_STUBS
+#define SMP_LOW_LIMIT           UINT64_MAX
+#define SMP_32BIT_LIMIT         UINT64_MAX
+#else
+#define SMP_LOW_LIMIT           0x100000ull
+#define SMP_32BIT_LIMIT         (1ull << 32)
+#endif
 /* what an AP takes of the boot CPU's CR4: PSE PAE MCE PGE OSFXSR OSXMMEXCPT LA57 */
 #define CR4_AP_MASK             0x16f0ull
 
@@ -258,9 +271,9 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	smp.m = m;
 	smp.total_pages = clear ? split_total_pages(p->ranges, p->nr_ranges) : 0;
 	if (!p->trampoline || n < 2 || n > KTDX_MAX_CPUS ||
-	    p->trampoline >= 0x100000 || (p->trampoline & 4095) ||
+	    p->trampoline >= SMP_LOW_LIMIT || (p->trampoline & 4095) ||
 	    (uint64_t)(trampoline_end - trampoline_start) > 4096 ||
-	    root >= (1ull << 32) || (uint64_t)(uintptr_t)ap_entry64 >= (1ull << 32)) {
+	    root >= SMP_32BIT_LIMIT || (uint64_t)(uintptr_t)ap_entry64 >= SMP_32BIT_LIMIT) {
 		run_alone(p, clear, n == 1 ? p->apic_ids[0] : KTDX_APIC_ID_UNKNOWN, rep, cpus);
 		return;
 	}
@@ -323,7 +336,8 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 			if (i == boot)
 				continue;
 			apic_clear_esr();
-			apic_send(p->apic_ids[i], APIC_DM_STARTUP | (uint32_t)(p->trampoline >> 12));
+			apic_send(p->apic_ids[i],
+				  APIC_DM_STARTUP | ((uint32_t)(p->trampoline >> 12) & 0xff));
 		}
 		tsc_delay(khz / 5);
 	}
