@@ -52,6 +52,7 @@ for b in $(report_list per_cpu_bytes); do
 	[ "$b" -gt 0 ] && nonzero=$((nonzero + 1))
 done
 echo "kt: per_cpu_bytes: $(report_list per_cpu_bytes | tr '\n' ' ')(sum $sum)"
+log | grep -E '^ +APIC id ' | sed 's/^ */kt:   /'
 [ "$n" = "$KT_SMP" ] || kt_fail "$n per_cpu_bytes entries, expected $KT_SMP"
 [ "$nonzero" = "$used" ] || kt_fail "$nonzero non-zero per_cpu_bytes, expected $used"
 [ "$sum" = "${cleared:-x}" ] || kt_fail "per_cpu_bytes add up to $sum, bytes_cleared is $cleared"
