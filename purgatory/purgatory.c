@@ -238,16 +238,16 @@ static void avx_restore(const struct avx_state *s)
 	write_cr4(s->cr4);
 }
 
-/* The report slot's CPU entries, after the header (step 4); a local array without a slot. */
-static struct ktdx_report_cpu *report_cpus(const struct ktdx_params *p, struct ktdx_report_cpu *own)
+/* The report slot's CPU entries, after the header (step 4); NULL without a slot. */
+static struct ktdx_report_cpu *report_cpus(const struct ktdx_params *p)
 {
 	return p->report ? (struct ktdx_report_cpu *)(uintptr_t)(p->report + sizeof(struct ktdx_report))
-			 : own;
+			 : NULL;
 }
 
 static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 {
-	struct ktdx_report_cpu own[1], *cpus = report_cpus(p, own);
+	struct ktdx_report_cpu *cpus = report_cpus(p);
 	enum clear_method m = clear_select(p->flags & KTDX_FLAG_MOVDIR64B ? CPUID_7_ECX_MOVDIR64B : 0,
 					   p->flags, p->flags & KTDX_FLAG_AVX);
 	struct avx_state avx = { 0, 0 };
@@ -261,7 +261,7 @@ static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 	smp_run(p, true, m, rep, cpus);
 	sfence();
 	t1 = rdtsc();
-	if (rep->nr_cpus == 1)
+	if (rep->nr_cpus == 1 && cpus)
 		cpus[0].tsc_clear = t1 - t0;
 	if (m == CLEAR_NT_AVX)
 		avx_restore(&avx);
@@ -354,9 +354,7 @@ void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
 	if (p->action == KTDX_ACTION_CLEAR) {
 		clear(p, &rep);
 	} else {
-		struct ktdx_report_cpu own[1];
-
-		smp_run(p, false, CLEAR_NT_MOVNTDQ, &rep, report_cpus(p, own));     /* WBINVD on each */
+		smp_run(p, false, CLEAR_NT_MOVNTDQ, &rep, report_cpus(p));  /* WBINVD on each */
 	}
 	if (p->report)
 		rep.size = (uint32_t)KTDX_REPORT_SIZE(rep.nr_cpus);

@@ -58,6 +58,8 @@ static struct {
 } smp;
 
 static struct ap_slot slots[KTDX_MAX_CPUS];
+/* the CPU entries when the loader gave no report slot */
+static struct ktdx_report_cpu scratch[KTDX_MAX_CPUS];
 
 #define PTE_ADDR_MASK_SMP       0x000ffffffffff000ull
 
@@ -266,6 +268,8 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	uint32_t self, boot = 0, order, n = p->nr_cpus;
 	bool found = false;
 
+	if (!cpus)
+		cpus = scratch;
 	smp.p = p;
 	smp.clear = clear;
 	smp.m = m;

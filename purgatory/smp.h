@@ -16,8 +16,9 @@
  * flush alone.  Starts the other CPUs when the loader gave a trampoline
  * and more than one CPU, clears the boot CPU's share, waits for the
  * others with a timeout, takes over what they left, and fills
- * rep->bytes_cleared, cpus_used, nr_cpus, size and the CPU entries at
- * cpus (room for max(p->nr_cpus, 1) of them: the report slot).  Without
+ * rep->bytes_cleared, cpus_used, nr_cpus, apic_mode and the CPU entries
+ * at cpus (room for max(p->nr_cpus, 1) of them: the report slot; NULL
+ * without a slot).  Without
  * a trampoline: the boot CPU alone, as before, one CPU entry.
  */
 void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
