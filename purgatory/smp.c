@@ -58,8 +58,6 @@ static struct {
 } smp;
 
 static struct ap_slot slots[KTDX_MAX_CPUS];
-/* the CPU entries when the loader gave no report slot */
-static struct ktdx_report_cpu scratch[KTDX_MAX_CPUS];
 
 #define PTE_ADDR_MASK_SMP       0x000ffffffffff000ull
 
@@ -212,7 +210,8 @@ static void run_alone(const struct ktdx_params *p, bool clear, uint32_t self,
 	rep->bytes_cleared = bytes;
 	rep->nr_cpus = 1;
 	rep->cpus_used = clear ? 1 : 0;
-	cpus[0] = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, bytes, 0 };
+	if (cpus)
+		cpus[0] = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, bytes, 0 };
 }
 
 /* Uncached xAPIC page: set PCD | PWT on its 4 KiB leaf (SDM vol. 3A, 11.4.1). */
@@ -266,10 +265,9 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	uint64_t root = read_cr3() & PTE_ADDR_MASK_SMP;
 	uint64_t base, khz, t_start, t_boot, deadline, bytes, first, end;
 	uint32_t self, boot = 0, order, n = p->nr_cpus;
+	struct ktdx_report_cpu me;
 	bool found = false;
 
-	if (!cpus)
-		cpus = scratch;
 	smp.p = p;
 	smp.clear = clear;
 	smp.m = m;
@@ -351,7 +349,7 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	split_share(smp.total_pages, smp.nshares, 0, &first, &end);
 	bytes = clear ? clear_pages(first, end, NULL) : 0;
 	t_boot = rdtsc();
-	cpus[0] = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, bytes, t_boot - t_start };
+	me = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, bytes, t_boot - t_start };
 	deadline = 3 * (t_boot - t_start);
 	if (deadline < 2000 * khz)
 		deadline = 2000 * khz;
@@ -359,15 +357,15 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 
 	/* the others: wait, then stop and take over what is left */
 	rep->cpus_used = clear ? 1 : 0;
+	rep->bytes_cleared = 0;
 	order = 1;
 	for (uint32_t i = 0; i < n; i++) {
 		struct ap_slot *s = &slots[i];
-		struct ktdx_report_cpu *c;
+		struct ktdx_report_cpu c;
 		uint32_t status;
 
 		if (i == boot)
 			continue;
-		c = &cpus[order++];
 		while (s->state != AP_DONE && rdtsc() < deadline)
 			pause();
 		barrier();
@@ -391,16 +389,22 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 				split_share(smp.total_pages, smp.nshares, s->share - 1, &f, &e);
 				from = status == KTDX_CPU_LATE && s->progress > f ? s->progress : f;
 				rest = clear_pages(from, e, NULL);
-				cpus[0].tsc_clear += rdtsc() - t0;
+				me.tsc_clear += rdtsc() - t0;
 				/* what the CPU did itself before it was stopped */
 				s->bytes = (from - f) << SPLIT_PAGE_SHIFT;
 			}
-			cpus[0].bytes += rest;
+			me.bytes += rest;
 		}
-		*c = (struct ktdx_report_cpu){ p->apic_ids[i], status, s->bytes, s->tsc };
-		if (c->bytes)
+		c = (struct ktdx_report_cpu){ p->apic_ids[i], status, s->bytes, s->tsc };
+		if (cpus)
+			cpus[order] = c;
+		order++;
+		if (c.bytes)
 			rep->cpus_used++;
+		rep->bytes_cleared += c.bytes;
 	}
+	if (cpus)
+		cpus[0] = me;
 	/* park them in INIT, away from memory the new kernel will reuse */
 	for (uint32_t i = 0; i < n; i++)
 		if (i != boot)
@@ -412,7 +416,5 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 
 	rep->nr_cpus = n;
 	rep->apic_mode = smp.x2apic ? KTDX_APIC_X2APIC : KTDX_APIC_XAPIC;
-	rep->bytes_cleared = 0;
-	for (uint32_t i = 0; i < n; i++)
-		rep->bytes_cleared += cpus[i].bytes;
+	rep->bytes_cleared += me.bytes;
 }
