@@ -541,11 +541,15 @@ int load_explain_errno(struct kexec_ctx *ctx, int err, const char *syscall_name)
 {
 	switch (err) {
 	case -EOPNOTSUPP:
+		/* kexec --tdx-status predicts this from /proc/kallsyms (tdx/kernel.c); the kernel has the last word */
 		log_errno(&ctx->log, err,
-			  "%s: the kernel refused kexec (EOPNOTSUPP). On a TDX host with the "
-			  "\"partial write machine check\" erratum (tdx_pw_mce, Sapphire and Emerald "
-			  "Rapids) the kernel forbids kexec because TDX private memory could cause machine "
-			  "checks in the new kernel; a cold reboot is required.", syscall_name);
+			  "%s: the kernel refused kexec (EOPNOTSUPP). Kernels 6.18 to 7.1 refuse every kexec "
+			  "and kdump load on a TDX host with the \"partial write machine check\" erratum "
+			  "(tdx_pw_mce, Sapphire and Emerald Rapids; their log says \"kexec: Not allowed on "
+			  "platform with tdx_pw_mce bug\"), because TDX private memory could cause machine "
+			  "checks in the new kernel. Do a cold reboot, or boot a kernel that disables the TDX "
+			  "module at kexec (tdx_sys_disable, mainline 7.2+); --tdx-force cannot change this.",
+			  syscall_name);
 		break;
 	case -EPERM:
 		if (!strcmp(syscall_name, "kexec_file_load"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "text.h"
@@ -19,6 +20,24 @@ int text_dup(const char *buf, size_t len, const char *where, struct kexec_log *l
 	copy[len] = '\0';
 	*out = copy;
 	return 0;
+}
+
+void text_size(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, size, "%u byte%s", (unsigned)bytes, bytes == 1 ? "" : "s");
+		return;
+	}
+	v /= 1024;
+	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4), 0 when it is not one (RFC 3629). */

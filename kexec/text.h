@@ -4,6 +4,7 @@
 #define KEXEC_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "log.h"
 
 /*
@@ -13,6 +14,8 @@
  */
 int text_dup(const char *buf, size_t len, const char *where, struct kexec_log *log, char **out);
 
+/* "2.0 TiB", "255.4 GiB", "4.0 KiB", "512 bytes": binary units, one decimal. */
+void text_size(uint64_t bytes, char *buf, size_t size);
 /*
  * Replace every byte of s that is not part of a valid UTF-8 sequence with
  * '?', in place, so that JSON output stays valid UTF-8 whatever a CPU

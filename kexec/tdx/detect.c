@@ -162,6 +162,10 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 	st->tsc_khz = k.tsc_khz;
 	st->tdh_sys_disable_failed = k.tdh_sys_disable_failed;
 	st->kernel_refuses_kexec = k.kernel_refuses_kexec;
+	if (k.module_version[0]) {
+		memcpy(st->module_version, k.module_version, sizeof(st->module_version));
+		snprintf(st->module_version_source, sizeof(st->module_version_source), "kernel log");
+	}
 	st->cmr = k.cmr;
 	k.cmr = (struct rangeset)RANGESET_INIT;
 	tdx_kmsg_free(&k);
@@ -259,11 +263,14 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	*st = (struct tdx_status){ 0 };
 	st->running_tds = st->running_sev_guests = -1;
 	st->misc = st->misc_capacity = (struct tdx_misc){ -1, -1, -1 };
+	st->clear_estimate_s = -1;
 
 	detect_cpu(sr, log, st);
 	if ((r = detect_kmsg(sr, log, st)) < 0)
 		goto fail;
 	detect_kvm(sr, log, st);
+	tdx_kernel_detect(sr, log, st);
+	tdx_watchdogs_detect(sr, log, st);
 	detect_lockdown(sr, log, st);
 	detect_guests(sr, log, st);
 	if ((r = detect_memory(plan, log, st)) < 0)
@@ -279,6 +286,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 		snprintf(st->module_evidence, sizeof(st->module_evidence), "/sys/devices/faux/tdx_host");
 	}
 	st->decision = tdx_decide(st, true, st->reason, sizeof(st->reason));
+	tdx_clear_assess(st);
 	return 0;
 fail:
 	tdx_status_free(st);

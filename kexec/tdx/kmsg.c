@@ -13,6 +13,7 @@
  *                                                spacings and "CMR[0]:" too)
  *   ... TDH.SYS.DISABLE failed ...              (the 2026 kexec series)
  *   kexec: Not allowed on platform with tdx_pw_mce bug   (6.18+)
+ *   virt/tdx: Module version: 1.5.16            (7.1+; kernel.c parses it)
  *   Memory Encryption Features active: AMD SEV SEV-ES    (a SEV guest;
  *   Memory Encryption Features active: Intel TDX          a TD guest;
  *                       "AMD SME" alone is host memory encryption)
@@ -244,6 +245,7 @@ static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, st
 		k->tdh_sys_disable_failed = true;
 	if (strstr(msg, "kexec: Not allowed on platform with tdx_pw_mce bug"))
 		k->kernel_refuses_kexec = true;
+	tdx_module_version_parse(msg, k->module_version, sizeof(k->module_version));
 	/* arch/x86/mm/mem_encrypt.c prints the features as one record: " AMD", " SEV", ... */
 	if ((p = strstr(msg, "Memory Encryption Features active:"))) {
 		p += strlen("Memory Encryption Features active:");
@@ -308,7 +310,8 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 	if (k.bad_records)
 		log_debug(log, "%s: %u malformed record%s skipped, the first at line %u", where,
 			  k.bad_records, k.bad_records == 1 ? "" : "s", k.first_bad_line);
-	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb;
+	k.module_initialized = seen.module_initialized || seen.tdx_module_initialized || k.pamt_kb ||
+			       k.module_version[0];
 	if (seen.module_initialized)
 		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: module initialized");
 	else if (seen.tdx_module_initialized)
@@ -316,6 +319,9 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 	else if (k.pamt_kb)     /* PAMT is allocated while initializing; the success line may be gone */
 		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: %llu KB allocated for PAMT",
 			 (unsigned long long)k.pamt_kb);
+	else if (k.module_version[0])   /* 7.1 prints it while initializing the module at boot */
+		snprintf(k.module_line, sizeof(k.module_line), "virt/tdx: Module version: %s",
+			 k.module_version);
 	rangeset_normalize(&k.cmr);
 	*out = k;
 	k = (struct tdx_kmsg){ 0 };

@@ -9,13 +9,16 @@ libkexec_a_SOURCES += \
 	kexec/tdx/ranges.c \
 	kexec/tdx/policy.c \
 	kexec/tdx/detect.c \
+	kexec/tdx/kernel.c \
+	kexec/tdx/watchdog.c \
 	kexec/tdx/status.c
 
 TDX_UNIT_TESTS = \
 	tests/unit/test-memmap \
 	tests/unit/test-tdx-parse \
 	tests/unit/test-tdx-policy \
-	tests/unit/test-tdx-detect
+	tests/unit/test-tdx-detect \
+	tests/unit/test-tdx-kernel
 check_PROGRAMS += $(TDX_UNIT_TESTS)
 TESTS += $(TDX_UNIT_TESTS)
 tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
@@ -30,11 +33,15 @@ tests_unit_test_tdx_policy_LDADD = $(UNIT_LDADD)
 tests_unit_test_tdx_detect_SOURCES = tests/unit/test-tdx-detect.c
 tests_unit_test_tdx_detect_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tdx_detect_LDADD = $(UNIT_LDADD)
+tests_unit_test_tdx_kernel_SOURCES = tests/unit/test-tdx-kernel.c
+tests_unit_test_tdx_kernel_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tdx_kernel_LDADD = $(UNIT_LDADD)
 
 # libFuzzer harnesses (tests/fuzz/run.sh builds them from their
 # "fuzz-sources:" first line).
 EXTRA_DIST += tests/fuzz/fuzz-cpuinfo.c tests/fuzz/fuzz-memmap.c tests/fuzz/fuzz-iomem.c \
-	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c tests/fuzz/fuzz-report.c
+	tests/fuzz/fuzz-misc.c tests/fuzz/fuzz-kmsg.c tests/fuzz/fuzz-report.c \
+	tests/fuzz/fuzz-kallsyms.c
 
 # Fixture trees (written by real-data captures) and their expected
 # --tdx-status --json output, compared by check-fixtures.sh.
@@ -44,5 +51,8 @@ EXTRA_DIST += tests/fixtures/check-fixtures.sh tests/fixtures/README.md \
 	tests/fixtures/epyc-snp-3guests tests/fixtures/epyc-snp-idle tests/fixtures/gnr-tdx-host \
 	tests/fixtures/spr-no-tdx tests/fixtures/spr-tdx-erratum-2tds \
 	tests/fixtures/spr-tdx-erratum-idle tests/fixtures/td-guest \
+	tests/fixtures/emr-7.1-refused tests/fixtures/emr-no-kallsyms tests/fixtures/emr-7.2-faux \
+	tests/fixtures/gnr-7.2 tests/fixtures/spr-vendor-no-probes \
+	tests/fixtures/spr-2tib-itco-nowayout tests/fixtures/spr-2tib-itco tests/fixtures/emr-7.1-logged \
 	tests/fixtures/spr-broken-memmap tests/fixtures/spr-garbage-kmsg \
 	tests/fixtures/spr-latin1-model tests/fixtures/spr-wrapped-cmr tests/fixtures/spr-carveouts

@@ -70,6 +70,43 @@ static const char *evidence(const struct tdx_status *st)
 	return st->module_evidence[0] ? st->module_evidence : "no evidence recorded";
 }
 
+bool tdx_kernel_refuses(const struct tdx_status *st)
+{
+	return st->kernel_refuses_kexec ||
+	       (st->pw_mce_erratum && st->kernel.refuses_kexec_on_erratum == TDX_YES);
+}
+
+/* The kernel's own refusal on tdx_pw_mce (6.18-7.1): what says so, and the ways out. */
+static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "this kernel refuses every kexec and kdump load on a CPU with the tdx_pw_mce "
+		 "erratum (%s), so the syscall would fail with EOPNOTSUPP; do a cold reboot, or boot a "
+		 "kernel that disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+)",
+		 st->kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
+		 "tdx_pw_mce bug\"" : "/proc/kallsyms has the 6.18-7.1 kexec cache flush "
+		 "without tdx_sys_disable");
+}
+
+/*
+ * On a 7.2-style kernel: "; the kernel also resets TDX memory at kexec ...",
+ * with the module version and how long the clear that --tdx=flush skips takes.
+ */
+static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	char dur[32];
+
+	buf[0] = '\0';
+	if (st->kernel.disables_tdx_module != TDX_YES)
+		return;
+	tdx_duration_text(tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges), TDX_CLEAR_CPUS),
+			  dur, sizeof(dur));
+	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
+		 "module %s supports TDH.SYS.DISABLE%s; the clear (%s) stays for modules that do not, "
+		 "--tdx=flush skips it", st->module_version[0] ? st->module_version : "(version unknown)",
+		 st->tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
+		 dur);
+}
+
 static bool in_guest(const struct tdx_status *st)
 {
 	return st->tdx_guest || st->sev_guest;
@@ -93,6 +130,11 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 	}
 	if (count_guests && (st->running_tds > 0 || st->running_sev_guests > 0)) {
 		guests_sentence(st, reason, size);
+		return TDX_DECISION_REFUSE;
+	}
+	/* DESIGN.md: the kernel itself would refuse (EOPNOTSUPP), whatever else holds */
+	if (tdx_kernel_refuses(st)) {
+		kernel_refusal_sentence(st, reason, size);
 		return TDX_DECISION_REFUSE;
 	}
 	/*
@@ -121,9 +163,12 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 		return TDX_DECISION_PLAIN;
 	}
 	if (st->module_initialized && (st->pw_mce_erratum || !st->cpuinfo_ok)) {
-		snprintf(reason, size, "TDX module initialized (%s) and %s: WBINVD and clear",
+		char resets[320];
+
+		kernel_resets_sentence(st, resets, sizeof(resets));
+		snprintf(reason, size, "TDX module initialized (%s) and %s: WBINVD and clear%s",
 			 evidence(st), st->cpuinfo_ok ? "tdx_pw_mce erratum" :
-			 "the CPU flags unknown, so the tdx_pw_mce erratum is assumed");
+			 "the CPU flags unknown, so the tdx_pw_mce erratum is assumed", resets);
 		return TDX_DECISION_CLEAR;
 	}
 	if (st->module_initialized) {
@@ -227,6 +272,17 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 
 	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
 		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
+	/*
+	 * The kernel refuses the load itself (machine_kexec_prepare, for
+	 * kexec_load and kexec_file_load, kdump too): under every policy,
+	 * and --tdx-force cannot change what the kernel does.
+	 */
+	if (tdx_kernel_refuses(st)) {
+		kernel_refusal_sentence(st, base_why, sizeof(base_why));
+		return log_errno(log, TDX_REFUSED, "refusing to %s: %s%s",
+				 crash ? "load a crash kernel" : "kexec", base_why,
+				 force ? " (--tdx-force cannot help: the kernel itself refuses)" : "");
+	}
 	if ((r = guests_check(st, force, crash, log)) < 0)
 		return r;
 	/* WBINVD raises #VE in a TD and #VC in a SEV-ES/SNP guest: the purgatory would die */

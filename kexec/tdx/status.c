@@ -77,6 +77,44 @@ static struct json_object *misc_json(const struct tdx_misc *m)
 	return o;
 }
 
+/* DESIGN.md / issue 12: what the running kernel does at kexec */
+static struct json_object *kernel_json(const struct tdx_kernel *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "disables_tdx_module", tristate(k->disables_tdx_module));
+	json_object_object_add(o, "flushes_all_cpus", tristate(k->flushes_all_cpus));
+	json_object_object_add(o, "refuses_kexec_on_erratum", tristate(k->refuses_kexec_on_erratum));
+	return o;
+}
+
+static struct json_object *watchdogs_json(const struct tdx_status *st)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; a && i < st->nwatchdogs; i++) {
+		const struct tdx_watchdog *w = &st->watchdogs[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(w->name));
+		json_object_object_add(o, "identity", string_or_null(w->identity));
+		json_object_object_add(o, "timeout_s", count(w->timeout_s));
+		json_object_object_add(o, "state", string_or_null(w->state));
+		json_object_object_add(o, "nowayout", tristate(w->nowayout));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *warnings_json(const struct tdx_status *st)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; a && i < st->nwarnings; i++)
+		json_object_array_add(a, text(st->warnings[i]));
+	return a;
+}
+
 static struct json_object *status_json(const struct tdx_status *st)
 {
 	struct json_object *o = json_object_new_object(), *cpu, *ki, *ka;
@@ -142,6 +180,11 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "private_ranges_error", st->private_ok ? NULL : text(st->private_why));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
 	json_object_object_add(o, "reason", text(st->reason));
+	json_object_object_add(o, "kernel", kernel_json(&st->kernel));
+	json_object_object_add(o, "module_version", string_or_null(st->module_version));
+	json_object_object_add(o, "clear_estimate_s", count(st->clear_estimate_s));
+	json_object_object_add(o, "watchdogs", watchdogs_json(st));
+	json_object_object_add(o, "warnings", warnings_json(st));
 	return o;
 }
 
@@ -160,15 +203,105 @@ static void print_count(FILE *out, const char *title, long v)
 
 static void print_ranges(FILE *out, const char *title, const struct rangeset *set)
 {
-	fprintf(out, "  %-22s %zu range%s, 0x%" PRIx64 " bytes\n", title, set->n,
-		set->n == 1 ? "" : "s", rangeset_bytes(set));
-	for (size_t i = 0; i < set->n; i++)
-		fprintf(out, "    [0x%" PRIx64 ", 0x%" PRIx64 ")\n", set->v[i].start, set->v[i].end);
+	char size[32];
+
+	text_size(rangeset_bytes(set), size, sizeof(size));
+	fprintf(out, "  %-22s %zu range%s, %s\n", title, set->n, set->n == 1 ? "" : "s", size);
+	for (size_t i = 0; i < set->n; i++) {
+		text_size(set->v[i].end - set->v[i].start, size, sizeof(size));
+		fprintf(out, "    [0x%" PRIx64 ", 0x%" PRIx64 ")  %s\n", set->v[i].start, set->v[i].end, size);
+	}
+}
+
+/* The first line: the decision and what it means, for an operator at a glance. */
+static void status_headline(const struct tdx_status *st, FILE *out)
+{
+	char size[32], dur[32];
+
+	switch (st->decision) {
+	case TDX_DECISION_PLAIN:
+		fprintf(out, "kexec needs nothing from kexec-tdx (%s)\n",
+			st->tdx_guest ? "TDX guest" : st->sev_guest ? "AMD SEV guest" : "no TDX");
+		break;
+	case TDX_DECISION_FLUSH:
+		fprintf(out, "kexec will WBINVD (write back and invalidate the caches); nothing is cleared\n");
+		break;
+	case TDX_DECISION_CLEAR:
+		text_size(rangeset_bytes(&st->private_ranges), size, sizeof(size));
+		tdx_duration_text(st->clear_estimate_s, dur, sizeof(dur));
+		fprintf(out, "kexec will WBINVD and clear %s (%s)\n", size, dur);
+		break;
+	case TDX_DECISION_REFUSE:
+	default:
+		if (st->running_tds > 0 || st->running_sev_guests > 0) {
+			fprintf(out, "kexec is refused: ");
+			if (st->running_tds > 0)
+				fprintf(out, "%ld TD%s%s", st->running_tds, st->running_tds == 1 ? "" : "s",
+					st->running_sev_guests > 0 ? " and " : "");
+			if (st->running_sev_guests > 0)
+				fprintf(out, "%ld SEV guest%s", st->running_sev_guests,
+					st->running_sev_guests == 1 ? "" : "s");
+			fprintf(out, " running\n");
+		} else if (tdx_kernel_refuses(st)) {
+			fprintf(out, "kexec is refused: this kernel refuses kexec on the tdx_pw_mce erratum\n");
+		} else if (st->module_initialized && st->running_tds < 0) {
+			fprintf(out, "kexec is refused: the number of running TDs is unknown\n");
+		} else if (!st->private_ok && strstr(st->reason, "the memory to clear cannot be computed")) {
+			fprintf(out, "kexec is refused: a clear is needed, but the memory to clear cannot be "
+				"computed\n");
+		} else {
+			fprintf(out, "kexec is refused: %s\n", st->reason);
+		}
+		break;
+	}
+}
+
+/* What the operator can do about it, then the warnings. */
+static void status_advice(const struct tdx_status *st, FILE *out)
+{
+	if (st->decision == TDX_DECISION_REFUSE) {
+		if (tdx_kernel_refuses(st))
+			fprintf(out, "What to do: a cold reboot, or boot a kernel that disables the TDX module at "
+				"kexec (tdx_sys_disable, mainline 7.2+). --tdx-force cannot help: the kernel "
+				"itself refuses, kdump (-p) loads too.\n");
+		else if (st->running_tds > 0 || st->running_sev_guests > 0)
+			fprintf(out, "What to do: shut the guests down (kexec destroys them without warning), "
+				"or use --tdx-force to kexec anyway. A crash kernel (-p) can still be loaded.\n");
+		else if (st->module_initialized && st->running_tds < 0)
+			fprintf(out, "What to do: mount the cgroup2 file system with the misc controller at "
+				"/sys/fs/cgroup so that TDs can be counted, or make sure none runs and use "
+				"--tdx-force.\n");
+		else if (!st->private_ok && strstr(st->reason, "the memory to clear cannot be computed"))
+			fprintf(out, "What to do: make the file named in the reason below readable, or do a "
+				"cold reboot; --tdx-force kexecs with WBINVD but without the clear.\n");
+		else
+			fprintf(out, "What to do: see the reason below; --tdx-force overrides a refusal by "
+				"this tool.\n");
+	} else if (st->decision == TDX_DECISION_CLEAR) {
+		fprintf(out, "What to do: %s; kexec -l and -e do it (a crash kernel, -p, gets the "
+			"WBINVD only: the old memory is the dump).\n",
+			st->nwarnings ? "first the warnings below" : "nothing");
+		if (st->kernel.disables_tdx_module == TDX_YES)
+			fprintf(out, "This kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
+				"module %s supports TDH.SYS.DISABLE; --tdx=flush (or tdx=flush in "
+				"/etc/kexec-tdx.conf) skips the clear.\n",
+				st->module_version[0] ? st->module_version : "(version unknown)");
+	} else if (st->decision == TDX_DECISION_FLUSH) {
+		fprintf(out, "What to do: nothing; kexec -l and -e do it.\n");
+	}
+	for (unsigned i = 0; i < st->nwarnings; i++)
+		fprintf(out, "warning: %s\n", st->warnings[i]);
 }
 
 static void status_text(const struct tdx_status *st, FILE *out)
 {
-	fprintf(out, "TDX status\n");
+	char size[32];
+
+	status_headline(st, out);
+	status_advice(st, out);
+	fprintf(out, "\nTDX status\n");
+	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
+	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
 	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
 		st->vendor[0] ? st->vendor : "unknown", st->family, st->model, st->model, st->stepping,
 		st->ncpus, st->ncpus == 1 ? "" : "s");
@@ -185,8 +318,28 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		fprintf(out, "  %-22s initialized (%s)\n", "TDX module:", st->module_evidence);
 	else
 		fprintf(out, "  %-22s no sign of initialization\n", "TDX module:");
-	if (st->pamt_kb)
-		fprintf(out, "  %-22s %" PRIu64 " KB\n", "PAMT:", st->pamt_kb);
+	if (st->module_version[0])
+		fprintf(out, "  %-22s %s (%s)\n", "TDX module version:", st->module_version,
+			st->module_version_source);
+	if (st->pamt_kb) {
+		text_size(st->pamt_kb * 1024, size, sizeof(size));
+		fprintf(out, "  %-22s %s\n", "PAMT:", size);
+	}
+	if (st->kernel.disables_tdx_module == TDX_UNKNOWN) {
+		fprintf(out, "  %-22s unknown (no usable /proc/kallsyms)%s\n", "kernel at kexec:",
+			st->kernel.refuses_kexec_on_erratum == TDX_YES ? "; refuses kexec on tdx_pw_mce "
+			"CPUs (logged)" : "");
+	} else {
+		fprintf(out, "  %-22s %s\n", "kernel at kexec:",
+			st->kernel.disables_tdx_module == TDX_YES ? "disables the TDX module (tdx_sys_disable)" :
+			"does not disable the TDX module (no tdx_sys_disable)");
+		fprintf(out, "  %-22s %s\n", "", st->kernel.flushes_all_cpus == TDX_YES ?
+			"flushes every CPU that ran a SEAMCALL (tdx_cpu_flush_cache*)" :
+			"no flush of every CPU (no tdx_cpu_flush_cache*)");
+		fprintf(out, "  %-22s %s\n", "", st->kernel.refuses_kexec_on_erratum == TDX_YES ?
+			"refuses kexec on tdx_pw_mce CPUs (6.18-7.1)" :
+			"does not refuse kexec on tdx_pw_mce CPUs");
+	}
 	fprintf(out, "  %-22s %s%s\n", "kvm_intel:", st->kvm_intel_state[0] ? st->kvm_intel_state : "not loaded",
 		st->kvm_intel_loaded ? (st->kvm_intel_tdx ? ", tdx=Y" : ", tdx=N") : "");
 	if (st->kvm_amd_state[0])
@@ -206,20 +359,34 @@ static void status_text(const struct tdx_status *st, FILE *out)
 			st->kmsg_bad_records == 1 ? "" : "s");
 	if (!st->cpuinfo_ok)
 		fprintf(out, "  %-22s %s\n", "cpuinfo unusable:", st->cpuinfo_why);
-	print_ranges(out, "CMRs:", &st->cmr);
-	if (st->cmr_covers_ram == 0)
-		fprintf(out, "  %-22s 0x%" PRIx64 " bytes of System RAM outside every CMR (cleared all the same)\n",
-			"", st->cmr_uncovered_bytes);
-	print_ranges(out, "crash kernel:", &st->crash);
-	print_ranges(out, "private ranges:", &st->private_ranges);
-	if (!st->private_ok)
-		fprintf(out, "  %-22s %s\n", "private ranges unknown:", st->private_why);
-	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
-	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	for (unsigned i = 0; i < st->nwatchdogs; i++) {
+		const struct tdx_watchdog *w = &st->watchdogs[i];
+		char t[24];
+
+		snprintf(t, sizeof(t), w->timeout_s < 0 ? "?" : "%ld", w->timeout_s);
+		fprintf(out, "  %-22s %s (%s): timeout %s s, %s, nowayout %s\n", i ? "" : "watchdogs:",
+			w->name, w->identity[0] ? w->identity : "?", t,
+			w->ipmi ? "re-armed with >= 120 s at reboot" : w->state[0] ? w->state : "state unknown",
+			w->nowayout == TDX_UNKNOWN ? "unknown" : yes_no(w->nowayout == TDX_YES));
+	}
+	if (st->clear_estimate_s >= 0)
+		fprintf(out, "  %-22s %ld s at %llu GB/s (%u CPU%s)\n", "clear estimate:", st->clear_estimate_s,
+			(unsigned long long)(TDX_CLEAR_RATE_PER_CPU / 1000000000ull), TDX_CLEAR_CPUS,
+			TDX_CLEAR_CPUS == 1 ? "" : "s");
 	/* policy.c turns a clear into a flush for -p; the text says so */
 	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
+		tdx_kernel_refuses(st) ? "refused by the kernel too" :
 		st->decision == TDX_DECISION_PLAIN ?
 		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
+	if (!st->private_ok)
+		fprintf(out, "  %-22s %s\n", "private ranges unknown:", st->private_why);
+	print_ranges(out, "CMRs:", &st->cmr);
+	if (st->cmr_covers_ram == 0) {
+		text_size(st->cmr_uncovered_bytes, size, sizeof(size));
+		fprintf(out, "  %-22s %s of System RAM outside every CMR (cleared all the same)\n", "", size);
+	}
+	print_ranges(out, "crash kernel:", &st->crash);
+	print_ranges(out, "private ranges:", &st->private_ranges);
 }
 
 int tdx_json_write(struct json_object *o, FILE *out)

@@ -97,6 +97,7 @@ struct tdx_kmsg {
 	struct rangeset cmr;            /* "virt/tdx: CMR: [0x..., 0x...)", normalized */
 	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" */
 	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
+	char module_version[32];        /* "virt/tdx: Module version: 1.5.16" -> "1.5.16" */
 	bool sev_guest;                 /* "Memory Encryption Features active: AMD ... SEV" */
 	bool tdx_guest;                 /* "Memory Encryption Features active: Intel TDX" */
 	/*
@@ -151,6 +152,73 @@ int tdx_misc_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_mi
 int tdx_cmr_uncovered(const struct rangeset *cmr, const struct rangeset *system_ram,
 		      struct rangeset *out);
 
+/* A fact the probes may not know (JSON true/false/null). */
+enum tdx_tristate { TDX_UNKNOWN = -1, TDX_NO = 0, TDX_YES = 1 };
+
+/* What the running kernel does at kexec and kdump (kernel.c, DESIGN.md "Kernel landscape"). */
+struct tdx_kernel {
+	int disables_tdx_module;        /* tdx_sys_disable (7.2+): TDH.SYS.DISABLE at kexec */
+	int flushes_all_cpus;           /* tdx_cpu_flush_cache_for_kexec / tdx_cpu_flush_cache */
+	int refuses_kexec_on_erratum;   /* 6.18-7.1: flush without disable, or the log line seen */
+};
+
+/* The /proc/kallsyms names that matter (only the name column is read). */
+struct tdx_kallsyms {
+	bool sys_disable;               /* tdx_sys_disable */
+	bool flush_cache_for_kexec;     /* tdx_cpu_flush_cache_for_kexec */
+	bool flush_cache;               /* tdx_cpu_flush_cache */
+	unsigned symbols;               /* lines parsed */
+	unsigned bad_lines;             /* lines skipped: not "ADDRESS TYPE NAME[\t[MODULE]]" */
+};
+
+/*
+ * Parse /proc/kallsyms text (exact names; a module suffix "\t[kvm_intel]"
+ * is allowed).  Lines of another shape are skipped and counted;
+ * -ENODATA (logged) when no line is a symbol.
+ */
+int tdx_kallsyms_parse(const char *buf, size_t len, struct tdx_kallsyms *out,
+		       struct kexec_log *log, const char *where);
+/* k NULL: no usable /proc/kallsyms (unknown).  log_refusal_seen: the kmsg refusal line. */
+void tdx_kernel_from_kallsyms(const struct tdx_kallsyms *k, bool log_refusal_seen,
+			      struct tdx_kernel *out);
+/* "... Module version: 1.5.16" in a log message -> "1.5.16"; false when absent. */
+bool tdx_module_version_parse(const char *msg, char *out, size_t size);
+/* The faux device's version file ("1.5.16\n").  -EINVAL (logged) for anything else. */
+int tdx_version_file_parse(const char *buf, size_t len, char *out, size_t size,
+			   struct kexec_log *log, const char *where);
+
+/* A hardware watchdog (watchdog.c).  For ipmi_watchdog, state is "" (sysfs does not say). */
+#define TDX_MAX_WATCHDOGS 8
+#define TDX_MAX_WARNINGS 8
+struct tdx_watchdog {
+	char name[32];                  /* "watchdog0", or "ipmi_watchdog" */
+	char identity[64];              /* "iTCO_wdt", "IPMI", "" unknown */
+	long timeout_s;                 /* -1 unknown */
+	char state[16];                 /* "active", "inactive", "" unknown */
+	int nowayout;                   /* enum tdx_tristate */
+	bool ipmi;                      /* the IPMI driver: re-armed with >= 120 s at reboot */
+};
+#define TDX_IPMI_REBOOT_TIMEOUT 120     /* drivers/char/ipmi/ipmi_watchdog.c wdog_reboot_handler */
+
+/* One sysfs attribute ("identity", "timeout", "state", "nowayout") into *w.  -EINVAL logged. */
+int tdx_watchdog_attr_parse(struct tdx_watchdog *w, const char *attr, const char *buf, size_t len,
+			    struct kexec_log *log, const char *where);
+/* Seconds after which w resets a host in kexec; -1 when it is stopped or never started. */
+long tdx_watchdog_fires_after(const struct tdx_watchdog *w);
+/* Does w reset the host before a clear of estimate_s seconds ends?  (estimate -1: no clear) */
+bool tdx_watchdog_outlasted(const struct tdx_watchdog *w, long estimate_s);
+
+/*
+ * The clear's duration: bytes at TDX_CLEAR_RATE_PER_CPU per clearing CPU,
+ * at most TDX_CLEAR_RATE_MAX in all, rounded up to whole seconds.
+ */
+#define TDX_CLEAR_RATE_PER_CPU  10000000000ull  /* bytes/s, conservative (watchdog.c) */
+#define TDX_CLEAR_RATE_MAX      16000000000ull
+#define TDX_CLEAR_CPUS          1               /* CPUs the purgatory clears with today */
+long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus);
+/* "about 4 min", "about 40 s", "under 1 s". */
+void tdx_duration_text(long s, char *buf, size_t size);
+
 /* Everything --tdx-status reports.  Counts are -1 when unknown (JSON null). */
 struct tdx_status {
 	/* cpu */
@@ -197,6 +265,16 @@ struct tdx_status {
 	char kvm_amd_state[16];
 	unsigned ncpus;
 	uint64_t tsc_khz;               /* from the log, 0 unknown (the purgatory's delays) */
+	/* what the running kernel does at kexec (kernel.c) */
+	struct tdx_kernel kernel;
+	char module_version[32];        /* "1.5.16", "" unknown */
+	char module_version_source[48]; /* "kernel log", "/sys/devices/faux/tdx_host/version" */
+	/* time and watchdogs (watchdog.c) */
+	long clear_estimate_s;          /* -1: nothing is cleared */
+	struct tdx_watchdog watchdogs[TDX_MAX_WATCHDOGS];
+	unsigned nwatchdogs;
+	char warnings[TDX_MAX_WARNINGS][512];
+	unsigned nwarnings;
 };
 
 void tdx_status_free(struct tdx_status *st);
@@ -209,6 +287,14 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 		    struct tdx_status *st);
 /* tdx_detect_plan() with a plan of its own. */
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
+/* /proc/kallsyms and the faux device's version (kernel.c); after the log was read. */
+void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
+/* The kernel refuses kexec and kdump loads here (tdx_pw_mce and a 6.18-7.1 kernel; policy.c). */
+bool tdx_kernel_refuses(const struct tdx_status *st);
+/* /sys/class/watchdog/watchdogN and ipmi_watchdog (watchdog.c). */
+void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
+/* After the decision: clear_estimate_s and the watchdog warnings. */
+void tdx_clear_assess(struct tdx_status *st);
 /* --tdx-status output, text or JSON (json-c). */
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json);
 /* Print o as pretty, spaced JSON and a newline; puts o.  -ENOMEM when o is NULL. */

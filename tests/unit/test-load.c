@@ -235,8 +235,13 @@ static void test_syscall(void **state)
 		const char *says;
 	} cases[] = {
 		{ 0, NULL },
-		{ -EOPNOTSUPP, "kexec: kexec_load: the kernel refused kexec (EOPNOTSUPP). On a TDX host "
-			       "with the \"partial write machine check\" erratum (tdx_pw_mce" },
+		{ -EOPNOTSUPP, "kexec: kexec_load: the kernel refused kexec (EOPNOTSUPP). Kernels 6.18 to 7.1 "
+			       "refuse every kexec and kdump load on a TDX host with the \"partial write machine "
+			       "check\" erratum (tdx_pw_mce, Sapphire and Emerald Rapids; their log says \"kexec: "
+			       "Not allowed on platform with tdx_pw_mce bug\"), because TDX private memory could "
+			       "cause machine checks in the new kernel. Do a cold reboot, or boot a kernel that "
+			       "disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+); --tdx-force "
+			       "cannot change this.\n" },
 		{ -EPERM, "kexec: kexec_load: operation not permitted (need CAP_SYS_BOOT; under kernel "
 			  "lockdown kexec_load is forbidden, so this tool's TDX purgatory cannot be used and "
 			  "only -s (kexec_file_load with a signed kernel) is possible)\n" },

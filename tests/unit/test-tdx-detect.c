@@ -347,6 +347,15 @@ static void test_json_contract(void **state)
 	assert_string_equal(json_object_get_string(get(r0, "end", json_type_string)), "0x480000000");
 	assert_string_equal(json_object_get_string(get(o, "decision", json_type_string)), "refuse");
 	assert_string_equal(json_object_get_string(get(o, "reason", json_type_string)), st.reason);
+	/* issue 12: no kallsyms, no faux device, no watchdog, nothing cleared */
+	cpu = get(o, "kernel", json_type_object);
+	get(cpu, "disables_tdx_module", json_type_null);
+	get(cpu, "flushes_all_cpus", json_type_null);
+	get(cpu, "refuses_kexec_on_erratum", json_type_null);
+	get(o, "module_version", json_type_null);
+	get(o, "clear_estimate_s", json_type_null);
+	assert_int_equal(json_object_array_length(get(o, "watchdogs", json_type_array)), 0);
+	assert_int_equal(json_object_array_length(get(o, "warnings", json_type_array)), 0);
 	json_object_put(o);
 	free(text);
 
@@ -379,7 +388,10 @@ static void test_text(void **state)
 	assert_non_null(strstr(text, "  decision:              refuse\n"));
 	assert_non_null(strstr(text, "  reason:                2 TDs running (misc cgroup tdx=2)\n"));
 	assert_non_null(strstr(text, "  running TDs:           2\n"));
-	assert_non_null(strstr(text, "    [0x100000000, 0x480000000)\n"));
+	assert_non_null(strstr(text, "    [0x100000000, 0x480000000)  14.0 GiB\n"));
+	/* the decision first, the ranges last (issue 12) */
+	assert_memory_equal(text, "kexec is refused: 2 TDs running\n", 32);
+	assert_true(strstr(text, "private ranges:") > strstr(text, "running TDs:"));
 	assert_non_null(strstr(text, "  TDX module:            initialized (virt/tdx: module initialized)\n"));
 	free(text);
 	tdx_status_free(&st);

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * How long the purgatory's clear takes, and the hardware watchdogs that
+ * could reset the host in the middle of it (a silent cold boot).
+ *
+ * The estimate is deliberately pessimistic: 10 GB/s (10^9 bytes) per CPU
+ * that clears, at most 16 GB/s in all.  One CPU doing MOVDIR64B or
+ * non-temporal full-line stores writes 10-20 GB/s on Sapphire/Emerald/
+ * Granite Rapids (tests/bench/bench-clear measures this machine); a lower
+ * rate makes a longer estimate, so a watchdog that is close is flagged
+ * rather than missed.  Today the purgatory clears on one CPU
+ * (TDX_CLEAR_CPUS); the multi-CPU purgatory raises that.
+ *
+ * Which watchdogs survive into the purgatory: watchdog-core devices whose
+ * driver asked for watchdog_stop_on_reboot() are stopped by the reboot
+ * notifier that kernel_kexec() runs (drivers/watchdog/watchdog_core.c,
+ * watchdog_reboot_notifier), except a nowayout one, which keeps running;
+ * an inactive device is not running.  ipmi_watchdog is no watchdog-core
+ * device (a misc device, no /sys/class/watchdog entry): its reboot
+ * notifier (drivers/char/ipmi/ipmi_watchdog.c, wdog_reboot_handler)
+ * re-arms a running IPMI watchdog with max(timeout, 120) seconds.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tdx.h"
+
+long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus)
+{
+	uint64_t rate = TDX_CLEAR_RATE_MAX;
+
+	if (cpus < TDX_CLEAR_RATE_MAX / TDX_CLEAR_RATE_PER_CPU + 1)
+		rate = (uint64_t)(cpus ? cpus : 1) * TDX_CLEAR_RATE_PER_CPU;
+	if (rate > TDX_CLEAR_RATE_MAX)
+		rate = TDX_CLEAR_RATE_MAX;
+	return (long)(bytes / rate + (bytes % rate ? 1 : 0));
+}
+
+void tdx_duration_text(long s, char *buf, size_t size)
+{
+	if (s < 1)
+		snprintf(buf, size, "under 1 s");
+	else if (s < 90)
+		snprintf(buf, size, "about %ld s", s);
+	else if (s < 90 * 60)
+		snprintf(buf, size, "about %ld min", (s + 30) / 60);
+	else
+		snprintf(buf, size, "about %ld h %ld min", s / 3600, (s % 3600 + 30) / 60);
+}
+
+/* Trailing newline and blanks off; the value must be printable ASCII (JSON, terminal). */
+static int value_trim(const char *buf, size_t len, size_t *out_len)
+{
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			return -EINVAL;
+	*out_len = len;
+	return 0;
+}
+
+static int number_parse(const char *buf, size_t len, long *out)
+{
+	long v = 0;
+
+	if (!len || len > 9)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (buf[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int tdx_watchdog_attr_parse(struct tdx_watchdog *w, const char *attr, const char *buf, size_t len,
+			    struct kexec_log *log, const char *where)
+{
+	size_t n;
+	long v;
+
+	if (value_trim(buf, len, &n) < 0)
+		return log_errno(log, -EINVAL, "%s: not printable text", where);
+	if (!strcmp(attr, "identity")) {
+		if (!n || n >= sizeof(w->identity))
+			return log_errno(log, -EINVAL, "%s: identity of %zu characters", where, n);
+		memcpy(w->identity, buf, n);
+		w->identity[n] = '\0';
+	} else if (!strcmp(attr, "timeout")) {
+		if (number_parse(buf, n, &v) < 0)
+			return log_errno(log, -EINVAL, "%s: timeout is not a number of seconds", where);
+		w->timeout_s = v;
+	} else if (!strcmp(attr, "state")) {
+		if ((n == 6 && !memcmp(buf, "active", 6)) || (n == 8 && !memcmp(buf, "inactive", 8))) {
+			memcpy(w->state, buf, n);
+			w->state[n] = '\0';
+		} else {
+			return log_errno(log, -EINVAL, "%s: state is not \"active\" or \"inactive\"", where);
+		}
+	} else if (!strcmp(attr, "nowayout")) {
+		/* watchdog core prints 0/1; a bool module parameter Y/N */
+		if (n == 1 && (buf[0] == '1' || buf[0] == 'Y' || buf[0] == 'y'))
+			w->nowayout = TDX_YES;
+		else if (n == 1 && (buf[0] == '0' || buf[0] == 'N' || buf[0] == 'n'))
+			w->nowayout = TDX_NO;
+		else
+			return log_errno(log, -EINVAL, "%s: nowayout is not 0 or 1", where);
+	} else {
+		return log_errno(log, -EINVAL, "%s: unknown watchdog attribute %s", where, attr);
+	}
+	return 0;
+}
+
+long tdx_watchdog_fires_after(const struct tdx_watchdog *w)
+{
+	if (w->ipmi)
+		return w->timeout_s > TDX_IPMI_REBOOT_TIMEOUT ? w->timeout_s : TDX_IPMI_REBOOT_TIMEOUT;
+	if (strcmp(w->state, "active") || w->nowayout != TDX_YES)
+		return -1;      /* stopped at kexec, or never started */
+	return w->timeout_s;    /* -1 when unknown: fires at any time */
+}
+
+bool tdx_watchdog_outlasted(const struct tdx_watchdog *w, long estimate_s)
+{
+	long t;
+
+	if (estimate_s < 0)
+		return false;
+	t = tdx_watchdog_fires_after(w);
+	if (w->ipmi)
+		return t < estimate_s;
+	if (strcmp(w->state, "active") || w->nowayout != TDX_YES)
+		return false;
+	return t < 0 || t < estimate_s;
+}
+
+static void read_attr(const struct sysroot *sr, struct kexec_log *log, const char *dir,
+		      const char *file, const char *attr, struct tdx_watchdog *w)
+{
+	char rel[256], path[4096], *buf;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir, file);
+	if (sysroot_read(sr, rel, 4096, &buf, &len) < 0)
+		return;         /* older kernels lack some attributes: unknown */
+	sysroot_path(sr, rel, path, sizeof(path));
+	if (tdx_watchdog_attr_parse(w, attr, buf, len, log, path) < 0)
+		log_warn(log, "%s: unusable (see above); taken as unknown", path);
+	free(buf);
+}
+
+static struct tdx_watchdog *watchdog_add(struct tdx_status *st, struct kexec_log *log,
+					 const char *name)
+{
+	struct tdx_watchdog *w;
+
+	if (st->nwatchdogs == TDX_MAX_WATCHDOGS) {
+		log_warn(log, "more than %d watchdogs; %s and later ones are not checked",
+			 TDX_MAX_WATCHDOGS, name);
+		return NULL;
+	}
+	w = &st->watchdogs[st->nwatchdogs++];
+	*w = (struct tdx_watchdog){ .timeout_s = -1, .nowayout = TDX_UNKNOWN };
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	return w;
+}
+
+/* watchdog2 before watchdog10 */
+static int watchdog_cmp(const void *a, const void *b)
+{
+	unsigned long x = strtoul(((const struct tdx_watchdog *)a)->name + 8, NULL, 10);
+	unsigned long y = strtoul(((const struct tdx_watchdog *)b)->name + 8, NULL, 10);
+
+	return x < y ? -1 : x > y;
+}
+
+void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	char **names = NULL, dir[128];
+	size_t n = 0;
+	struct tdx_watchdog *w;
+
+	st->nwatchdogs = 0;
+	if (sysroot_list(sr, "sys/class/watchdog", &names, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (strncmp(names[i], "watchdog", 8) || strlen(names[i]) >= 32)
+				continue;
+			if (!(w = watchdog_add(st, log, names[i])))
+				break;
+			snprintf(dir, sizeof(dir), "sys/class/watchdog/%s", names[i]);
+			read_attr(sr, log, dir, "identity", "identity", w);
+			read_attr(sr, log, dir, "timeout", "timeout", w);
+			read_attr(sr, log, dir, "state", "state", w);
+			read_attr(sr, log, dir, "nowayout", "nowayout", w);
+		}
+		sysroot_names_free(names, n);
+		qsort(st->watchdogs, st->nwatchdogs, sizeof(st->watchdogs[0]), watchdog_cmp);
+	}
+	if (sysroot_exists(sr, "sys/module/ipmi_watchdog") && (w = watchdog_add(st, log, "ipmi_watchdog"))) {
+		w->ipmi = true;
+		snprintf(w->identity, sizeof(w->identity), "IPMI");
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "timeout", "timeout", w);
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "nowayout", "nowayout", w);
+	}
+}
+
+static void warning_add(struct tdx_status *st, const char *text)
+{
+	if (st->nwarnings < TDX_MAX_WARNINGS)
+		snprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), "%s", text);
+}
+
+void tdx_clear_assess(struct tdx_status *st)
+{
+	char dur[32], way_out[128], text[sizeof(st->warnings[0])];
+	long est;
+
+	st->clear_estimate_s = -1;
+	if (st->decision != TDX_DECISION_CLEAR)
+		return;
+	est = st->clear_estimate_s = tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges),
+							   TDX_CLEAR_CPUS);
+	tdx_duration_text(est, dur, sizeof(dur));
+	if (st->kernel.disables_tdx_module == TDX_YES)
+		snprintf(way_out, sizeof(way_out), "or use --tdx=flush (this kernel resets TDX memory "
+			 "itself at kexec, if the TDX module supports TDH.SYS.DISABLE)");
+	else
+		snprintf(way_out, sizeof(way_out), "or do a cold reboot instead of kexec");
+	for (unsigned i = 0; i < st->nwatchdogs; i++) {
+		const struct tdx_watchdog *w = &st->watchdogs[i];
+
+		if (!tdx_watchdog_outlasted(w, est))
+			continue;
+		if (w->ipmi)
+			snprintf(text, sizeof(text), "ipmi_watchdog: a running IPMI watchdog re-arms itself "
+				 "with %ld s at reboot, but the clear takes %s (%ld s) and the host would be "
+				 "reset in the middle of it; raise its timeout (ipmi_watchdog timeout=, or in "
+				 "the BMC) above %ld s, %s", tdx_watchdog_fires_after(w), dur, est, est,
+				 way_out);
+		else if (w->timeout_s < 0)
+			snprintf(text, sizeof(text), "%s (%s) is active and nowayout (kexec does not stop "
+				 "it) with an unknown timeout, and the clear takes %s (%ld s); make sure its "
+				 "timeout is above %ld s, %s", w->name, w->identity[0] ? w->identity : "?",
+				 dur, est, est, way_out);
+		else
+			snprintf(text, sizeof(text), "%s (%s) is active and nowayout (kexec does not stop "
+				 "it) with a %ld s timeout, but the clear takes %s (%ld s) and the host would "
+				 "be reset in the middle of it; raise its timeout above %ld s, %s", w->name,
+				 w->identity[0] ? w->identity : "?", w->timeout_s, dur, est, est, way_out);
+		warning_add(st, text);
+	}
+}
