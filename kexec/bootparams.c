@@ -225,7 +225,8 @@ int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
 			log_debug(&ctx->log, "no RNG seed: the entropy pool is not ready");
 	}
 	if (in->report_slot)
-		items[nitems++] = (struct sd_item){ KTDX_SETUP_TYPE, NULL, sizeof(struct ktdx_report), 0 };
+		items[nitems++] = (struct sd_item){ KTDX_SETUP_TYPE, NULL,
+						    KTDX_REPORT_SIZE(in->report_cpus), 0 };
 
 	/* layout: zero page, command line, EFI runtime map, setup_data entries */
 	off = sizeof(struct boot_params);

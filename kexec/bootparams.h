@@ -22,6 +22,7 @@ struct bootparams_input {
 	bool efi;                       /* pass EFI information when the host has it */
 	bool rng_seed;
 	bool report_slot;               /* reserve a struct ktdx_report */
+	uint32_t report_cpus;           /* with room for that many CPU entries */
 };
 
 struct bootparams_blob {

@@ -16,6 +16,7 @@
 #include <kexec-tdx/purgatory-abi.h>
 #include "conffile.h"
 #include "ctx.h"
+#include "cpus.h"
 #include "load.h"
 #include "memmap.h"
 #include "options.h"
@@ -153,6 +154,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 {
 	struct tdx_status st = { 0 };
 	struct tdx_cpuinfo cpu;
+	struct cpus_plan cpus;
 	struct mem_plan mp = { 0 };
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
@@ -172,6 +174,13 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 	/* the purgatory's SHA-256 and clear paths; unreadable: the portable ones */
 	if (req.action != KTDX_ACTION_NONE && tdx_cpuinfo_read(ctx->sr, &ctx->log, &cpu) == 0)
 		req.cpu = &cpu;
+	/* the other CPUs: each flushes, and clears a share (DESIGN.md "Purgatory", step 4) */
+	if (req.action != KTDX_ACTION_NONE) {
+		if ((r = cpus_plan_build(req.cpu, st.tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
+					 &cpus, &ctx->log)) < 0)
+			goto out;
+		req.cpus = &cpus;
+	}
 	if (o->reuse_cmdline) {
 		char *base = reuse_cmdline(ctx, o->crash);
 

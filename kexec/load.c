@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "bootparams.h"
+#include "cpus.h"
 #include "crashdump.h"
 #include "image.h"
 #include "load.h"
@@ -261,7 +262,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	const struct image_ops *ops = NULL;
 	uint8_t *initrd = NULL;
 	size_t initrd_len = 0;
-	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0;
+	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0, tramp_addr = 0;
 	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT, low = RANGESET_INIT;
 	int r;
 
@@ -273,6 +274,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	char *crash_cmd = NULL;
 	unsigned action = req->action;
 	uint32_t cpu_flags;
+	bool smp;
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
@@ -339,6 +341,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	struct bootparams_input in = {
 		.cmdline = req->cmdline, .initrd_addr = initrd_addr, .initrd_size = initrd_len,
 		.e820 = map, .efi = true, .rng_seed = true, .report_slot = true,
+		.report_cpus = req->cpus && req->cpus->nr_cpus ? req->cpus->nr_cpus : 1,
 	};
 	if (req->crash) {
 		if ((r = elfcorehdr_build(&crash, &corehdr, &corehdr_len, &ctx->log)) < 0)
@@ -368,6 +371,14 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	}
 	cpu_flags = purgatory_cpu_flags(req->cpu);
 	/*
+	 * Step 4 (every CPU flushes and clears its share): a kexec -l with
+	 * a flush or clear and more than one CPU known.  A crash kernel's
+	 * memory has nothing below 1 MiB for the trampoline.
+	 */
+	smp = action != KTDX_ACTION_NONE && !req->crash && req->cpus && req->cpus->nr_cpus > 1;
+	if (smp && (r = cpus_trampoline_place(&plan->segs, map, &ctx->log, &tramp_addr)) < 0)
+		goto out;
+	/*
 	 * Flush and clear: the purgatory's own page tables, a zero-filled
 	 * segment, never cleared, sized for what they will map.  The plain
 	 * path (action none) runs on the old kernel's identity map.
@@ -383,6 +394,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		for (size_t i = 0; i < low.n; i++)
 			if ((r = rangeset_add(&private_in, low.v[i].start, low.v[i].end)) < 0)
 				goto out;
+		if (smp && (r = cpus_map_add(&private_in)) < 0)      /* sized with the xAPIC page */
+			goto out;
 		if ((r = pgtable_reserve(&private_in, &plan->segs, cpu_flags & KTDX_FLAG_GBPAGES,
 					 &pgt_size, &ctx->log)) < 0)
 			goto out;
@@ -410,6 +423,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	params.flags = cpu_flags;
 	if (req->serial_debug)
 		params.flags |= KTDX_FLAG_SERIAL_DEBUG;
+	if (req->cpus)
+		cpus_params_fill(req->cpus, smp ? tramp_addr : 0, &params);
 	if (action == KTDX_ACTION_CLEAR) {
 		if ((r = clear_list_build(req->private_ranges, &plan->segs, &clear, &ctx->log)) < 0)
 			goto out;
@@ -421,6 +436,11 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		uint64_t need;
 
 		if ((r = purgatory_map_build(&clear, &low, &plan->segs, &ptmap, &ctx->log)) < 0)
+			goto out;
+		if (smp && ((r = cpus_map_add(&ptmap)) < 0 ||
+			    (ptmap.n > KTDX_MAX_MAP_RANGES &&
+			     (r = log_errno(&ctx->log, -E2BIG, "purgatory page-table map: %zu ranges, "
+					    "at most %d", ptmap.n, KTDX_MAX_MAP_RANGES)) < 0)))
 			goto out;
 		need = map_table_bytes(&ptmap, cpu_flags & KTDX_FLAG_GBPAGES, &ctx->log, NULL);
 		if (!need || need > pgt_size) {
@@ -454,6 +474,11 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		}
 		if (action == KTDX_ACTION_CLEAR)
 			print_ranges(ctx->log.out, "TDX clear list", "", &clear);
+		if (action != KTDX_ACTION_NONE)
+			fprintf(ctx->log.out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%"
+				PRIx64 ", TSC %" PRIu64 " kHz%s\n", params.nr_cpus, params.clear_cpus,
+				params.trampoline, params.tsc_khz,
+				params.trampoline ? "" : " (the boot CPU alone)");
 	}
 	if (!req->dry_run) {
 		r = sys_kexec_load(purg.entry, &plan->segs, req->crash ? KEXEC_ON_CRASH : 0);

@@ -11,6 +11,7 @@
 #include "segments.h"
 
 struct tdx_cpuinfo;
+struct cpus_plan;
 
 struct load_request {
 	const char *kernel;
@@ -25,6 +26,7 @@ struct load_request {
 	const struct rangeset *private_ranges;  /* what may hold TDX private memory */
 	const struct tdx_cpuinfo *cpu;  /* the purgatory's paths; NULL: unknown, portable ones */
 	const struct mem_plan *mem;     /* the invocation's memory plan; NULL: read one */
+	const struct cpus_plan *cpus;   /* the other CPUs (kexec/cpus.h); NULL: the boot CPU alone */
 	bool dry_run;                   /* build everything, call nothing (tests) */
 };
 

@@ -20,6 +20,8 @@ enum {
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
 	OPT_CONSOLE_SERIAL,
+	OPT_TDX_CPUS,
+	OPT_TDX_DEBUG_APIC_IDS,
 	OPT_COMPAT_IGNORED,     /* accepted for kexec-tools scripts, no effect on x86_64 here */
 	OPT_UNSUPPORTED,        /* known kexec-tools options this kexec does not do */
 };
@@ -56,6 +58,9 @@ static const struct option long_options[] = {
 	{ "json",                no_argument,       NULL, OPT_JSON },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
+	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
+	/* for tests only, not in --help: replaces cpuinfo's APIC ids */
+	{ "tdx-debug-apic-ids",  required_argument, NULL, OPT_TDX_DEBUG_APIC_IDS },
 	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
 		{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "reset-vga",           no_argument,       NULL, OPT_COMPAT_IGNORED },
@@ -121,6 +126,8 @@ void options_usage(FILE *out)
 "                             boot with -e an image loaded with less than is\n"
 "                             needed now, or loaded by another tool; not\n"
 "                             where the kernel itself refuses (tdx_pw_mce, 6.18-7.1)\n"
+"      --tdx-cpus=N           at most N CPUs clear in the purgatory (1: the boot\n"
+"                             CPU alone; the others still flush); default all\n"
 "      --tdx-status           print the decision in one line (\"kexec will WBINVD and\n"
 "                             clear 2.0 TiB (about 4 min)\"), what to do, warnings,\n"
 "                             then the evidence: CPU, TDX module and its version,\n"
@@ -227,6 +234,19 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 		case OPT_JSON: o->json = true; break;
 		case OPT_SYSROOT: o->sysroot = optarg; break;
 		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
+		case OPT_TDX_CPUS: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || v < 1 || v > 65536)
+				return log_errno(log, -EINVAL,
+						 "--tdx-cpus=%s: not a number of CPUs from 1 up", optarg);
+			o->tdx_cpus = (unsigned)v;
+			break;
+		}
+		case OPT_TDX_DEBUG_APIC_IDS: o->tdx_debug_apic_ids = optarg; break;
 		case OPT_COMPAT_IGNORED: break;
 		case OPT_UNSUPPORTED:
 			return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec",

@@ -47,6 +47,8 @@ struct kexec_options {
 	enum tdx_policy tdx_policy;     /* after main(): --tdx, KEXEC_TDX_POLICY, the file, auto */
 	bool tdx_policy_given;          /* --tdx= was on the command line */
 	bool tdx_force;
+	unsigned tdx_cpus;              /* --tdx-cpus: CPUs that clear, 0 = all */
+	const char *tdx_debug_apic_ids; /* hidden --tdx-debug-apic-ids: replaces cpuinfo's */
 	const char *sysroot;            /* --sysroot or $KEXEC_SYSROOT */
 };
 

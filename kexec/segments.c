@@ -82,6 +82,19 @@ int segments_add_fixed(struct segments *s, const void *buf, size_t bufsz, uint64
 	return segments_record(s, buf, bufsz, mem, memsz, what, hash, log);
 }
 
+int segments_add_low(struct segments *s, uint64_t mem, uint64_t memsz, const char *what,
+		     struct kexec_log *log)
+{
+	int other;
+
+	if ((mem | memsz) & (PAGE_SIZE_4K - 1) || !memsz || mem + memsz > 0x100000)
+		return log_errno(log, -EINVAL, "%s: [0x%" PRIx64 ", +0x%" PRIx64 ") is not whole pages "
+				 "below 1 MiB", what, mem, memsz);
+	if ((other = segments_overlap(s, mem, mem + memsz)) >= 0)
+		return log_errno(log, -EBUSY, "%s: 0x%" PRIx64 " overlaps %s", what, mem, s->v[other].what);
+	return segments_record(s, NULL, 0, mem, memsz, what, false, log);
+}
+
 /*
  * Try to fit [addr, addr+size) into the hole [lo, hi) at an aligned
  * address, lowest or highest first.  Returns true and sets *out.

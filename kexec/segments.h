@@ -53,6 +53,14 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 /* A segment at a fixed address (ELF PT_LOAD): checked against RAM, limits and the others. */
 int segments_add_fixed(struct segments *s, const void *buf, size_t bufsz, uint64_t mem,
 		       uint64_t memsz, const char *what, bool hash, struct kexec_log *log);
+/*
+ * A zero-filled segment of whole pages below 1 MiB, where --mem-min and
+ * the usable RAM (from 1 MiB up) do not reach: only for the CPU start
+ * trampoline (kexec/cpus.c), whose page the caller took from the
+ * firmware map's RAM.  Checked against the other segments.
+ */
+int segments_add_low(struct segments *s, uint64_t mem, uint64_t memsz, const char *what,
+		     struct kexec_log *log);
 /* Take [mem, mem + memsz) of every segment out of set. */
 int segments_subtract_from(const struct segments *s, struct rangeset *set);
 /* The -d table. */

@@ -4,10 +4,13 @@
 #  - no CPUID instruction anywhere: the loader names the SHA-256 and clear
 #    paths (KTDX_FLAG_*), so no path of the purgatory can run CPUID (#VE in
 #    a TD, #VC in an SEV-ES/SNP guest, with no handler);
-#  - exactly one WBINVD, in purgatory_start, and before it only
+#  - exactly one WBINVD in purgatory_start, and before it only
 #    instructions that write no memory (cli, cld, register moves, the TSC
 #    read, the compare with params.action): the flush comes before
 #    anything is written, not even a push;
+#  - one more in ap_entry64, where every other CPU enters (trampoline.S),
+#    with only descriptor-table loads and segment-register moves before
+#    it, and none anywhere else;
 #  - the plain path (action none) jumps over the RDTSC/WBINVD block and
 #    over the CR0/CR4 writes.
 # Exit status 0 pass, 1 fail, 77 skip (automake).
@@ -28,7 +31,21 @@ insns() { sed -n "/<$1>:\$/,/^\$/p" "$TMP" | sed -nE 's/^ *([0-9a-f]+):\t([a-z0-
 n=$(grep -cE '\bcpuid\b' "$TMP")
 [ "$n" = 0 ] || fail "$n CPUID instruction(s) in $OBJ"
 n=$(grep -cE '\bwbinvd\b' "$TMP")
-[ "$n" = 1 ] || fail "$n WBINVD instructions in $OBJ, expected exactly 1"
+[ "$n" = 2 ] || fail "$n WBINVD instructions in $OBJ, expected exactly 2 (purgatory_start, ap_entry64)"
+
+insns ap_entry64 >"$TMP.ap"
+awk '
+$2 == "wbinvd" { found = 1; exit }
+{
+	ops = $0; sub(/^[0-9a-f]+ [a-z0-9]+ */, "", ops); sub(/ +$/, "", ops)
+	dst = ops; sub(/^.*,/, "", dst)
+	if ($2 ~ /^(lgdt|lidt)$/) next
+	if ($2 == "mov" && dst ~ /^%/) next
+	printf "FAIL: ap_entry64 before WBINVD: %s\n", $0; bad = 1
+}
+END { if (!found) print "FAIL: no WBINVD in ap_entry64"; exit (bad || !found) }
+' "$TMP.ap" || failed=1
+rm -f "$TMP.ap"
 
 insns purgatory_start >"$TMP.start"
 [ -s "$TMP.start" ] || fail "no purgatory_start in $OBJ"

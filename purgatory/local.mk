@@ -11,11 +11,13 @@ PURGATORY_C = \
 	purgatory/report.c \
 	purgatory/reset.c \
 	purgatory/serial.c \
+	purgatory/smp.c \
+	purgatory/split.c \
 	purgatory/string.c
-PURGATORY_S = purgatory/entry.S
+PURGATORY_S = purgatory/entry.S purgatory/trampoline.S
 PURGATORY_H = include/kexec-tdx/purgatory-abi.h \
 	purgatory/purgatory.h purgatory/cpu.h purgatory/clear.h \
-	purgatory/pagetable.h purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
+	purgatory/pagetable.h purgatory/split.h purgatory/smp.h purgatory/apic.h purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h
 PURGATORY_LDS = purgatory/purgatory.lds
 # entry.S first: purgatory_start opens .text.
 PURGATORY_OBJS = $(PURGATORY_S:.S=.po) $(PURGATORY_C:.c=.po)
@@ -59,12 +61,16 @@ libkexec_a_SOURCES += \
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.
 PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
+	tests/unit/test-split \
 	purgatory/test-pagetable purgatory/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
 tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
 tests_unit_test_clear_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_clear_LDADD = $(UNIT_LDADD)
+tests_unit_test_split_SOURCES = tests/unit/test-split.c purgatory/split.c purgatory/split.h
+tests_unit_test_split_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_split_LDADD = $(UNIT_LDADD)
 tests_unit_test_sha256_SOURCES = tests/unit/test-sha256.c
 tests_unit_test_sha256_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sha256_LDADD = $(UNIT_LDADD)
@@ -77,7 +83,7 @@ purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
 # purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
 purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
 	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
-	purgatory/clear.c purgatory/report.c purgatory/serial.c
+	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
 purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
 	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
 purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)

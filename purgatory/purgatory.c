@@ -29,6 +29,7 @@
 #include "pagetable.h"
 #include "purgatory.h"
 #include "sha256.h"
+#include "smp.h"
 
 _Static_assert(offsetof(struct ktdx_params, entry) == KTDX_PARAMS_OFF_ENTRY, "entry.S offset");
 _Static_assert(offsetof(struct ktdx_params, boot_params) == KTDX_PARAMS_OFF_BOOT_PARAMS,
@@ -101,7 +102,7 @@ static bool in_map(const struct ktdx_params *p, uint64_t s, uint64_t e)
  */
 static void check_map(const struct ktdx_params *p)
 {
-	struct area keep[8 + KTDX_MAX_SHA_REGIONS];
+	struct area keep[10 + KTDX_MAX_SHA_REGIONS];
 	unsigned n = 0;
 
 	if (p->nr_map > KTDX_MAX_MAP_RANGES)
@@ -112,7 +113,10 @@ static void check_map(const struct ktdx_params *p)
 	keep[n++] = (struct area){ addr_of(__purgatory_bss_start), addr_of(__purgatory_bss_end) };
 	keep[n++] = (struct area){ p->pgtable_base, p->pgtable_base + p->pgtable_size };
 	if (p->report)
-		keep[n++] = (struct area){ p->report, p->report + sizeof(struct ktdx_report) };
+		keep[n++] = (struct area){ p->report,
+					   p->report + KTDX_REPORT_SIZE(p->nr_cpus ? p->nr_cpus : 1) };
+	if (p->trampoline)
+		keep[n++] = (struct area){ p->trampoline, p->trampoline + 4096 };
 	if (p->boot_params)
 		keep[n++] = (struct area){ p->boot_params, p->boot_params + 4096 };
 	keep[n++] = (struct area){ p->entry, p->entry + 1 };
@@ -234,8 +238,16 @@ static void avx_restore(const struct avx_state *s)
 	write_cr4(s->cr4);
 }
 
+/* The report slot's CPU entries, after the header (step 4); NULL without a slot. */
+static struct ktdx_report_cpu *report_cpus(const struct ktdx_params *p)
+{
+	return p->report ? (struct ktdx_report_cpu *)(uintptr_t)(p->report + sizeof(struct ktdx_report))
+			 : NULL;
+}
+
 static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 {
+	struct ktdx_report_cpu *cpus = report_cpus(p);
 	enum clear_method m = clear_select(p->flags & KTDX_FLAG_MOVDIR64B ? CPUID_7_ECX_MOVDIR64B : 0,
 					   p->flags, p->flags & KTDX_FLAG_AVX);
 	struct avx_state avx = { 0, 0 };
@@ -245,14 +257,12 @@ static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 		avx_enable(&avx);
 	rep->method = m == CLEAR_MOVDIR64B ? KTDX_METHOD_MOVDIR64B : KTDX_METHOD_NT_STORE;
 	t0 = rdtsc();
-	for (uint32_t i = 0; i < p->nr_ranges; i++) {
-		const struct ktdx_range *r = &p->ranges[i];
-
-		clear_range(m, (void *)(uintptr_t)r->start, r->end - r->start);
-		rep->bytes_cleared += r->end - r->start;
-	}
+	/* every CPU its share (smp.c); the boot CPU alone without a trampoline */
+	smp_run(p, true, m, rep, cpus);
 	sfence();
 	t1 = rdtsc();
+	if (rep->nr_cpus == 1 && cpus)
+		cpus[0].tsc_clear = t1 - t0;
 	if (m == CLEAR_NT_AVX)
 		avx_restore(&avx);
 	rep->tsc_clear = t1 - t0;
@@ -341,7 +351,14 @@ void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
 	rep.tsc_verify = t1 - t0;
 	rep.sha256_path = rep.verify == KTDX_VERIFY_OK ? sha_path : KTDX_SHA_PATH_NONE;
 
-	if (p->action == KTDX_ACTION_CLEAR)
+	if (p->action == KTDX_ACTION_CLEAR) {
 		clear(p, &rep);
+	} else {
+		smp_run(p, false, CLEAR_NT_MOVNTDQ, &rep, report_cpus(p));  /* WBINVD on each */
+	}
+	if (p->report)
+		rep.size = (uint32_t)KTDX_REPORT_SIZE(rep.nr_cpus);
+	else
+		rep.nr_cpus = 0;
 	finish(p, &rep);
 }

@@ -16,6 +16,10 @@
 #define PURGATORY_DS    0x18
 
 #define PURGATORY_STACK_SIZE    16384
+/* one stack per other CPU (trampoline.S, smp.c): 1 KiB each */
+#define AP_STACK_SHIFT          10
+
+#include <kexec-tdx/purgatory-abi.h>
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

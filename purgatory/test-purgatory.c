@@ -25,6 +25,8 @@
 #include "pagetable.h"
 #include "purgatory.h"
 #include "sha256.h"
+#include "apic.h"
+#include "smp.h"
 
 #define PAGE 4096u
 
@@ -138,6 +140,89 @@ void write_cr3(uint64_t v)
 	cr3 = v;
 }
 
+/*
+ * Step 4's instructions (apic.h): without a trampoline in the parameters
+ * the boot CPU clears alone and must touch no MSR, no APIC.  With one,
+ * rdmsr answers as an x2APIC boot CPU with APIC id 0 would, and every
+ * MSR write is recorded.
+ */
+static unsigned apic_calls;
+static uint64_t apic_base_msr;
+static struct { uint32_t msr; uint64_t v; } msr_writes[64];
+static unsigned nr_msr_writes;
+
+uint64_t rdmsr(uint32_t msr)
+{
+	apic_calls++;
+	switch (msr) {
+	case MSR_IA32_APIC_BASE: return apic_base_msr;
+	case MSR_EFER: return 0xd01;    /* SCE, LME, LMA, NXE */
+	default: return 0;              /* X2APIC_ID 0, SVR 0 */
+	}
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	apic_calls++;
+	if (nr_msr_writes < 64)
+		msr_writes[nr_msr_writes++] = (typeof(msr_writes[0])){ msr, v };
+}
+
+uint32_t mmio_read32(uint64_t addr)
+{
+	apic_calls++;
+	return 0;
+}
+
+void mmio_write32(uint64_t addr, uint32_t v)
+{
+	apic_calls++;
+}
+
+void pause(void)
+{
+}
+
+uint64_t read_cr0(void)
+{
+	return 0x80000011;
+}
+
+uint64_t read_cr3(void)
+{
+	return cr3;
+}
+
+/*
+ * trampoline.S is not linked (its 16- and 32-bit code cannot run here):
+ * its symbols in one block, as smp.c expects them, code bytes 0xf4 (HLT).
+ */
+__asm__(".pushsection .data\n"
+	".globl trampoline_start, trampoline_end, tr_gdt, tr_32, tr_gdt_desc\n"
+	".globl tr_jump32, tr_jump64, tr_cr0, tr_cr3, tr_cr4, tr_efer\n"
+	"trampoline_start: .fill 32, 1, 0xf4\n"
+	"tr_32: .fill 16, 1, 0xf4\n"
+	"tr_gdt: .quad 0, 0, 0, 0\n"
+	"tr_gdt_desc: .word 31\n .long 0\n .word 0\n"
+	"tr_jump32: .long 0\n .word 8\n .word 0\n"
+	"tr_jump64: .long 0\n .word 16\n .word 0\n"
+	"tr_cr0: .long 0\n"
+	"tr_cr3: .long 0\n"
+	"tr_cr4: .long 0\n"
+	"tr_efer: .long 0\n"
+	"trampoline_end:\n"
+	".popsection\n");
+volatile uint32_t ap_ticket;
+
+void ap_entry64(void)
+{
+}
+
+void ap_halt(void)
+{
+	abort();
+}
+
 void purgatory_reset(void)
 {
 	resets++;
@@ -191,6 +276,9 @@ static void prepare(uint32_t action, uint32_t flags)
 	serial_len = 0;
 	memset(serial, 0, sizeof(serial));
 	resets = 0;
+	apic_calls = 0;
+	apic_base_msr = 0;
+	nr_msr_writes = 0;
 	tsc = 0;
 	cr3 = 0;
 }
@@ -307,6 +395,16 @@ static void test_clear(void **state __attribute__((unused)))
 	assert_int_equal(report()->tsc_clear, 1000);
 	assert_int_equal(report()->nr_ranges, 1);
 	assert_int_equal(report()->bytes_cleared, 16 * PAGE);
+	/* no trampoline: the boot CPU alone, one CPU entry after the header, no APIC touched */
+	assert_int_equal(apic_calls, 0);
+	assert_int_equal(report()->nr_cpus, 1);
+	assert_int_equal(report()->cpus_used, 1);
+	assert_int_equal(report()->size, KTDX_REPORT_SIZE(1));
+	const struct ktdx_report_cpu *c = (const void *)(report() + 1);
+	assert_int_equal(c->apic_id, KTDX_APIC_ID_UNKNOWN);
+	assert_int_equal(c->status, KTDX_CPU_BOOT);
+	assert_int_equal(c->bytes, 16 * PAGE);
+	assert_int_equal(c->tsc_clear, 1000);
 }
 
 /* The AVX path turns on OSXSAVE and XCR0 around the clear and puts them back. */
@@ -346,6 +444,104 @@ static void test_flush(void **state __attribute__((unused)))
 	assert_int_equal(report()->method, KTDX_METHOD_WBINVD);
 	assert_int_equal(report()->tsc_flush, 1);
 	assert_int_equal(report()->bytes_cleared, 0);
+	assert_int_equal(apic_calls, 0);
+	assert_int_equal(report()->nr_cpus, 1);
+	assert_int_equal(report()->cpus_used, 0);
+}
+
+/*
+ * Step 4 in x2APIC mode, with APIC ids 0 (this CPU), 5 and 9 that never
+ * answer: the SVR enable bit, INIT to both (no de-assert in x2APIC), two
+ * rounds of ESR clear + SIPI with the trampoline's page as the vector,
+ * then at the deadline INIT to each, and INIT again to park them; the
+ * boot CPU clears every byte, the report names both as no-start.
+ */
+static void test_smp_x2apic_no_answer(void **state __attribute__((unused)))
+{
+	struct ktdx_params *p = &ktdx_params;
+	const uint64_t tramp = at(50);
+	const uint32_t vec = (uint32_t)(tramp >> 12) & 0xff;
+
+	prepare(KTDX_ACTION_CLEAR, 0);
+	p->trampoline = tramp;
+	p->tsc_khz = 1;                 /* delays of a few stub cycles */
+	p->nr_cpus = 3;
+	p->clear_cpus = 3;
+	p->apic_ids[0] = 0;
+	p->apic_ids[1] = 5;
+	p->apic_ids[2] = 9;
+	apic_base_msr = 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC | APIC_BASE_BSP;
+	assert_true(run(0, 0));
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+	assert_true(all(at(PG_GUARD1), PAGE, 0xee));
+	assert_true(all(at(PG_GUARD2), PAGE, 0xee));
+
+	static const uint32_t icr = X2APIC_ICR;
+	const struct { uint32_t msr; uint64_t v; } want[] = {
+		{ X2APIC_SVR, APIC_SVR_ENABLE | APIC_SVR_VECTOR },
+		{ icr, (5ull << 32) | 0xc500 }, { icr, (9ull << 32) | 0xc500 },
+		{ X2APIC_ESR, 0 }, { icr, (5ull << 32) | 0x600 | vec },
+		{ X2APIC_ESR, 0 }, { icr, (9ull << 32) | 0x600 | vec },
+		{ X2APIC_ESR, 0 }, { icr, (5ull << 32) | 0x600 | vec },
+		{ X2APIC_ESR, 0 }, { icr, (9ull << 32) | 0x600 | vec },
+		{ icr, (5ull << 32) | 0xc500 }, { icr, (9ull << 32) | 0xc500 },     /* deadline */
+		{ icr, (5ull << 32) | 0xc500 }, { icr, (9ull << 32) | 0xc500 },     /* park */
+	};
+	assert_int_equal(nr_msr_writes, sizeof(want) / sizeof(want[0]));
+	for (unsigned i = 0; i < nr_msr_writes; i++) {
+		if (msr_writes[i].msr != want[i].msr || msr_writes[i].v != want[i].v)
+			fail_msg("MSR write %u: 0x%x <- 0x%llx, expected 0x%x <- 0x%llx", i,
+				 msr_writes[i].msr, (unsigned long long)msr_writes[i].v, want[i].msr,
+				 (unsigned long long)want[i].v);
+	}
+	/* the trampoline: copied, its far pointers and control registers filled in */
+	const uint8_t *t = (const uint8_t *)(uintptr_t)tramp;
+	assert_int_equal(t[0], 0xf4);
+	uint32_t v;
+	memcpy(&v, t + (tr_jump32 - trampoline_start), 4);
+	assert_int_equal(v, (uint32_t)(tramp + (uint64_t)(tr_32 - trampoline_start)));
+	memcpy(&v, t + (tr_gdt_desc - trampoline_start) + 2, 4);
+	assert_int_equal(v, (uint32_t)(tramp + (uint64_t)(tr_gdt - trampoline_start)));
+	memcpy(&v, t + (tr_cr3 - trampoline_start), 4);
+	assert_int_equal(v, (uint32_t)cr3);
+	memcpy(&v, t + (tr_efer - trampoline_start), 4);
+	assert_int_equal(v, 0x901);     /* LMA left to the CPU */
+
+	const struct ktdx_report *r = report();
+	const struct ktdx_report_cpu *c = (const void *)(r + 1);
+	assert_int_equal(r->nr_cpus, 3);
+	assert_int_equal(r->size, KTDX_REPORT_SIZE(3));
+	assert_int_equal(r->cpus_used, 1);
+	assert_int_equal(r->apic_mode, KTDX_APIC_X2APIC);
+	assert_int_equal(r->bytes_cleared, 16 * PAGE);
+	assert_int_equal(c[0].apic_id, 0);
+	assert_int_equal(c[0].status, KTDX_CPU_BOOT);
+	assert_int_equal(c[0].bytes, 16 * PAGE);
+	assert_int_equal(c[1].apic_id, 5);
+	assert_int_equal(c[1].status, KTDX_CPU_NO_START);
+	assert_int_equal(c[1].bytes, 0);
+	assert_int_equal(c[2].apic_id, 9);
+	assert_int_equal(c[2].status, KTDX_CPU_NO_START);
+}
+
+/* This CPU not in the loader's list: the boot CPU alone, no IPI. */
+static void test_smp_self_not_listed(void **state __attribute__((unused)))
+{
+	struct ktdx_params *p = &ktdx_params;
+
+	prepare(KTDX_ACTION_CLEAR, 0);
+	p->trampoline = at(50);
+	p->tsc_khz = 1;
+	p->nr_cpus = 2;
+	p->clear_cpus = 2;
+	p->apic_ids[0] = 7;
+	p->apic_ids[1] = 8;
+	apic_base_msr = 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC;
+	assert_true(run(0, 0));
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+	assert_int_equal(nr_msr_writes, 0);
+	assert_int_equal(report()->nr_cpus, 1);
+	assert_int_equal(report()->apic_mode, KTDX_APIC_NONE);
 }
 
 /* Parameter blocks the purgatory must refuse (reset) before it clears or switches tables. */
@@ -410,6 +606,8 @@ int main(void)
 		cmocka_unit_test(test_clear_avx),
 		cmocka_unit_test(test_no_movdir64b),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_smp_x2apic_no_answer),
+		cmocka_unit_test(test_smp_self_not_listed),
 		cmocka_unit_test(test_refusals),
 	};
 

@@ -23,16 +23,20 @@
 #endif
 
 #define KTDX_PARAMS_MAGIC       KTDX_U64(0x314d52505844544b)   /* "KTDXPRM1" little-endian */
-#define KTDX_PARAMS_VERSION     2
+#define KTDX_PARAMS_VERSION     3
 
 #define KTDX_REPORT_MAGIC       KTDX_U64(0x5452504552584454)   /* "TDXREPRT" little-endian */
-#define KTDX_REPORT_VERSION     2
+#define KTDX_REPORT_VERSION     3
 /* setup_data type of the report: "TDXR" */
 #define KTDX_SETUP_TYPE         0x54445852u
 
 /* Bounds of the arrays in the parameter block. */
 #define KTDX_MAX_SHA_REGIONS    16
 #define KTDX_MAX_CLEAR_RANGES   1024
+/* APIC ids of the CPUs the old kernel had online, the boot CPU included */
+#define KTDX_MAX_CPUS           1024
+/* CPUs that take a share of the clear, the boot CPU included (AP stacks) */
+#define KTDX_MAX_CLEAR_CPUS     64
 /* the clear list, every segment and the report, merged */
 #define KTDX_MAX_MAP_RANGES     (KTDX_MAX_CLEAR_RANGES + 2 * KTDX_MAX_SHA_REGIONS)
 
@@ -71,6 +75,15 @@
 #define KTDX_FLAG_MOVDIR64B     (1u << 4)   /* cpuinfo: movdir64b */
 #define KTDX_FLAG_AVX           (1u << 5)   /* cpuinfo: avx, xsave: 32-byte NT stores */
 #define KTDX_FLAG_GBPAGES       (1u << 6)   /* cpuinfo: pdpe1gb: 1 GiB pages in the map */
+
+/* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 4) */
+#define KTDX_CPU_BOOT           1   /* the CPU that runs the purgatory */
+#define KTDX_CPU_CLEARED        2   /* started, flushed, cleared its share */
+#define KTDX_CPU_FLUSHED        3   /* started and flushed; no share (--tdx-cpus, or action flush) */
+#define KTDX_CPU_NO_START       4   /* did not answer INIT-SIPI-SIPI in time: its share went to the boot CPU */
+#define KTDX_CPU_LATE           5   /* started, not done in time: stopped with INIT, the rest of
+				       its share went to the boot CPU */
+#define KTDX_CPU_NOT_STARTED    6   /* not started (no trampoline, crash load, too many CPUs) */
 
 #ifndef __ASSEMBLER__
 
@@ -124,6 +137,42 @@ struct ktdx_params {
 	 * memory.
 	 */
 	struct ktdx_range map[KTDX_MAX_MAP_RANGES];
+
+	/*
+	 * The other CPUs (flush and clear; DESIGN.md "Purgatory", step 4).
+	 * apic_ids: every CPU the old kernel had online (/proc/cpuinfo
+	 * "apicid"), the boot CPU among them (the purgatory finds itself by
+	 * its own APIC id: the loader cannot know which CPU runs kexec -e).
+	 * trampoline: a 4 KiB page below 1 MiB, RAM, a loaded segment in the
+	 * map and never cleared, whose page number is the SIPI vector; 0 =
+	 * start no CPU.  clear_cpus: how many CPUs take a share of the
+	 * clear, the boot CPU included (1 = the boot CPU alone; the others
+	 * still run WBINVD).  tsc_khz: the TSC rate for the INIT and SIPI
+	 * delays and the timeouts; 0 = unknown, then the purgatory assumes
+	 * KTDX_TSC_KHZ_UNKNOWN (too fast a guess only lengthens the waits).
+	 */
+	uint64_t trampoline;
+	uint64_t tsc_khz;
+	uint64_t apic_mmio;             /* xAPIC page in the map (mapped UC by the purgatory), 0 = none */
+	uint32_t nr_cpus;
+	uint32_t clear_cpus;
+	uint32_t apic_ids[KTDX_MAX_CPUS];
+};
+
+/* report.apic_mode */
+#define KTDX_APIC_NONE          0   /* no other CPU was started */
+#define KTDX_APIC_XAPIC         1   /* MMIO ICR */
+#define KTDX_APIC_X2APIC        2   /* MSR 0x830 */
+
+#define KTDX_TSC_KHZ_UNKNOWN    10000000u       /* 10 GHz */
+#define KTDX_APIC_ID_UNKNOWN    0xffffffffu     /* report: the boot CPU did not read its id */
+
+/* One CPU in the report: [0] is the boot CPU, then the others in params order. */
+struct ktdx_report_cpu {
+	uint32_t apic_id;
+	uint32_t status;                /* KTDX_CPU_* */
+	uint64_t bytes;                 /* bytes this CPU cleared */
+	uint64_t tsc_clear;             /* TSC cycles from its first to its last clear store */
 };
 
 struct ktdx_report {
@@ -142,14 +191,26 @@ struct ktdx_report {
 	uint32_t paging;                /* 0: the old kernel's identity map (action none);
 					   4 or 5: own tables with that many levels */
 	uint64_t pgtable_bytes;         /* bytes of own page tables built */
-	uint64_t reserved[3];
+	uint32_t cpus_used;             /* CPUs that cleared (the boot CPU included) */
+	uint32_t nr_cpus;               /* CPU entries after the header */
+	uint32_t apic_mode;             /* KTDX_APIC_*: how the other CPUs were started */
+	uint32_t reserved1;
+	uint64_t reserved[1];
+	/*
+	 * nr_cpus struct ktdx_report_cpu follow the header (size =
+	 * KTDX_REPORT_SIZE(nr_cpus)); their bytes add up to bytes_cleared.
+	 */
 };
+
+/* Bytes of a report with n CPU entries; the loader reserves KTDX_REPORT_SIZE(nr_cpus or 1). */
+#define KTDX_REPORT_SIZE(n)     (sizeof(struct ktdx_report) + (n) * sizeof(struct ktdx_report_cpu))
 
 #define KTDX_STATIC_ASSERT(c) _Static_assert(c, #c)
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_report) == 104);
+KTDX_STATIC_ASSERT(sizeof(struct ktdx_report_cpu) == 24);
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_params) ==
 		   112 + 16 * KTDX_MAX_SHA_REGIONS + 16 * KTDX_MAX_CLEAR_RANGES +
-		   16 * KTDX_MAX_MAP_RANGES);
+		   16 * KTDX_MAX_MAP_RANGES + 32 + 4 * KTDX_MAX_CPUS);
 
 #endif /* !__ASSEMBLER__ */
 #endif

@@ -178,6 +178,14 @@ int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 			flags_apply(value, &ci);
 		} else if (ci.ncpus == 1 && !strcmp(key, "bugs")) {
 			ci.pw_mce = has_word(value, "tdx_pw_mce");
+		} else if (!strcmp(key, "apicid")) {
+			unsigned id;
+
+			if ((r = number_field(key, value, &id, lineno, log, where)) < 0)
+				goto out;
+			/* one per block, in order; a block without one stops the list */
+			if (ci.napicid == ci.ncpus - 1 && ci.napicid < TDX_MAX_APICIDS)
+				ci.apicid[ci.napicid++] = id;
 		}
 		if (cur != &cpu0 && (r = ids_check(&cpu0, cur, cpu, lineno, log, where)) < 0)
 			goto out;

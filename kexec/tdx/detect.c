@@ -159,6 +159,7 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k.module_line);
 	}
 	st->pamt_kb = k.pamt_kb;
+	st->tsc_khz = k.tsc_khz;
 	st->tdh_sys_disable_failed = k.tdh_sys_disable_failed;
 	st->kernel_refuses_kexec = k.kernel_refuses_kexec;
 	if (k.module_version[0]) {

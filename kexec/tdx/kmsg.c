@@ -17,6 +17,8 @@
  *   Memory Encryption Features active: AMD SEV SEV-ES    (a SEV guest;
  *   Memory Encryption Features active: Intel TDX          a TD guest;
  *                       "AMD SME" alone is host memory encryption)
+ *   tsc: Refined TSC clocksource calibration: 2903.998 MHz  (the TSC rate
+ *   tsc: Detected 2903.998 MHz TSC / processor               for the purgatory)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -157,10 +159,34 @@ static uint64_t pamt_kb(const char *msg, const char *hit)
 	return v;
 }
 
+/*
+ * "2903.998 MHz" at p: the rate in kHz (arch/x86/kernel/tsc.c prints
+ * "%lu.%03lu MHz"), 0 if it is not that.
+ */
+static uint64_t mhz_to_khz(const char *p)
+{
+	uint64_t mhz = 0, frac = 0;
+	unsigned digits = 0;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9' && mhz < 10000000; p++)
+		mhz = mhz * 10 + (uint64_t)(*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+			frac = frac * 10 + (uint64_t)(*p - '0');
+	for (; digits < 3; digits++)
+		frac *= 10;
+	if (strncmp(p, " MHz", 4))
+		return 0;
+	return mhz * 1000 + frac;
+}
+
 /* Which lines said "initialized"; the strongest is reported. */
 struct init_seen {
 	bool module_initialized;        /* virt/tdx: module initialized */
 	bool tdx_module_initialized;    /* TDX-Module initialized */
+	bool tsc_refined;               /* the calibrated TSC rate was seen */
 };
 
 /* A word "SEV", "SEV-ES" or "SEV-SNP" in the feature list ("SME" is the host's). */
@@ -201,6 +227,19 @@ static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, st
 		if ((r = rangeset_add(&k->cmr, s, e)) < 0)
 			return r;
 		break;
+	}
+	if ((p = strstr(msg, "tsc: Refined TSC clocksource calibration: "))) {
+		uint64_t khz = mhz_to_khz(p + strlen("tsc: Refined TSC clocksource calibration: "));
+
+		if (khz) {
+			k->tsc_khz = khz;
+			seen->tsc_refined = true;
+		}
+	} else if ((p = strstr(msg, "tsc: Detected ")) && !seen->tsc_refined) {
+		uint64_t khz = mhz_to_khz(p + strlen("tsc: Detected "));
+
+		if (khz && (strstr(p, " MHz TSC") || (strstr(p, " MHz processor") && !k->tsc_khz)))
+			k->tsc_khz = khz;
 	}
 	if (strstr(msg, "TDH.SYS.DISABLE failed"))
 		k->tdh_sys_disable_failed = true;

@@ -55,6 +55,35 @@ static const char *sha256_path_name(uint32_t path)
 	return NULL;
 }
 
+static const char *apic_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case KTDX_APIC_NONE: return "none";
+	case KTDX_APIC_XAPIC: return "xapic";
+	case KTDX_APIC_X2APIC: return "x2apic";
+	}
+	return NULL;
+}
+
+const char *tdx_report_cpu_status_name(uint32_t status)
+{
+	switch (status) {
+	case KTDX_CPU_BOOT: return "boot";
+	case KTDX_CPU_CLEARED: return "cleared";
+	case KTDX_CPU_FLUSHED: return "flushed";
+	case KTDX_CPU_NO_START: return "no-start";
+	case KTDX_CPU_LATE: return "late";
+	case KTDX_CPU_NOT_STARTED: return "not-started";
+	}
+	return NULL;
+}
+
+/* Did the boot CPU take over (some of) this CPU's share? */
+static bool cpu_fell_back(uint32_t status)
+{
+	return status == KTDX_CPU_NO_START || status == KTDX_CPU_LATE;
+}
+
 static bool all_zero(const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -63,10 +92,48 @@ static bool all_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
+/* The CPU entries after the header: defined states, bytes adding up to bytes_cleared. */
+static int decode_cpus(const void *buf, const struct ktdx_report *r, const char *where,
+		       struct kexec_log *log, struct ktdx_report_cpu *cpus)
+{
+	uint64_t sum = 0;
+	uint32_t used = 0;
+
+	if (r->nr_cpus > KTDX_MAX_CPUS)
+		return log_errno(log, -EINVAL, "%s: nr_cpus %" PRIu32 ", at most %d", where, r->nr_cpus,
+				 KTDX_MAX_CPUS);
+	if (r->size < KTDX_REPORT_SIZE(r->nr_cpus))
+		return log_errno(log, -EINVAL, "%s: size %" PRIu32 " has no room for nr_cpus %" PRIu32
+				 " (%zu bytes)", where, r->size, r->nr_cpus,
+				 KTDX_REPORT_SIZE(r->nr_cpus));
+	memcpy(cpus, (const unsigned char *)buf + sizeof(*r), r->nr_cpus * sizeof(*cpus));
+	for (uint32_t i = 0; i < r->nr_cpus; i++) {
+		if (!tdx_report_cpu_status_name(cpus[i].status))
+			return log_errno(log, -EINVAL, "%s: cpus[%" PRIu32 "].status %" PRIu32
+					 " is not defined", where, i, cpus[i].status);
+		if (__builtin_add_overflow(sum, cpus[i].bytes, &sum))
+			return log_errno(log, -EINVAL, "%s: cpus[].bytes overflow", where);
+		if (cpus[i].bytes)
+			used++;
+	}
+	if (r->nr_cpus && sum != r->bytes_cleared)
+		return log_errno(log, -EINVAL, "%s: cpus[].bytes add up to %" PRIu64
+				 ", bytes_cleared is %" PRIu64, where, sum, r->bytes_cleared);
+	if (r->apic_mode > KTDX_APIC_X2APIC)
+		return log_errno(log, -EINVAL, "%s: apic_mode %" PRIu32 " is not defined", where,
+				 r->apic_mode);
+	if (r->cpus_used > r->nr_cpus || r->cpus_used < used)
+		return log_errno(log, -EINVAL, "%s: cpus_used %" PRIu32 " with %" PRIu32
+				 " CPU entries, %" PRIu32 " of them with bytes", where, r->cpus_used,
+				 r->nr_cpus, used);
+	return 0;
+}
+
 int tdx_report_decode(const void *buf, size_t len, const char *where, struct kexec_log *log,
-		      struct ktdx_report *out)
+		      struct tdx_report *out)
 {
 	struct ktdx_report r;
+	int e;
 
 	if (len && all_zero(buf, len))
 		return log_errno(log, -ENOENT,
@@ -100,7 +167,9 @@ int tdx_report_decode(const void *buf, size_t len, const char *where, struct kex
 				 r.sha256_path);
 	if (r.paging != 0 && r.paging != 4 && r.paging != 5)
 		return log_errno(log, -EINVAL, "%s: paging %" PRIu32 " is not 0, 4 or 5", where, r.paging);
-	*out = r;
+	if ((e = decode_cpus(buf, &r, where, log, out->cpu)) < 0)
+		return e;
+	out->h = r;
 	return 0;
 }
 
@@ -122,7 +191,7 @@ static bool parse_type(const char *s, uint32_t *type)
 	return true;
 }
 
-int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct ktdx_report *out)
+int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_report *out)
 {
 	char **names = NULL, rel[256], where[4096];
 	size_t n = 0;
@@ -183,12 +252,20 @@ int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct ktdx
 	return r;
 }
 
-static struct json_object *report_json(const struct ktdx_report *r)
+static struct json_object *report_json(const struct tdx_report *t)
 {
+	const struct ktdx_report *r = &t->h;
 	struct json_object *o = json_object_new_object();
+	struct json_object *per = json_object_new_array(), *cpus = json_object_new_array();
+	struct json_object *fb = json_object_new_array();
 
-	if (!o)
+	if (!o || !per || !cpus || !fb) {
+		json_object_put(o);
+		json_object_put(per);
+		json_object_put(cpus);
+		json_object_put(fb);
 		return NULL;
+	}
 	json_object_object_add(o, "version", json_object_new_int64(r->version));
 	json_object_object_add(o, "action", json_object_new_string(tdx_report_action_name(r->action)));
 	json_object_object_add(o, "method", json_object_new_string(tdx_report_method_name(r->method)));
@@ -202,11 +279,32 @@ static struct json_object *report_json(const struct ktdx_report *r)
 	json_object_object_add(o, "sha256", json_object_new_string(sha256_path_name(r->sha256_path)));
 	json_object_object_add(o, "paging", json_object_new_int64(r->paging));
 	json_object_object_add(o, "pgtable_bytes", json_object_new_int64((int64_t)r->pgtable_bytes));
+	json_object_object_add(o, "cpus_used", json_object_new_int64(r->cpus_used));
+	json_object_object_add(o, "apic_mode", json_object_new_string(apic_mode_name(r->apic_mode)));
+	for (uint32_t i = 0; i < r->nr_cpus; i++) {
+		const struct ktdx_report_cpu *c = &t->cpu[i];
+		struct json_object *e = json_object_new_object();
+
+		json_object_array_add(per, json_object_new_int64((int64_t)c->bytes));
+		json_object_object_add(e, "apic_id", json_object_new_int64(c->apic_id));
+		json_object_object_add(e, "status",
+				       json_object_new_string(tdx_report_cpu_status_name(c->status)));
+		json_object_object_add(e, "bytes", json_object_new_int64((int64_t)c->bytes));
+		json_object_object_add(e, "tsc_clear", json_object_new_int64((int64_t)c->tsc_clear));
+		json_object_array_add(cpus, e);
+		if (cpu_fell_back(c->status))
+			json_object_array_add(fb, json_object_new_int64(c->apic_id));
+	}
+	json_object_object_add(o, "per_cpu_bytes", per);
+	json_object_object_add(o, "cpus", cpus);
+	json_object_object_add(o, "cpus_fallback", fb);
 	return o;
 }
 
-static void report_text(const struct ktdx_report *r, FILE *out)
+static void report_text(const struct tdx_report *t, FILE *out)
 {
+	const struct ktdx_report *r = &t->h;
+
 	fprintf(out, "kexec-tdx purgatory report (version %" PRIu32 ")\n", r->version);
 	fprintf(out, "  %-16s %s\n", "action:", tdx_report_action_name(r->action));
 	fprintf(out, "  %-16s %s\n", "method:", tdx_report_method_name(r->method));
@@ -222,9 +320,18 @@ static void report_text(const struct ktdx_report *r, FILE *out)
 			"page tables:", r->paging, r->pgtable_bytes);
 	else
 		fprintf(out, "  %-16s the old kernel's identity map\n", "page tables:");
+	fprintf(out, "  %-16s %" PRIu32 " of %" PRIu32 ", started through %s\n", "CPUs used:",
+		r->cpus_used, r->nr_cpus, r->apic_mode ? apic_mode_name(r->apic_mode) : "nothing");
+	for (uint32_t i = 0; i < r->nr_cpus; i++) {
+		const struct ktdx_report_cpu *c = &t->cpu[i];
+
+		fprintf(out, "    APIC id %-6" PRIu32 " %-12s %" PRIu64 " bytes in %" PRIu64 " cycles%s\n",
+			c->apic_id, tdx_report_cpu_status_name(c->status), c->bytes, c->tsc_clear,
+			cpu_fell_back(c->status) ? " (the boot CPU took over its share)" : "");
+	}
 }
 
-int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json)
+int tdx_report_write(const struct tdx_report *r, FILE *out, bool json)
 {
 	if (json) {
 		int e = tdx_json_write(report_json(r), out);
@@ -239,10 +346,14 @@ int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json)
 
 int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json)
 {
-	struct ktdx_report r;
-	int q = tdx_report_read(sr, log, &r);
+	struct tdx_report *r = calloc(1, sizeof(*r));
+	int q;
 
-	if (q < 0)
-		return q;
-	return tdx_report_write(&r, out, json);
+	if (!r)
+		return -ENOMEM;
+	q = tdx_report_read(sr, log, r);
+	if (q >= 0)
+		q = tdx_report_write(r, out, json);
+	free(r);
+	return q;
 }

@@ -14,6 +14,12 @@
 #include "../log.h"
 #include "../sysroot.h"
 
+/* A decoded report: the header and its CPU entries (h.nr_cpus of them). */
+struct tdx_report {
+	struct ktdx_report h;
+	struct ktdx_report_cpu cpu[KTDX_MAX_CPUS];
+};
+
 /*
  * Check one setup_data payload (len bytes at buf, read from where) and
  * copy the report to *out.  -EINVAL naming where and the field when it is
@@ -22,17 +28,17 @@
  * by the loader, never written by a purgatory).
  */
 int tdx_report_decode(const void *buf, size_t len, const char *where, struct kexec_log *log,
-		      struct ktdx_report *out);
+		      struct tdx_report *out);
 
 /*
  * Walk sys/kernel/boot_params/setup_data/N under the sysroot and decode
  * the first entry of type KTDX_SETUP_TYPE.  -ENOENT (one line logged)
  * when there is none.
  */
-int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct ktdx_report *out);
+int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_report *out);
 
 /* Print a decoded report as text or as one JSON object. */
-int tdx_report_write(const struct ktdx_report *r, FILE *out, bool json);
+int tdx_report_write(const struct tdx_report *r, FILE *out, bool json);
 
 /* tdx_report_read() then tdx_report_write(). */
 int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json);
@@ -40,5 +46,7 @@ int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out,
 /* "none"/"flush"/"clear", "none"/"wbinvd"/"nt-store"/"movdir64b", NULL if unknown. */
 const char *tdx_report_action_name(uint32_t action);
 const char *tdx_report_method_name(uint32_t method);
+/* report CPU status: "boot", "cleared", "flushed", "no-start", "late", "not-started"; NULL if unknown */
+const char *tdx_report_cpu_status_name(uint32_t status);
 
 #endif

@@ -53,6 +53,9 @@ struct tdx_status;
 enum tdx_decision tdx_decide(const struct tdx_status *st, bool count_guests,
 			     char *reason, size_t size);
 
+/* As many CPUs as the purgatory starts (KTDX_MAX_CPUS). */
+#define TDX_MAX_APICIDS 1024
+
 /* /proc/cpuinfo, as far as TDX and SEV care (cpuinfo.c). */
 struct tdx_cpuinfo {
 	char vendor[16];                /* vendor_id */
@@ -66,6 +69,13 @@ struct tdx_cpuinfo {
 	bool pw_mce;                    /* "tdx_pw_mce" in bugs */
 	/* the purgatory's SHA-256 and clear paths (kexec/load.c) */
 	bool ssse3, sse4_1, bmi2, avx, xsave;
+	/*
+	 * "apicid" of every processor block, in order (the CPUs the
+	 * purgatory starts, kexec/cpus.c); napicid < ncpus when a block has
+	 * none or there are more than TDX_MAX_APICIDS.
+	 */
+	unsigned napicid;
+	uint32_t apicid[TDX_MAX_APICIDS];
 };
 
 /*
@@ -90,6 +100,12 @@ struct tdx_kmsg {
 	char module_version[32];        /* "virt/tdx: Module version: 1.5.16" -> "1.5.16" */
 	bool sev_guest;                 /* "Memory Encryption Features active: AMD ... SEV" */
 	bool tdx_guest;                 /* "Memory Encryption Features active: Intel TDX" */
+	/*
+	 * The TSC rate in kHz, 0 if not logged: "tsc: Refined TSC clocksource
+	 * calibration: M.mmm MHz" wins over "tsc: Detected M.mmm MHz TSC"
+	 * and "tsc: Detected M.mmm MHz processor" (arch/x86/kernel/tsc.c).
+	 */
+	uint64_t tsc_khz;
 	unsigned bad_records;           /* malformed records skipped */
 	unsigned first_bad_line;        /* line of the first of them, 0 if none */
 };
@@ -248,6 +264,7 @@ struct tdx_status {
 	char kvm_intel_state[16];       /* "live", "builtin", "coming", "going", "" not loaded */
 	char kvm_amd_state[16];
 	unsigned ncpus;
+	uint64_t tsc_khz;               /* from the log, 0 unknown (the purgatory's delays) */
 	/* what the running kernel does at kexec (kernel.c) */
 	struct tdx_kernel kernel;
 	char module_version[32];        /* "1.5.16", "" unknown */

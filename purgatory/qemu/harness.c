@@ -386,7 +386,17 @@ void harness_kernel_main(void)
 
 	check(r->magic == KTDX_REPORT_MAGIC, "report magic", r->magic);
 	check(r->version == KTDX_REPORT_VERSION, "report version", r->version);
-	check(r->size == sizeof(*r), "report size", r->size);
+	/* the plain path writes no CPU entry; flush and clear one, the boot CPU alone (no trampoline) */
+	check(r->nr_cpus == (p->action == KTDX_ACTION_NONE ? 0u : 1u), "report nr_cpus", r->nr_cpus);
+	check(r->size == KTDX_REPORT_SIZE(r->nr_cpus), "report size", r->size);
+	if (r->nr_cpus) {
+		const struct ktdx_report_cpu *c = (const struct ktdx_report_cpu *)(r + 1);
+
+		check(c->status == KTDX_CPU_BOOT, "report cpus[0].status", c->status);
+		check(c->bytes == r->bytes_cleared, "report cpus[0].bytes", c->bytes);
+		check(r->cpus_used == (p->action == KTDX_ACTION_CLEAR ? 1u : 0u), "report cpus_used",
+		      r->cpus_used);
+	}
 	check(r->action == p->action, "report action", r->action);
 	check(r->verify == (streq(mode, "noverify") ? KTDX_VERIFY_SKIPPED : KTDX_VERIFY_OK),
 	      "report verify", r->verify);

@@ -24,3 +24,9 @@ bench: tests/bench/bench-clear tests/bench/bench-sha256
 bench-vm: kexec/kexec
 	KEXEC_BIN=$(abs_top_builddir)/kexec/kexec $(SHELL) $(srcdir)/tests/bench/bench-load-vm.sh
 EXTRA_DIST += tests/bench/bench-load-vm.sh tests/vm/cases/compare.sh
+
+# make bench-smp-vm: the clear on one CPU against every CPU of a 2-CPU guest.
+.PHONY: bench-smp-vm
+bench-smp-vm: kexec/kexec
+	KEXEC_BIN=$(abs_top_builddir)/kexec/kexec $(SHELL) $(srcdir)/tests/bench/bench-smp-vm.sh
+EXTRA_DIST += tests/bench/bench-smp-vm.sh

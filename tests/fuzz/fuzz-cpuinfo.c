@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/tdx/cpuinfo.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/tdx/cpuinfo.c kexec/sysroot.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: tdx_cpuinfo_parse over arbitrary /proc/cpuinfo text. */
 #include "fuzz.h"

@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kexec_log log = { 0 };
-	struct ktdx_report r;
+	static struct tdx_report r;
 	FILE *null;
 
 	if (tdx_report_decode(data, size, "setup_data/0/data", &log, &r) < 0) {

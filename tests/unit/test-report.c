@@ -97,10 +97,18 @@ static void fixture_free(struct fixture *fx)
 	nftw(fx->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static struct ktdx_report sample(void)
+/* A report as the purgatory leaves it: the header and its CPU entries. */
+struct record {
+	struct ktdx_report h;
+	struct ktdx_report_cpu c[4];
+};
+
+static struct record sample(void)
 {
+	struct record rec;
 	struct ktdx_report r;
 
+	memset(&rec, 0, sizeof(rec));
 	report_init(&r);
 	r.action = KTDX_ACTION_CLEAR;
 	r.method = KTDX_METHOD_MOVDIR64B;
@@ -113,13 +121,22 @@ static struct ktdx_report sample(void)
 	r.sha256_path = KTDX_SHA_PATH_NI;
 	r.paging = 4;
 	r.pgtable_bytes = 0x6000;
-	return r;
+	r.nr_cpus = 4;
+	r.cpus_used = 3;
+	r.apic_mode = KTDX_APIC_X2APIC;
+	r.size = KTDX_REPORT_SIZE(4);
+	rec.h = r;
+	rec.c[0] = (struct ktdx_report_cpu){ 0, KTDX_CPU_BOOT, 0x30000000, 1000 };
+	rec.c[1] = (struct ktdx_report_cpu){ 2, KTDX_CPU_CLEARED, 0x20000000, 900 };
+	rec.c[2] = (struct ktdx_report_cpu){ 4, KTDX_CPU_LATE, 0x2fe00000, 800 };
+	rec.c[3] = (struct ktdx_report_cpu){ 6, KTDX_CPU_NO_START, 0, 0 };
+	return rec;
 }
 
 static const uint8_t rng_seed[32] = { 1, 2, 3 };
 
 /* Decode with a report at setup_data/1 behind an unrelated entry. */
-static int decode_one(const void *data, size_t len, struct fixture *fx, struct ktdx_report *out)
+static int decode_one(const void *data, size_t len, struct fixture *fx, struct tdx_report *out)
 {
 	struct entry e[] = {
 		{ "0x9\n", rng_seed, sizeof(rng_seed) },        /* SETUP_RNG_SEED */
@@ -132,11 +149,14 @@ static int decode_one(const void *data, size_t len, struct fixture *fx, struct k
 
 static void test_good(void **state)
 {
-	struct ktdx_report r = sample(), got;
+	struct record r = sample();
+	static struct tdx_report got;
 	struct fixture fx;
 
+	_Static_assert(sizeof(struct record) == KTDX_REPORT_SIZE(4), "no padding");
 	assert_int_equal(decode_one(&r, sizeof(r), &fx, &got), 0);
-	assert_memory_equal(&got, &r, sizeof(r));
+	assert_memory_equal(&got.h, &r.h, sizeof(r.h));
+	assert_memory_equal(got.cpu, r.c, sizeof(r.c));
 
 	char *text = NULL;
 	size_t len = 0;
@@ -151,6 +171,12 @@ static void test_good(void **state)
 	assert_non_null(strstr(text, "verify 111, flush 222, clear 333"));
 	assert_non_null(strstr(text, "SHA-256 path:    sha-ni\n"));
 	assert_non_null(strstr(text, "page tables:     own, 4-level, 24576 bytes of tables\n"));
+	assert_non_null(strstr(text, "CPUs used:       3 of 4, started through x2apic\n"));
+	assert_non_null(strstr(text, "    APIC id 0      boot         805306368 bytes in 1000 cycles\n"));
+	assert_non_null(strstr(text, "    APIC id 4      late         803209216 bytes in 800 cycles"
+				     " (the boot CPU took over its share)\n"));
+	assert_non_null(strstr(text, "    APIC id 6      no-start     0 bytes in 0 cycles"
+				     " (the boot CPU took over its share)\n"));
 	free(text);
 
 	f = open_memstream(&text, &len);
@@ -161,6 +187,7 @@ static void test_good(void **state)
 	assert_non_null(o);
 	static const struct { const char *key, *want; } strings[] = {
 		{ "action", "clear" }, { "method", "movdir64b" }, { "verify", "ok" },
+		{ "apic_mode", "x2apic" },
 		{ "sha256", "sha-ni" },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
@@ -168,7 +195,7 @@ static void test_good(void **state)
 		assert_string_equal(json_object_get_string(v), strings[i].want);
 	}
 	static const struct { const char *key; int64_t want; } ints[] = {
-		{ "version", 2 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
+		{ "version", 3 }, { "cpus_used", 3 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
 		{ "tsc_verify", 111 }, { "tsc_flush", 222 }, { "tsc_clear", 333 },
 		{ "paging", 4 }, { "pgtable_bytes", 0x6000 },
 	};
@@ -176,6 +203,27 @@ static void test_good(void **state)
 		assert_true(json_object_object_get_ex(o, ints[i].key, &v));
 		assert_true(json_object_is_type(v, json_type_int));
 		assert_int_equal(json_object_get_int64(v), ints[i].want);
+	}
+	static const int64_t per_cpu[] = { 0x30000000, 0x20000000, 0x2fe00000, 0 };
+	assert_true(json_object_object_get_ex(o, "per_cpu_bytes", &v));
+	assert_int_equal(json_object_array_length(v), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(json_object_get_int64(json_object_array_get_idx(v, i)), per_cpu[i]);
+	assert_true(json_object_object_get_ex(o, "cpus_fallback", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	assert_int_equal(json_object_get_int64(json_object_array_get_idx(v, 0)), 4);
+	assert_int_equal(json_object_get_int64(json_object_array_get_idx(v, 1)), 6);
+	assert_true(json_object_object_get_ex(o, "cpus", &v));
+	assert_int_equal(json_object_array_length(v), 4);
+	{
+		struct json_object *c = json_object_array_get_idx(v, 1), *f;
+
+		assert_true(json_object_object_get_ex(c, "apic_id", &f));
+		assert_int_equal(json_object_get_int64(f), 2);
+		assert_true(json_object_object_get_ex(c, "status", &f));
+		assert_string_equal(json_object_get_string(f), "cleared");
+		assert_true(json_object_object_get_ex(c, "tsc_clear", &f));
+		assert_int_equal(json_object_get_int64(f), 900);
 	}
 	assert_false(json_object_object_get_ex(o, "movdir64b", &v));     /* version 1's CPUID bits */
 	assert_false(json_object_object_get_ex(o, "sha_ni", &v));
@@ -187,7 +235,8 @@ static void test_good(void **state)
 /* The plain path's record: no own tables, verified in C. */
 static void test_plain(void **state)
 {
-	struct ktdx_report r, got;
+	struct ktdx_report r;
+	static struct tdx_report got;
 	struct fixture fx;
 	char *text = NULL;
 	size_t len = 0;
@@ -204,6 +253,7 @@ static void test_plain(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "SHA-256 path:    c\n"));
 	assert_non_null(strstr(text, "page tables:     the old kernel's identity map\n"));
+	assert_non_null(strstr(text, "CPUs used:       0 of 0, started through nothing\n"));
 	free(text);
 	fixture_free(&fx);
 }
@@ -241,32 +291,47 @@ struct bad_case {
 };
 
 static const struct bad_case bad[] = {
-	{ "wrong magic", offsetof(struct ktdx_report, magic), 0x1122334455667788ull, 8, 0, -EINVAL,
+	{ "wrong magic", offsetof(struct record, h. magic), 0x1122334455667788ull, 8, 0, -EINVAL,
 	  "setup_data/1/data: magic 0x1122334455667788, expected 0x5452504552584454" },
-	{ "wrong version", offsetof(struct ktdx_report, version), 1, 4, 0, -EINVAL,
-	  "setup_data/1/data: version 1, this kexec reads version 2" },
-	{ "size too small", offsetof(struct ktdx_report, size), 64, 4, 0, -EINVAL,
-	  "setup_data/1/data: size 64, a version 2 report is 104 bytes" },
+	{ "wrong version", offsetof(struct record, h. version), 1, 4, 0, -EINVAL,
+	  "setup_data/1/data: version 1, this kexec reads version 3" },
+	{ "size too small", offsetof(struct record, h. size), 64, 4, 0, -EINVAL,
+	  "setup_data/1/data: size 64, a version 3 report is 104 bytes" },
 	{ "truncated", 0, 0, 0, 60, -EINVAL,
-	  "setup_data/1/data: truncated: 60 bytes, the report's size field says 104" },
+	  "setup_data/1/data: truncated: 60 bytes, the report's size field says 200" },
+	{ "cpu entries cut", offsetof(struct record, h.size), 104 + 24 * 3, 4, 104 + 24 * 3, -EINVAL,
+	  "setup_data/1/data: size 176 has no room for nr_cpus 4 (200 bytes)" },
+	{ "too many cpus", offsetof(struct record, h.nr_cpus), 1025, 4, 0, -EINVAL,
+	  "setup_data/1/data: nr_cpus 1025, at most 1024" },
+	{ "bad cpu status", offsetof(struct record, c[3].status), 7, 4, 0, -EINVAL,
+	  "setup_data/1/data: cpus[3].status 7 is not defined" },
+	{ "bytes do not add up", offsetof(struct record, c[1].bytes), 0x20001000, 8, 0, -EINVAL,
+	  "setup_data/1/data: cpus[].bytes add up to 2145390592, bytes_cleared is 2145386496" },
+	{ "bad apic_mode", offsetof(struct record, h.apic_mode), 3, 4, 0, -EINVAL,
+	  "setup_data/1/data: apic_mode 3 is not defined" },
+	{ "cpus_used too small", offsetof(struct record, h.cpus_used), 2, 4, 0, -EINVAL,
+	  "setup_data/1/data: cpus_used 2 with 4 CPU entries, 3 of them with bytes" },
+	{ "cpus_used too large", offsetof(struct record, h.cpus_used), 5, 4, 0, -EINVAL,
+	  "setup_data/1/data: cpus_used 5 with 4 CPU entries, 3 of them with bytes" },
 	{ "header cut", 0, 0, 0, 10, -EINVAL,
 	  "setup_data/1/data: 10 bytes, too short for a report header (16)" },
-	{ "bad action", offsetof(struct ktdx_report, action), 7, 4, 0, -EINVAL,
+	{ "bad action", offsetof(struct record, h. action), 7, 4, 0, -EINVAL,
 	  "setup_data/1/data: action 7 is not defined" },
-	{ "bad method", offsetof(struct ktdx_report, method), 9, 4, 0, -EINVAL,
+	{ "bad method", offsetof(struct record, h. method), 9, 4, 0, -EINVAL,
 	  "setup_data/1/data: method 9 is not defined" },
-	{ "bad verify", offsetof(struct ktdx_report, verify), 2, 4, 0, -EINVAL,
+	{ "bad verify", offsetof(struct record, h. verify), 2, 4, 0, -EINVAL,
 	  "setup_data/1/data: verify 2 is not defined" },
-	{ "bad sha256_path", offsetof(struct ktdx_report, sha256_path), 4, 4, 0, -EINVAL,
+	{ "bad sha256_path", offsetof(struct record, h. sha256_path), 4, 4, 0, -EINVAL,
 	  "setup_data/1/data: sha256_path 4 is not defined" },
-	{ "bad paging", offsetof(struct ktdx_report, paging), 3, 4, 0, -EINVAL,
+	{ "bad paging", offsetof(struct record, h. paging), 3, 4, 0, -EINVAL,
 	  "setup_data/1/data: paging 3 is not 0, 4 or 5" },
 };
 
 static void test_bad(void **state)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct ktdx_report r = sample(), got;
+		struct record r = sample();
+		static struct tdx_report got;
 		struct fixture fx;
 
 		memcpy((uint8_t *)&r + bad[i].offset, &bad[i].value, bad[i].width);
@@ -283,7 +348,7 @@ static void test_bad(void **state)
 static void test_empty_slot(void **state)
 {
 	uint8_t zero[sizeof(struct ktdx_report)] = { 0 };
-	struct ktdx_report got;
+	static struct tdx_report got;
 	struct fixture fx;
 
 	assert_int_equal(decode_one(zero, sizeof(zero), &fx, &got), -ENOENT);
@@ -298,7 +363,7 @@ static void test_none(void **state)
 		{ "0x4\n", rng_seed, 8 },                       /* SETUP_EFI */
 		{ "garbage\n", rng_seed, 8 },                   /* skipped, not fatal */
 	};
-	struct ktdx_report got;
+	static struct tdx_report got;
 	struct fixture fx;
 
 	fixture_make(&fx, e, 3);
@@ -315,15 +380,17 @@ static void test_none(void **state)
 /* A larger (future) size is fine as long as the data holds it. */
 static void test_longer(void **state)
 {
-	uint8_t buf[sizeof(struct ktdx_report) + 16] = { 0 };
-	struct ktdx_report r = sample(), got;
+	uint8_t buf[sizeof(struct record) + 16] = { 0 };
+	struct record r = sample();
+	static struct tdx_report got;
 	struct fixture fx;
 
-	r.size = sizeof(buf);
+	r.h.size = sizeof(buf);
 	memcpy(buf, &r, sizeof(r));
 	buf[sizeof(r)] = 0xee;
 	assert_int_equal(decode_one(buf, sizeof(buf), &fx, &got), 0);
-	assert_int_equal(got.nr_ranges, 3);
+	assert_int_equal(got.h.nr_ranges, 3);
+	assert_int_equal(got.cpu[3].apic_id, 6);
 	fixture_free(&fx);
 }
 

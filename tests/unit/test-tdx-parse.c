@@ -193,7 +193,75 @@ static void test_cpuinfo_huge(void **state)
 	free(text);
 }
 
+/*
+ * "apicid" of every block, in order (real SPR hosts number the threads of
+ * a core 2n and 2n+1; a two-socket host's second socket starts at 128).
+ */
+static void test_cpuinfo_apicids(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned ncpus, napicid;
+		uint32_t ids[4];
+	} cases[] = {
+		{ "processor\t: 0\napicid\t\t: 0\ninitial apicid\t: 0\n\n"
+		  "processor\t: 1\napicid\t\t: 2\ninitial apicid\t: 2\n\n"
+		  "processor\t: 2\napicid\t\t: 128\n\n"
+		  "processor\t: 3\napicid\t\t: 1\n\n", 4, 4, { 0, 2, 128, 1 } },
+		/* a block without one: the list stops there */
+		{ "processor\t: 0\napicid\t\t: 4\n\nprocessor\t: 1\n\n"
+		  "processor\t: 2\napicid\t\t: 6\n\n", 3, 1, { 4 } },
+		/* none at all (some guests) */
+		{ "processor\t: 0\nvendor_id\t: GenuineIntel\n\n", 1, 0, { 0 } },
+		/* x2APIC ids above 255 */
+		{ "processor\t: 0\napicid\t\t: 65536\n\nprocessor\t: 1\napicid\t\t: 4294967295\n",
+		  2, 2, { 65536, 4294967295u } },
+	};
+	struct kexec_log log = { 0 };
+	static struct tdx_cpuinfo ci;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(tdx_cpuinfo_parse(cases[i].text, strlen(cases[i].text), &ci, &log, "c"),
+				 0);
+		assert_int_equal(ci.ncpus, cases[i].ncpus);
+		assert_int_equal(ci.napicid, cases[i].napicid);
+		for (unsigned k = 0; k < cases[i].napicid; k++)
+			assert_int_equal(ci.apicid[k], cases[i].ids[k]);
+	}
+	static const char bad[] = "processor\t: 0\napicid\t\t: x1\n";
+	assert_int_equal(tdx_cpuinfo_parse(bad, strlen(bad), &ci, &log, "c"), -EINVAL);
+	assert_string_equal(log.last, "c: line 2: apicid \"x1\" is not a decimal number");
+}
+
 /* ---- kmsg ---- */
+
+/* The TSC rate: the refined calibration wins, "MHz TSC" over "MHz processor". */
+static void test_kmsg_tsc(void **state)
+{
+	static const struct { const char *text; uint64_t khz; } cases[] = {
+		{ "6,1,0,-;tsc: Detected 2400.000 MHz processor\n", 2400000 },
+		{ "6,1,0,-;tsc: Detected 2400.000 MHz processor\n"
+		  "6,2,0,-;tsc: Detected 2100.000 MHz TSC\n", 2100000 },
+		{ "6,1,0,-;tsc: Detected 2400.000 MHz processor\n"
+		  "6,9,0,-;tsc: Refined TSC clocksource calibration: 2903.998 MHz\n"
+		  "6,10,0,-;tsc: Detected 2100.000 MHz TSC\n", 2903998 },
+		{ "6,1,0,-;tsc: Detected 2.5 MHz processor\n", 2500 },
+		{ "6,1,0,-;tsc: Fast TSC calibration using PIT\n", 0 },
+		{ "6,1,0,-;tsc: Detected MHz processor\n", 0 },
+		{ "6,1,0,-;tsc: Refined TSC clocksource calibration: 3000.000 GHz\n", 0 },
+		{ "6,1,0,-;clocksource: tsc: mask: 0xffffffffffffffff\n", 0 },
+	};
+	struct kexec_log log = { 0 };
+	struct tdx_kmsg k;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(tdx_kmsg_parse(cases[i].text, strlen(cases[i].text), &k, &log, "k"), 0);
+		if (k.tsc_khz != cases[i].khz)
+			fail_msg("case %zu: %llu kHz, expected %llu", i, (unsigned long long)k.tsc_khz,
+				 (unsigned long long)cases[i].khz);
+		tdx_kmsg_free(&k);
+	}
+}
 
 static void test_kmsg_good(void **state)
 {
@@ -568,6 +636,8 @@ int main(void)
 		cmocka_unit_test(test_cpuinfo_errors),
 		cmocka_unit_test(test_cpuinfo_odd_but_valid),
 		cmocka_unit_test(test_cpuinfo_huge),
+		cmocka_unit_test(test_cpuinfo_apicids),
+		cmocka_unit_test(test_kmsg_tsc),
 		cmocka_unit_test(test_kmsg_good),
 		cmocka_unit_test(test_kmsg_forms),
 		cmocka_unit_test(test_kmsg_bad_records),

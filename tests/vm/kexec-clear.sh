@@ -98,10 +98,12 @@ if [ $mode = clear ]; then
 	[ "${left:-x}" = 0 ] || kt_fail "${left:-no count of} RAM blocks left after the clear, expected 0"
 	expect_marker "KT-TDX-REPORT rc=0"
 	private=$(log_value '^KT-PRIVATE-BYTES ([0-9]+)$')
+	# the segments from 1 MiB up (the CPU start trampoline lies below, outside
+	# the private ranges)
 	segments=0
 	for kt_m in $(tr -d '\r' <"$KT_LOG" |
-		sed -nE 's/^ +[0-9]+  [a-z]+ +0x[0-9a-f]+ 0x[0-9a-f]+ (0x[0-9a-f]+) .*/\1/p'); do
-		segments=$((segments + kt_m))
+		sed -nE 's/^ +[0-9]+  [a-z]+ +(0x[0-9a-f]+) 0x[0-9a-f]+ (0x[0-9a-f]+) .*/\1,\2/p'); do
+		[ $((${kt_m%,*})) -ge $((0x100000)) ] && segments=$((segments + ${kt_m#*,}))
 	done
 	listed=$(log_value '^TDX clear list: [0-9]+ ranges, (0x[0-9a-f]+) bytes$')
 	cleared=$(report bytes_cleared)

@@ -14,7 +14,10 @@ VM_TESTS = \
 	tests/vm/kexec-flush-la57.sh \
 	tests/vm/kexec-bad.sh \
 	tests/vm/kexec-lockdown.sh \
-	tests/vm/kexec-recheck.sh
+	tests/vm/kexec-recheck.sh \
+	tests/vm/kexec-smp.sh \
+	tests/vm/kexec-smp-uefi.sh \
+	tests/vm/kexec-smp-fallback.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md \
@@ -31,4 +34,5 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-flush-la57.sh \
 	tests/vm/cases/kexec-bad.sh \
 	tests/vm/cases/kexec-lockdown.sh \
-	tests/vm/cases/kexec-recheck.sh
+	tests/vm/cases/kexec-recheck.sh \
+	tests/vm/cases/kexec-smp.sh

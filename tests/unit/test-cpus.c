@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kexec/cpus.c: the CPUs the purgatory starts (cpuinfo's APIC ids, or the
+ * test override), how many clear (--tdx-cpus), the TSC rate, the
+ * trampoline page below 1 MiB and the xAPIC page in the map.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cpus.h"
+#include "tdx/tdx.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct tdx_cpuinfo ci;
+static struct cpus_plan pl;
+
+static void cpuinfo_with(unsigned ncpus, unsigned napicid)
+{
+	memset(&ci, 0, sizeof(ci));
+	ci.ncpus = ncpus;
+	ci.napicid = napicid;
+	for (unsigned i = 0; i < napicid; i++)
+		ci.apicid[i] = 2 * i;
+}
+
+static void test_plan(void **state)
+{
+	static const struct {
+		unsigned ncpus, napicid, max_clear;
+		uint32_t nr, clear;
+	} cases[] = {
+		{ 4, 4, 0, 4, 4 },              /* every CPU clears */
+		{ 4, 4, 1, 4, 1 },              /* --tdx-cpus=1: the others only flush */
+		{ 4, 4, 2, 4, 2 },
+		{ 4, 4, 9, 4, 4 },              /* more than there are */
+		{ 1, 1, 0, 1, 1 },
+		{ 4, 3, 0, 0, 1 },              /* a block without apicid: the boot CPU alone */
+		{ 200, 200, 0, 200, KTDX_MAX_CLEAR_CPUS },      /* stacks for 64 */
+		{ 200, 200, 100, 200, KTDX_MAX_CLEAR_CPUS },
+		{ 200, 200, 10, 200, 10 },
+	};
+	struct kexec_log log = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cpuinfo_with(cases[i].ncpus, cases[i].napicid);
+		assert_int_equal(cpus_plan_build(&ci, 2903998, cases[i].max_clear, NULL, &pl, &log), 0);
+		assert_int_equal(pl.nr_cpus, cases[i].nr);
+		assert_int_equal(pl.clear_cpus, cases[i].clear);
+		assert_int_equal(pl.tsc_khz, 2903998);
+		for (uint32_t k = 0; k < pl.nr_cpus; k++)
+			assert_int_equal(pl.apic_ids[k], 2 * k);
+	}
+	/* unknown cpuinfo: the boot CPU alone */
+	assert_int_equal(cpus_plan_build(NULL, 0, 0, NULL, &pl, &log), 0);
+	assert_int_equal(pl.nr_cpus, 0);
+	assert_int_equal(pl.clear_cpus, 1);
+	assert_int_equal(pl.tsc_khz, 0);
+}
+
+static void test_override(void **state)
+{
+	static const struct {
+		const char *list;
+		int err;
+		uint32_t nr;
+		uint32_t ids[4];
+		const char *msg;
+	} cases[] = {
+		{ "0,1,2,99", 0, 4, { 0, 1, 2, 99 }, NULL },
+		{ "0x10,7", 0, 2, { 16, 7 }, NULL },
+		{ "5", 0, 1, { 5 }, NULL },
+		{ "", -EINVAL, 0, { 0 }, "--tdx-debug-apic-ids: empty list" },
+		{ "1,x", -EINVAL, 0, { 0 }, "--tdx-debug-apic-ids=1,x: \"x\" is not an APIC id" },
+		{ "1;2", -EINVAL, 0, { 0 }, "--tdx-debug-apic-ids=1;2: \"1;2\" is not an APIC id" },
+		{ "-1", -EINVAL, 0, { 0 }, "--tdx-debug-apic-ids=-1: \"-1\" is not an APIC id" },
+		{ "4294967296", -EINVAL, 0, { 0 },
+		  "--tdx-debug-apic-ids=4294967296: \"4294967296\" is not an APIC id" },
+		{ "3,1,3", -EINVAL, 0, { 0 }, "APIC id 3 is listed twice" },
+	};
+	struct kexec_log log = { 0 };
+
+	cpuinfo_with(2, 2);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		log.last[0] = 0;
+		assert_int_equal(cpus_plan_build(&ci, 0, 0, cases[i].list, &pl, &log), cases[i].err);
+		if (cases[i].err) {
+			assert_string_equal(log.last, cases[i].msg);
+			continue;
+		}
+		assert_int_equal(pl.nr_cpus, cases[i].nr);
+		assert_int_equal(pl.clear_cpus, cases[i].nr);
+		for (uint32_t k = 0; k < cases[i].nr; k++)
+			assert_int_equal(pl.apic_ids[k], cases[i].ids[k]);
+	}
+}
+
+/* The highest free firmware-RAM page below 1 MiB, never page 0, never a segment's. */
+static void test_trampoline(void **state)
+{
+	static const struct {
+		struct memmap_entry e[3];
+		size_t n;
+		uint64_t taken;                 /* an existing low segment, 0 none */
+		int err;
+		uint64_t addr;
+	} cases[] = {
+		/* the usual BIOS map: RAM up to 0x9fc00, the EBDA above */
+		{ { { 0, 0x9fc00, 1 }, { 0x9fc00, 0xa0000, 2 }, { 0x100000, 0x80000000, 1 } }, 3, 0, 0,
+		  0x9e000 },
+		{ { { 0, 0x9fc00, 1 }, { 0x100000, 0x80000000, 1 } }, 2, 0x9e000, 0, 0x9d000 },
+		/* OVMF: RAM from 0 to 0xa0000 */
+		{ { { 0, 0xa0000, 1 }, { 0x100000, 0x80000000, 1 } }, 2, 0, 0, 0x9f000 },
+		/* only page 0 is RAM below 1 MiB */
+		{ { { 0, 0x1000, 1 }, { 0x100000, 0x80000000, 1 } }, 2, 0, -ENOSPC, 0 },
+		/* nothing below 1 MiB */
+		{ { { 0x100000, 0x80000000, 1 } }, 1, 0, -ENOSPC, 0 },
+		/* reserved, not RAM */
+		{ { { 0, 0xa0000, 2 }, { 0x100000, 0x80000000, 1 } }, 2, 0, -ENOSPC, 0 },
+	};
+	struct kexec_log log = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct memmap map = { (struct memmap_entry *)cases[i].e, cases[i].n };
+		struct rangeset ram = RANGESET_INIT;
+		struct segments segs;
+		uint64_t addr = 0;
+
+		assert_int_equal(rangeset_add(&ram, 0x100000, 0x80000000), 0);
+		assert_int_equal(segments_init(&segs, &ram, 0x100000, 0), 0);
+		if (cases[i].taken)
+			assert_int_equal(segments_add_low(&segs, cases[i].taken, 4096, "other", &log), 0);
+		assert_int_equal(cpus_trampoline_place(&segs, &map, &log, &addr), cases[i].err);
+		if (!cases[i].err) {
+			assert_int_equal(addr, cases[i].addr);
+			assert_int_equal(segs.v[segs.n - 1].mem, cases[i].addr);
+			assert_int_equal(segs.v[segs.n - 1].memsz, 4096);
+			assert_false(segs.v[segs.n - 1].hash);
+			assert_string_equal(segs.v[segs.n - 1].what, "trampoline");
+		} else {
+			assert_non_null(strstr(log.last, "no free RAM page below 1 MiB"));
+		}
+		segments_free(&segs);
+		rangeset_free(&ram);
+	}
+}
+
+static void test_params(void **state)
+{
+	static struct ktdx_params p;
+	struct kexec_log log = { 0 };
+
+	cpuinfo_with(3, 3);
+	assert_int_equal(cpus_plan_build(&ci, 1000000, 2, NULL, &pl, &log), 0);
+	cpus_params_fill(&pl, 0x9e000, &p);
+	assert_int_equal(p.trampoline, 0x9e000);
+	assert_int_equal(p.apic_mmio, CPUS_XAPIC_BASE);
+	assert_int_equal(p.tsc_khz, 1000000);
+	assert_int_equal(p.nr_cpus, 3);
+	assert_int_equal(p.clear_cpus, 2);
+	assert_int_equal(p.apic_ids[2], 4);
+	/* no trampoline (a crash load): the ids, no APIC page */
+	cpus_params_fill(&pl, 0, &p);
+	assert_int_equal(p.trampoline, 0);
+	assert_int_equal(p.apic_mmio, 0);
+
+	struct rangeset map = RANGESET_INIT;
+	assert_int_equal(rangeset_add(&map, 0x100000, 0x200000), 0);
+	assert_int_equal(cpus_map_add(&map), 0);
+	assert_int_equal(map.n, 2);
+	assert_int_equal(map.v[1].start, 0xfee00000);
+	assert_int_equal(map.v[1].end, 0xfee01000);
+	rangeset_free(&map);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_override),
+		cmocka_unit_test(test_trampoline),
+		cmocka_unit_test(test_params),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
