@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/text.c kexec/record.c kexec/tdx/policy.c */
+/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/text.c kexec/record.c kexec/tdx/policy.c kexec/range.c kexec/tdx/watchdog.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: record_parse over an arbitrary /run/kexec-tdx/loaded.json.

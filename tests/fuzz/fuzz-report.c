@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/range.c kexec/tdx/report.c kexec/tdx/status.c kexec/tdx/policy.c kexec/text.c kexec/tdx/watchdog.c */
+/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/range.c kexec/tdx/report.c kexec/tdx/status.c kexec/tdx/policy.c kexec/text.c kexec/tdx/watchdog.c kexec/record.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: tdx_report_decode over an arbitrary setup_data
