@@ -140,6 +140,18 @@ static void send_init_deassert(uint32_t dest)
 		apic_send(dest, APIC_DM_INIT | APIC_ICR_LEVEL);
 }
 
+/* INIT to every listed CPU but the boot CPU, 10 ms, then the INIT deassert. */
+static void init_others(const struct ktdx_params *p, uint32_t n, uint32_t boot, uint64_t khz)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (i != boot)
+			send_init(p->apic_ids[i]);
+	tsc_delay(10 * khz);
+	for (uint32_t i = 0; i < n; i++)
+		if (i != boot)
+			send_init_deassert(p->apic_ids[i]);
+}
+
 /*
  * Clear page offsets [first, end) of the list, publishing progress in
  * *progress after each piece when it is given; returns the bytes.
@@ -326,13 +338,7 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	barrier();
 
 	/* INIT, 10 ms, SIPI, 200 us, SIPI, 200 us: all CPUs at once */
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init(p->apic_ids[i]);
-	tsc_delay(10 * khz);
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init_deassert(p->apic_ids[i]);
+	init_others(p, n, boot, khz);
 	for (int k = 0; k < 2; k++) {
 		for (uint32_t i = 0; i < n; i++) {
 			if (i == boot)
@@ -406,13 +412,7 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 	if (cpus)
 		cpus[0] = me;
 	/* park them in INIT, away from memory the new kernel will reuse */
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init(p->apic_ids[i]);
-	tsc_delay(10 * khz);
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init_deassert(p->apic_ids[i]);
+	init_others(p, n, boot, khz);
 
 	rep->nr_cpus = n;
 	rep->apic_mode = smp.x2apic ? KTDX_APIC_X2APIC : KTDX_APIC_XAPIC;
