@@ -10,7 +10,6 @@
  * crash_prepare_elf64_headers()), so that both load paths hand the crash
  * kernel the same picture.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -22,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "crashdump.h"
+#include "text.h"
 
 #define START_KERNEL_MAP        0xffffffff80000000ULL  /* __START_KERNEL_map */
 /* __PAGE_OFFSET_BASE_L4: the direct map without KASLR, 4-level paging */
@@ -41,47 +41,6 @@ void crash_facts_free(struct crash_facts *f)
 	free(f->cpu_notes);
 	f->cpu_notes = NULL;
 	f->nr_cpu_notes = 0;
-}
-
-/*
- * A number at *p in the given base (16 accepts an optional 0x), at most
- * 64 bits; *p is advanced past it.  -EINVAL when there is no digit,
- * -ERANGE on overflow.
- */
-static int parse_u64(const char **p, unsigned base, uint64_t *v)
-{
-	const char *s = *p;
-	uint64_t x = 0;
-	size_t n = 0;
-
-	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]))
-		s += 2;
-	for (;; s++, n++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			break;
-		if (__builtin_mul_overflow(x, base, &x) || __builtin_add_overflow(x, d, &x))
-			return -ERANGE;
-	}
-	if (!n)
-		return -EINVAL;
-	*p = s;
-	*v = x;
-	return 0;
-}
-
-static bool only_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	return !*s;
 }
 
 /* The text of a small sysfs file for messages: up to 40 characters, no newline. */
@@ -120,8 +79,8 @@ static int read_number(struct kexec_ctx *ctx, const char *rel, unsigned base, ui
 	if ((r = read_small(ctx, rel, &text)) < 0)
 		return r;
 	p = text;
-	r = parse_u64(&p, base, v);
-	if (r == 0 && !only_space(p))
+	r = text_parse_u64(&p, base, v);
+	if (r == 0 && !text_only_space(p))
 		r = -EINVAL;
 	if (r == 0 && *v == 0)
 		r = log_errno(&ctx->log, -EINVAL, "%s: is 0", sysroot_path(ctx->sr, rel, path, sizeof(path)));
@@ -186,8 +145,8 @@ static int read_vmcoreinfo(struct kexec_ctx *ctx, struct crash_facts *f)
 	if ((r = read_small(ctx, vmcoreinfo_file, &text)) < 0)
 		return r;
 	p = text;
-	if (parse_u64(&p, 16, &f->vmcoreinfo.addr) < 0 || *p != ' ' ||
-	    (p += strspn(p, " "), parse_u64(&p, 16, &f->vmcoreinfo.size)) < 0 || !only_space(p) ||
+	if (text_parse_u64(&p, 16, &f->vmcoreinfo.addr) < 0 || *p != ' ' ||
+	    (p += strspn(p, " "), text_parse_u64(&p, 16, &f->vmcoreinfo.size)) < 0 || !text_only_space(p) ||
 	    !f->vmcoreinfo.addr || !f->vmcoreinfo.size)
 		r = log_errno(&ctx->log, -EINVAL, "%s: \"%.*s\" is not \"ADDRESS SIZE\" in hexadecimal",
 			      sysroot_path(ctx->sr, vmcoreinfo_file, path, sizeof(path)),
@@ -541,72 +500,17 @@ out:
 	return r;
 }
 
-/* Length of the command-line word at s: up to a blank outside double quotes. */
-static size_t word_len(const char *s)
-{
-	bool quoted = false;
-	size_t n = 0;
-
-	for (; s[n] && (quoted || !isspace((unsigned char)s[n])); n++)
-		if (s[n] == '"')
-			quoted = !quoted;
-	return n;
-}
-
-static bool word_is(const char *w, size_t n, const char *key)
-{
-	size_t k = strlen(key);
-
-	return n >= k && !memcmp(w, key, k);
-}
-
 int crash_cmdline(const char *base, uint64_t hdr_addr, char **out)
 {
+	/*
+	 * The running kernel's own crashkernel= (kdump-tools passes
+	 * /proc/cmdline on) would make the crash kernel reserve memory it
+	 * does not have; a stale elfcorehdr= would point at nothing.  The
+	 * new elfcorehdr= goes before "--", after which words go to init.
+	 */
+	static const char *const drop[] = { "crashkernel=", "elfcorehdr=", NULL };
 	char arg[40];
-	size_t cap, n = 0, alen;
-	bool done = false;
-	char *s;
 
-	alen = (size_t)snprintf(arg, sizeof(arg), "elfcorehdr=0x%" PRIx64, hdr_addr);
-	if (!base)
-		base = "";
-	cap = strlen(base) + alen + 3;
-	s = malloc(cap);
-	if (!s)
-		return -ENOMEM;
-	for (const char *p = base;;) {
-		size_t wl;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		wl = word_len(p);
-		/*
-		 * Kernel parameters end at "--": what follows goes to init, so
-		 * elfcorehdr= must come before it.
-		 */
-		if (!done && (!wl || (wl == 2 && !memcmp(p, "--", 2)))) {
-			if (n)
-				s[n++] = ' ';
-			memcpy(s + n, arg, alen);
-			n += alen;
-			done = true;
-		}
-		if (!wl)
-			break;
-		/*
-		 * The running kernel's own crashkernel= (kdump-tools passes
-		 * /proc/cmdline on) would make the crash kernel reserve memory
-		 * it does not have; a stale elfcorehdr= would point at nothing.
-		 */
-		if (done || (!word_is(p, wl, "crashkernel=") && !word_is(p, wl, "elfcorehdr="))) {
-			if (n)
-				s[n++] = ' ';
-			memcpy(s + n, p, wl);
-			n += wl;
-		}
-		p += wl;
-	}
-	s[n] = '\0';
-	*out = s;
-	return 0;
+	snprintf(arg, sizeof(arg), "elfcorehdr=0x%" PRIx64, hdr_addr);
+	return text_cmdline_edit(base, drop, arg, out);
 }

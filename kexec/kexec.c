@@ -22,6 +22,7 @@
 #include "options.h"
 #include "record.h"
 #include "syscall.h"
+#include "text.h"
 #include "tdx/report.h"
 #include "tdx/tdx.h"
 
@@ -43,24 +44,16 @@ static int kexec_loaded(struct kexec_ctx *ctx, bool crash)
 /* The running kernel's command line without BOOT_IMAGE= (and crashkernel= for -p). */
 static char *reuse_cmdline(struct kexec_ctx *ctx, bool crash)
 {
-	char *buf, *out, *save, *tok;
+	const char *const drop[] = { "BOOT_IMAGE=", crash ? "crashkernel=" : NULL, NULL };
+	char *buf, *text, *out = NULL;
 	size_t len;
 
 	if (sysroot_read(ctx->sr, "proc/cmdline", 65536, &buf, &len) < 0)
 		return NULL;
-	out = calloc(1, len + 1);
-	if (!out) {
-		free(buf);
-		return NULL;
-	}
-	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
-		if (!strncmp(tok, "BOOT_IMAGE=", 11) || (crash && !strncmp(tok, "crashkernel=", 12)))
-			continue;
-		if (*out)
-			strcat(out, " ");
-		strcat(out, tok);
-	}
+	if (text_dup(buf, len, "/proc/cmdline", &ctx->log, &text) == 0)
+		text_cmdline_edit(text, drop, NULL, &out);
 	free(buf);
+	free(text);
 	return out;
 }
 

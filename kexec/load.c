@@ -237,14 +237,12 @@ static int sha256_segments(struct kexec_log *log, const struct segments *segs,
 	return 0;
 }
 
-/* One line per range, "  PREFIX[start, end)"; the clear list has no prefix (tests read it). */
-static void print_ranges(FILE *out, const char *title, const char *prefix,
+/* A title line, then one line per range; the clear list has no prefix (tests read it). */
+static void print_ranges(FILE *out, const char *title, const char *indent,
 			 const struct rangeset *set)
 {
 	fprintf(out, "%s: %zu ranges, 0x%" PRIx64 " bytes\n", title, set->n, rangeset_bytes(set));
-	for (size_t i = 0; i < set->n; i++)
-		fprintf(out, "  %s[0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", prefix, set->v[i].start,
-			set->v[i].end);
+	rangeset_print(out, set, indent, RANGE_FIXED);
 }
 
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
@@ -470,10 +468,10 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 		if (action != KTDX_ACTION_NONE) {
 			fprintf(ctx->log.out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n",
 				pgt_size, pgt_addr, cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
-			print_ranges(ctx->log.out, "page-table map", "map ", &ptmap);
+			print_ranges(ctx->log.out, "page-table map", "  map ", &ptmap);
 		}
 		if (action == KTDX_ACTION_CLEAR)
-			print_ranges(ctx->log.out, "TDX clear list", "", &clear);
+			print_ranges(ctx->log.out, "TDX clear list", "  ", &clear);
 		if (action != KTDX_ACTION_NONE)
 			fprintf(ctx->log.out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%"
 				PRIx64 ", TSC %" PRIu64 " kHz%s\n", params.nr_cpus, params.clear_cpus,

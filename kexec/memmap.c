@@ -28,7 +28,6 @@ static const struct {
 	{ E820_TYPE_RESERVED, "Unknown E820 type" },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Length of s without trailing white space (the kernel's files end in '\n'). */
 static size_t trimmed_len(const char *s)

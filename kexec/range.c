@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "range.h"
+#include "text.h"
 
 void rangeset_free(struct rangeset *set)
 {
@@ -178,4 +180,20 @@ int rangeset_overlaps(const struct rangeset *set, uint64_t start, uint64_t end)
 		if (set->v[i].start < end && start < set->v[i].end)
 			return 1;
 	return 0;
+}
+
+void rangeset_print(FILE *out, const struct rangeset *set, const char *indent, enum range_style style)
+{
+	char size[32];
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct range *r = &set->v[i];
+
+		if (style == RANGE_FIXED) {
+			fprintf(out, "%s[0x%016" PRIx64 ", 0x%016" PRIx64 ")\n", indent, r->start, r->end);
+			continue;
+		}
+		text_size(r->end - r->start, size, sizeof(size));
+		fprintf(out, "%s[0x%" PRIx64 ", 0x%" PRIx64 ")  %s\n", indent, r->start, r->end, size);
+	}
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct range {
 	uint64_t start;
@@ -39,5 +40,14 @@ void rangeset_align_inward(struct rangeset *set, uint64_t align);
 uint64_t rangeset_bytes(const struct rangeset *set);
 /* Does [start, end) overlap any range of the set? */
 int rangeset_overlaps(const struct rangeset *set, uint64_t start, uint64_t end);
+
+/* How rangeset_print() writes one range. */
+enum range_style {
+	RANGE_FIXED,            /* "[0x%016llx, 0x%016llx)": the -d lists, read by the VM tests */
+	RANGE_SIZED,            /* "[0x100000, 0x6d8f0000)  1.7 GiB": --tdx-status */
+};
+
+/* One line per range of set: indent, the range, a newline. */
+void rangeset_print(FILE *out, const struct rangeset *set, const char *indent, enum range_style style);
 
 #endif

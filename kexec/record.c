@@ -25,7 +25,6 @@ static const char *const action_names[] = {
 	[KTDX_ACTION_CLEAR] = "clear",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *record_action_name(unsigned action)
 {
@@ -76,18 +75,12 @@ static bool boot_id_valid(const char *s)
 
 int record_boot_id(const struct sysroot *sr, char *out, size_t size)
 {
-	char *buf;
-	size_t len;
-	int r = sysroot_read(sr, "proc/sys/kernel/random/boot_id", 256, &buf, &len);
+	int r = sysroot_read_small(sr, "proc/sys/kernel/random/boot_id", out, size);
 
-	if (r < 0)
-		return r;
-	while (len && isspace((unsigned char)buf[len - 1]))
-		buf[--len] = '\0';
-	r = boot_id_valid(buf) && len < size ? 0 : -EINVAL;
-	if (r == 0)
-		memcpy(out, buf, len + 1);
-	free(buf);
+	if (r == 0 && !boot_id_valid(out))
+		r = -EINVAL;
+	if (r < 0 && size)
+		out[0] = '\0';
 	return r;
 }
 

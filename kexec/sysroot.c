@@ -147,6 +147,23 @@ int sysroot_read(const struct sysroot *sr, const char *rel, size_t max, char **b
 	return r;
 }
 
+int sysroot_read_small(const struct sysroot *sr, const char *rel, char *out, size_t size)
+{
+	char *buf;
+	size_t len;
+	int r = sysroot_read(sr, rel, 4096, &buf, &len);
+
+	if (r < 0)
+		return r;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		buf[--len] = '\0';
+	r = strlen(buf) != len ? -EINVAL : len >= size ? -EOVERFLOW : 0;
+	if (size)
+		memcpy(out, r == 0 ? buf : "", r == 0 ? len + 1 : 1);
+	free(buf);
+	return r;
+}
+
 /* mkdir -p of rel's parent directories, relative to the root. */
 static int mkdir_parents(const struct sysroot *sr, const char *rel)
 {

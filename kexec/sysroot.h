@@ -28,6 +28,13 @@ const char *sysroot_path(const struct sysroot *sr, const char *rel, char *buf, s
  * EOF.  At most max bytes (0 = 64 MiB) are read; a larger file is -EFBIG.
  */
 int sysroot_read(const struct sysroot *sr, const char *rel, size_t max, char **buf, size_t *len);
+/*
+ * A small file (a sysfs attribute, a boot id: at most 4 KiB) as one string
+ * in out, trailing blanks and newlines removed.  -errno of the read;
+ * -EINVAL when it holds a NUL byte; -EOVERFLOW when it does not fit in
+ * size (out is then "").
+ */
+int sysroot_read_small(const struct sysroot *sr, const char *rel, char *out, size_t size);
 bool sysroot_exists(const struct sysroot *sr, const char *rel);
 /* Open for reading; returns an fd or -errno. */
 int sysroot_open_file(const struct sysroot *sr, const char *rel, int flags);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,4 +84,104 @@ size_t text_utf8_sanitize(char *s)
 		fixed++;
 	}
 	return fixed;
+}
+
+int text_parse_u64(const char **p, unsigned base, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+	size_t n = 0;
+
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && text_hexval(s[2]) >= 0)
+		s += 2;
+	for (;; s++, n++) {
+		int d = text_hexval(*s);
+
+		if (d < 0 || (unsigned)d >= base)
+			break;
+		if (__builtin_mul_overflow(x, base, &x) || __builtin_add_overflow(x, (unsigned)d, &x))
+			return -ERANGE;
+	}
+	if (!n)
+		return -EINVAL;
+	*p = s;
+	*v = x;
+	return 0;
+}
+
+int text_parse_u64_all(const char *s, unsigned base, uint64_t *v)
+{
+	int r = text_parse_u64(&s, base, v);
+
+	return r < 0 ? r : *s ? -EINVAL : 0;
+}
+
+bool text_only_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	return !*s;
+}
+
+size_t text_word_len(const char *s)
+{
+	bool quoted = false;
+	size_t n = 0;
+
+	for (; s[n] && (quoted || !isspace((unsigned char)s[n])); n++)
+		if (s[n] == '"')
+			quoted = !quoted;
+	return n;
+}
+
+static bool word_dropped(const char *w, size_t n, const char *const *drop)
+{
+	for (; drop && *drop; drop++) {
+		size_t k = strlen(*drop);
+
+		if (n >= k && !memcmp(w, *drop, k))
+			return true;
+	}
+	return false;
+}
+
+static void append_word(char *s, size_t *n, const char *w, size_t len)
+{
+	if (*n)
+		s[(*n)++] = ' ';
+	memcpy(s + *n, w, len);
+	*n += len;
+}
+
+int text_cmdline_edit(const char *line, const char *const *drop, const char *insert, char **out)
+{
+	size_t n = 0, ilen = insert ? strlen(insert) : 0;
+	bool init_part = false;
+	char *s;
+
+	if (!line)
+		line = "";
+	s = malloc(strlen(line) + ilen + 3);
+	if (!s)
+		return -ENOMEM;
+	for (const char *p = line;;) {
+		size_t wl;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		wl = text_word_len(p);
+		if (!init_part && (!wl || (wl == 2 && !memcmp(p, "--", 2)))) {
+			if (insert)
+				append_word(s, &n, insert, ilen);
+			init_part = true;
+		}
+		if (!wl)
+			break;
+		if (init_part || !word_dropped(p, wl, drop))
+			append_word(s, &n, p, wl);
+		p += wl;
+	}
+	s[n] = '\0';
+	*out = s;
+	return 0;
 }

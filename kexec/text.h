@@ -3,9 +3,17 @@
 #ifndef KEXEC_TEXT_H
 #define KEXEC_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "log.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
 
 /*
  * *out = a NUL-terminated copy of the len bytes at buf, for the caller to
@@ -22,6 +30,31 @@ void text_size(uint64_t bytes, char *buf, size_t size);
  * model name or a file said.  Returns the number of bytes replaced.
  */
 size_t text_utf8_sanitize(char *s);
+
+/*
+ * The unsigned number at *p in base 10 or 16 (16 takes an optional 0x),
+ * at most 64 bits; *p is left just past its last digit.  -EINVAL when no
+ * digit is there, -ERANGE when it needs more than 64 bits (*p, *v as they
+ * were).  The one number reader of the line parsers: callers decide what
+ * may follow the digits.
+ */
+int text_parse_u64(const char **p, unsigned base, uint64_t *v);
+/* text_parse_u64() that must consume s whole: "" and "12x" are -EINVAL. */
+int text_parse_u64_all(const char *s, unsigned base, uint64_t *v);
+/* Only blanks (space, tab, newline) up to the end of s. */
+bool text_only_space(const char *s);
+
+/* Length of the command-line word at s: up to a blank outside double quotes. */
+size_t text_word_len(const char *s);
+/*
+ * *out = the kernel command line `line` without the words that begin with
+ * one of `drop` (a NULL-terminated list, e.g. "crashkernel="), words split
+ * as the kernel splits them (a quoted value stays one word), joined by one
+ * space.  Words after "--" go to init and are kept as they are.  When
+ * `insert` is not NULL it is added as a word of its own at the end of the
+ * kernel's part, before "--".  malloc'd; -ENOMEM.
+ */
+int text_cmdline_edit(const char *line, const char *const *drop, const char *insert, char **out);
 
 /* The value of a hex digit, -1 for anything else. */
 static inline int text_hexval(char c)

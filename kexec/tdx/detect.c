@@ -13,22 +13,6 @@
 #include "memmap.h"
 #include "tdx.h"
 
-/* Read a small sysfs file, trailing white space removed.  -errno. */
-static int read_small(const struct sysroot *sr, const char *rel, char *out, size_t size)
-{
-	char *buf;
-	size_t len;
-	int r = sysroot_read(sr, rel, 4096, &buf, &len);
-
-	if (r < 0)
-		return r;
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	snprintf(out, size, "%s", buf);
-	free(buf);
-	return 0;
-}
-
 static bool param_true(const char *v)
 {
 	return !strcmp(v, "Y") || !strcmp(v, "y") || !strcmp(v, "1");
@@ -75,7 +59,7 @@ static void module_state(const struct sysroot *sr, struct kexec_log *log, const 
 		log_debug(log, "libkmod: no context, reading /sys/module/%s", name);
 	}
 	snprintf(rel, sizeof(rel), "sys/module/%s/initstate", name);
-	if (read_small(sr, rel, state, size) == 0)
+	if (sysroot_read_small(sr, rel, state, size) == 0)
 		return;
 	snprintf(rel, sizeof(rel), "sys/module/%s", name);
 	if (sysroot_exists(sr, rel))
@@ -178,11 +162,11 @@ static void detect_kvm(const struct sysroot *sr, struct kexec_log *log, struct t
 
 	module_state(sr, log, "kvm_intel", st->kvm_intel_state, sizeof(st->kvm_intel_state));
 	st->kvm_intel_loaded = state_loaded(st->kvm_intel_state);
-	if (st->kvm_intel_loaded && read_small(sr, "sys/module/kvm_intel/parameters/tdx", v, sizeof(v)) == 0)
+	if (st->kvm_intel_loaded && sysroot_read_small(sr, "sys/module/kvm_intel/parameters/tdx", v, sizeof(v)) == 0)
 		st->kvm_intel_tdx = param_true(v);
 	module_state(sr, log, "kvm_amd", st->kvm_amd_state, sizeof(st->kvm_amd_state));
 	st->kvm_amd_loaded = state_loaded(st->kvm_amd_state);
-	if (st->kvm_amd_loaded && read_small(sr, "sys/module/kvm_amd/parameters/sev_snp", v, sizeof(v)) == 0)
+	if (st->kvm_amd_loaded && sysroot_read_small(sr, "sys/module/kvm_amd/parameters/sev_snp", v, sizeof(v)) == 0)
 		st->kvm_amd_sev_snp = param_true(v);
 	st->tdx_host_sysfs = sysroot_exists(sr, "sys/devices/faux/tdx_host");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "tdx.h"
+#include "text.h"
 
 static const char *const decision_names[] = {
 	[TDX_DECISION_PLAIN] = "plain",
@@ -23,7 +24,6 @@ static const char *const policy_names[] = {
 	[TDX_POLICY_OFF] = "off",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *tdx_decision_name(enum tdx_decision d)
 {

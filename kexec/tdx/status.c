@@ -244,11 +244,6 @@ static struct json_object *status_json(const struct tdx_status *st)
 	return o;
 }
 
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
-}
-
 static void print_count(FILE *out, const char *title, long v)
 {
 	if (v < 0)
@@ -263,10 +258,7 @@ static void print_ranges(FILE *out, const char *title, const struct rangeset *se
 
 	text_size(rangeset_bytes(set), size, sizeof(size));
 	fprintf(out, "  %-22s %zu range%s, %s\n", title, set->n, set->n == 1 ? "" : "s", size);
-	for (size_t i = 0; i < set->n; i++) {
-		text_size(set->v[i].end - set->v[i].start, size, sizeof(size));
-		fprintf(out, "    [0x%" PRIx64 ", 0x%" PRIx64 ")  %s\n", set->v[i].start, set->v[i].end, size);
-	}
+	rangeset_print(out, set, "    ", RANGE_SIZED);
 }
 
 /* The first line: the decision and what it means, for an operator at a glance. */

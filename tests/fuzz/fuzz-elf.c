@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/range.c kexec/segments.c kexec/image-elf.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/segments.c kexec/image-elf.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: elf64_ops.probe over arbitrary bytes and, when the

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/range.c kexec/sysroot.c kexec/tdx/kernel.c kexec/tdx/watchdog.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/sysroot.c kexec/tdx/kernel.c kexec/tdx/watchdog.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: the /proc/kallsyms parser, the faux device's version

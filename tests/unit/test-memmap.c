@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include "tree.h"
 #include "memmap.h"
+#include "text.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- a throw-away sysroot tree ---- */
 

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include "range.h"
@@ -110,6 +112,28 @@ static void test_align_inward(void **state)
 	rangeset_free(&s);
 }
 
+static void test_print_styles(void **state)
+{
+	struct rangeset s = RANGESET_INIT;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	assert_int_equal(rangeset_add(&s, MiB, 0x6d8f0000), 0);
+	assert_int_equal(rangeset_add(&s, 0x777ff000, 0x77800000), 0);
+	rangeset_print(out, &s, "  ", RANGE_FIXED);
+	rangeset_print(out, &s, "    ", RANGE_SIZED);
+	fclose(out);
+	assert_string_equal(text,
+			    "  [0x0000000000100000, 0x000000006d8f0000)\n"
+			    "  [0x00000000777ff000, 0x0000000077800000)\n"
+			    "    [0x100000, 0x6d8f0000)  1.7 GiB\n"
+			    "    [0x777ff000, 0x77800000)  4.0 KiB\n");
+	free(text);
+	rangeset_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_subtract_set),
 		cmocka_unit_test(test_intersect_above_4g),
 		cmocka_unit_test(test_align_inward),
+		cmocka_unit_test(test_print_styles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,6 +82,25 @@ static void test_read_limit(void **state)
 	sysroot_free(sr);
 }
 
+static void test_read_small(void **state)
+{
+	struct sysroot *sr;
+	char v[8] = "x";
+
+	put("sys/y", "Y\n");
+	put("sys/long", "initialized\n");
+	put("sys/blank", " \n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(sysroot_read_small(sr, "sys/y", v, sizeof(v)), 0);
+	assert_string_equal(v, "Y");
+	assert_int_equal(sysroot_read_small(sr, "sys/long", v, sizeof(v)), -EOVERFLOW);
+	assert_string_equal(v, "");
+	assert_int_equal(sysroot_read_small(sr, "sys/blank", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(sysroot_read_small(sr, "sys/none", v, sizeof(v)), -ENOENT);
+	sysroot_free(sr);
+}
+
 static void test_list_numeric_order(void **state)
 {
 	struct sysroot *sr;
@@ -126,6 +145,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_relative_and_absolute),
 		cmocka_unit_test(test_read_limit),
+		cmocka_unit_test(test_read_small),
 		cmocka_unit_test(test_list_numeric_order),
 		cmocka_unit_test(test_kmsg_from_file),
 		cmocka_unit_test(test_unusable_root),
