@@ -1,6 +1,5 @@
-# Documentation: the man page, the bash completion, and the test that keeps
-# both in step with `kexec --help` (kexec/options.c).  Included by
-# Makefile.am.
+# Documentation: the man pages and the bash completion (tests/doc/local.mk
+# keeps them in step with `kexec --help`).
 dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8 doc/kexec-tdx.conf.5
 # The configuration file's template: the packages install it as
 # /etc/kexec-tdx.conf (debian/kexec-tdx.install, kexec-tdx.spec).
@@ -9,5 +8,3 @@ EXTRA_DIST += doc/kexec-tdx.conf
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec
 
-TESTS += tests/doc/check-help.sh
-EXTRA_DIST += tests/doc/check-help.sh

@@ -53,30 +53,15 @@ EXTRA_DIST += $(PURGATORY_C) $(PURGATORY_S) $(PURGATORY_H) $(PURGATORY_LDS)
 
 # Shared with the loader: it hashes the segments with the same SHA-256
 # and sizes the page-table segment with the purgatory's own walk.
-# The --tdx-report reader.
 libkexec_a_SOURCES += \
 	purgatory/pagetable.c purgatory/pagetable.h \
-	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h \
-	kexec/tdx/report.c kexec/tdx/report.h
+	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.
-PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
-	tests/unit/test-split \
-	purgatory/test-pagetable purgatory/test-purgatory
+# (tests/unit/local.mk has those of clear.c, split.c, report.c, sha256.c.)
+PURGATORY_UNIT_TESTS = purgatory/test-pagetable purgatory/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
-tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
-tests_unit_test_clear_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_clear_LDADD = $(UNIT_LDADD)
-tests_unit_test_split_SOURCES = tests/unit/test-split.c purgatory/split.c purgatory/split.h
-tests_unit_test_split_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_split_LDADD = $(UNIT_LDADD)
-tests_unit_test_sha256_SOURCES = tests/unit/test-sha256.c
-tests_unit_test_sha256_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_sha256_LDADD = $(UNIT_LDADD)
-tests_unit_test_report_SOURCES = tests/unit/test-report.c purgatory/report.c
-tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_report_LDADD = $(UNIT_LDADD)
 purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
 purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
 purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
