@@ -63,8 +63,6 @@ PURGATORY_UNIT_TESTS = purgatory/test-pagetable purgatory/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
 purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
-purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
-purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
 # purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
 purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
 	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
