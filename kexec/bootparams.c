@@ -135,7 +135,6 @@ int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
 		memcpy(efi->runtime_map + i * efi->info.efi_memdesc_size, &d, sizeof(d));
 	}
 	read_u64(ctx, "sys/firmware/efi/fw_vendor", &efi->fw_vendor);
-	read_u64(ctx, "sys/firmware/efi/runtime", &efi->runtime);
 	read_u64(ctx, "sys/firmware/efi/config_table", &efi->config_table);
 	if (sysroot_read(ctx->sr, "sys/firmware/efi/systab", 65536, &systab, &len) == 0) {
 		efi->smbios = systab_value(systab, "SMBIOS");
@@ -154,18 +153,6 @@ void bootparams_blob_free(struct bootparams_blob *blob)
 {
 	free(blob->buf);
 	memset(blob, 0, sizeof(*blob));
-}
-
-/* Default setup header for a kernel that brought none (ELF vmlinux). */
-static void default_header(struct setup_header *h)
-{
-	h->boot_flag = 0xaa55;
-	h->header = 0x53726448;
-	h->version = 0x020f;
-	h->loadflags = LOADED_HIGH;
-	h->initrd_addr_max = 0x7fffffff;
-	h->cmdline_size = 2047;
-	h->kernel_alignment = 0x200000;
 }
 
 struct sd_item {
@@ -193,8 +180,6 @@ int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
 		return log_errno(&ctx->log, -E2BIG,
 				 "command line: %zu bytes, the kernel accepts at most %u (cmdline_size)",
 				 cmdlen, plan->cmdline_max - 1);
-	if (!plan->has_setup_header)
-		default_header(&plan->bp.hdr);
 
 	/* e820: the first 128 in the zero page, the rest in SETUP_E820_EXT */
 	ext_n = in->e820->n > E820_ZEROPAGE_MAX ? in->e820->n - E820_ZEROPAGE_MAX : 0;
@@ -296,7 +281,10 @@ int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
 		memset(&bp->efi_info, 0, sizeof(bp->efi_info));
 	}
 
-	/* chain the setup_data entries; keep any the image's header chained already last */
+	/*
+	 * chain the setup_data entries from hdr.setup_data, replacing what the
+	 * image's header had there (a file's setup_data means nothing here)
+	 */
 	uint64_t next = 0;
 	for (size_t k = nitems; k-- > 0;) {
 		struct setup_data *sd = (struct setup_data *)(out->buf + items[k].off);

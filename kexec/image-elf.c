@@ -20,6 +20,9 @@
  *    ENTRY(phys_startup_64)).  So: inside a PT_LOAD's [p_vaddr, +p_memsz) it
  *    is translated through that PT_LOAD; else inside a [p_paddr, +p_memsz)
  *    it is already physical; else it is an error.
+ *  - A vmlinux brings no setup header.  It gets setup_header_vmlinux()'s
+ *    (image-bzimage.c), and its initrd and command line limits follow
+ *    from that header exactly as a bzImage's follow from its own.
  */
 #include <errno.h>
 #include <gelf.h>
@@ -28,8 +31,6 @@
 #include <string.h>
 #include "image.h"
 
-#define ELF_INITRD_MAX  0xffffffffULL   /* no setup header to ask: stay below 4 GiB */
-#define ELF_CMDLINE_MAX 2048            /* COMMAND_LINE_SIZE on x86 */
 #define PAGE_MASK_4K    (PAGE_SIZE_4K - 1)
 
 struct elf_image {
@@ -310,8 +311,6 @@ static int elf64_load(struct kexec_ctx *ctx, const struct kernel_file *k, struct
 	if ((r = elf_entry(loads, n, img.eh.e_entry, k->path, log, &entry)) < 0)
 		goto out;
 
-	plan->kernel_start = UINT64_MAX;
-	plan->kernel_end = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct elf_load *l = &loads[i];
 
@@ -319,21 +318,15 @@ static int elf64_load(struct kexec_ctx *ctx, const struct kernel_file *k, struct
 				       (size_t)l->filesz, l->start, l->end - l->start, "kernel", true, log);
 		if (r < 0)
 			goto out;
-		if (l->start < plan->kernel_start)
-			plan->kernel_start = l->start;
-		if (l->end > plan->kernel_end)
-			plan->kernel_end = l->end;
 		log_debug(log, "%s: PT_LOAD %zu: file 0x%" PRIx64 "+0x%" PRIx64 " -> [0x%" PRIx64
 			  ", 0x%" PRIx64 ") (p_vaddr 0x%" PRIx64 ")", k->path, l->index, l->offset,
 			  l->filesz, l->start, l->end, l->vaddr);
 	}
+	/* a vmlinux brings no setup header: it gets the one the boot protocol implies */
 	memset(&plan->bp, 0, sizeof(plan->bp));
-	plan->has_setup_header = false;
-	/* a bare ELF ignores %rsi; a vmlinux needs boot_params there */
-	plan->linux_boot = true;
+	setup_header_vmlinux(&plan->bp.hdr);
+	load_plan_set_limits(plan, &plan->bp.hdr);
 	plan->entry = entry;
-	plan->initrd_max = ELF_INITRD_MAX;
-	plan->cmdline_max = ELF_CMDLINE_MAX;
 	log_debug(log, "%s: ELF e_entry 0x%" PRIx64 ", physical entry 0x%" PRIx64, k->path,
 		  (uint64_t)img.eh.e_entry, entry);
 	r = 0;
