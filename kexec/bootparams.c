@@ -81,30 +81,60 @@ void efi_boot_info_free(struct efi_boot_info *efi)
 	memset(efi, 0, sizeof(*efi));
 }
 
-int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
+/*
+ * efi_info from the running kernel's own boot_params (the EFI system
+ * table and the descriptor size); left zero when it cannot be used.
+ */
+static void efi_info_read(struct kexec_ctx *ctx, struct efi_info *info)
 {
-	char path[64], **names = NULL, *data = NULL, *systab = NULL;
-	size_t n = 0, len;
-	int r;
+	char *data = NULL;
+	size_t len;
+	int r = sysroot_read(ctx->sr, "sys/kernel/boot_params/data", 65536, &data, &len);
 
-	memset(efi, 0, sizeof(*efi));
-	if (!sysroot_exists(ctx->sr, "sys/firmware/efi"))
-		return 0;
-	/* The running kernel's own boot_params carry the EFI system table and descriptor size. */
-	r = sysroot_read(ctx->sr, "sys/kernel/boot_params/data", 65536, &data, &len);
 	if (r < 0 || len < sizeof(struct boot_params)) {
 		log_warn(&ctx->log, "/sys/kernel/boot_params/data: %s: EFI information is not passed on",
 			 r < 0 ? strerror(-r) : "too short");
 		free(data);
-		return 0;
+		return;
 	}
-	memcpy(&efi->info, data + offsetof(struct boot_params, efi_info), sizeof(efi->info));
+	memcpy(info, data + offsetof(struct boot_params, efi_info), sizeof(*info));
 	free(data);
-	if (efi->info.efi_memmap_size == 0 || efi->info.efi_memdesc_size < sizeof(struct efi_memdesc)) {
-		memset(&efi->info, 0, sizeof(efi->info));
-		return 0;
+	if (info->efi_memmap_size == 0 || info->efi_memdesc_size < sizeof(struct efi_memdesc))
+		memset(info, 0, sizeof(*info));
+}
+
+/* One descriptor of /sys/firmware/efi/runtime-map/NAME into dst, as the kernel lays it out. */
+static int efi_memdesc_read(struct kexec_ctx *ctx, const char *name, uint8_t *dst)
+{
+	static const char *const field[] = { "type", "phys_addr", "virt_addr", "num_pages",
+					     "attribute" };
+	struct efi_memdesc d = { 0 };
+	uint64_t type;
+	uint64_t *val[] = { &type, &d.phys_addr, &d.virt_addr, &d.num_pages, &d.attribute };
+	char path[64];
+	int r;
+
+	for (size_t f = 0; f < sizeof(field) / sizeof(field[0]); f++) {
+		snprintf(path, sizeof(path), "sys/firmware/efi/runtime-map/%s/%s", name, field[f]);
+		if ((r = read_u64(ctx, path, val[f])) < 0)
+			return log_errno(&ctx->log, r, "/%s: %s", path, strerror(-r));
 	}
-	r = sysroot_list(ctx->sr, "sys/firmware/efi/runtime-map", &names, &n);
+	d.type = (uint32_t)type;
+	memcpy(dst, &d, sizeof(d));
+	return 0;
+}
+
+/*
+ * The runtime map, efi_memdesc_size bytes per descriptor.  When the
+ * running kernel exposes none, a warning, and efi->info is zeroed: the
+ * new kernel then gets no EFI information at all.
+ */
+static int efi_runtime_map_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r = sysroot_list(ctx->sr, "sys/firmware/efi/runtime-map", &names, &n);
+
 	if (r < 0) {
 		log_warn(&ctx->log, "/sys/firmware/efi/runtime-map: %s: the new kernel will not have "
 			 "EFI runtime services", strerror(-r));
@@ -113,59 +143,54 @@ int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
 	}
 	efi->runtime_map_size = n * efi->info.efi_memdesc_size;
 	efi->runtime_map = calloc(1, efi->runtime_map_size ? efi->runtime_map_size : 1);
-	if (!efi->runtime_map) {
+	if (!efi->runtime_map)
 		r = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct efi_memdesc d = { 0 };
-		uint64_t type;
-		static const char *const field[] = { "type", "phys_addr", "virt_addr", "num_pages",
-						     "attribute" };
-		uint64_t *dst[] = { &type, &d.phys_addr, &d.virt_addr, &d.num_pages, &d.attribute };
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = efi_memdesc_read(ctx, names[i], efi->runtime_map + i * efi->info.efi_memdesc_size);
+	sysroot_names_free(names, n);
+	return r;
+}
 
-		for (size_t f = 0; f < 5; f++) {
-			snprintf(path, sizeof(path), "sys/firmware/efi/runtime-map/%s/%s", names[i], field[f]);
-			if ((r = read_u64(ctx, path, dst[f])) < 0) {
-				r = log_errno(&ctx->log, r, "/%s: %s", path, strerror(-r));
-				goto out;
-			}
-		}
-		d.type = (uint32_t)type;
-		memcpy(efi->runtime_map + i * efi->info.efi_memdesc_size, &d, sizeof(d));
-	}
+/* What SETUP_EFI and acpi_rsdp_addr carry: firmware vendor, tables, SMBIOS, ACPI 2.0 RSDP. */
+static void efi_tables_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
+{
+	char *systab = NULL;
+	size_t len;
+
 	read_u64(ctx, "sys/firmware/efi/fw_vendor", &efi->fw_vendor);
-	read_u64(ctx, "sys/firmware/efi/runtime", &efi->runtime);
 	read_u64(ctx, "sys/firmware/efi/config_table", &efi->config_table);
 	if (sysroot_read(ctx->sr, "sys/firmware/efi/systab", 65536, &systab, &len) == 0) {
 		efi->smbios = systab_value(systab, "SMBIOS");
 		efi->acpi20 = systab_value(systab, "ACPI20");
 		free(systab);
 	}
-	r = 0;
-out:
-	sysroot_names_free(names, n);
-	if (r < 0)
+}
+
+int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
+{
+	int r;
+
+	memset(efi, 0, sizeof(*efi));
+	if (!sysroot_exists(ctx->sr, "sys/firmware/efi"))
+		return 0;
+	/* a step that finds nothing usable leaves efi->info zero: nothing more to read */
+	efi_info_read(ctx, &efi->info);
+	if (!efi->info.efi_memmap_size)
+		return 0;
+	if ((r = efi_runtime_map_read(ctx, efi)) < 0) {
 		efi_boot_info_free(efi);
-	return r;
+		return r;
+	}
+	if (!efi->info.efi_memmap_size)
+		return 0;
+	efi_tables_read(ctx, efi);
+	return 0;
 }
 
 void bootparams_blob_free(struct bootparams_blob *blob)
 {
 	free(blob->buf);
 	memset(blob, 0, sizeof(*blob));
-}
-
-/* Default setup header for a kernel that brought none (ELF vmlinux). */
-static void default_header(struct setup_header *h)
-{
-	h->boot_flag = 0xaa55;
-	h->header = 0x53726448;
-	h->version = 0x020f;
-	h->loadflags = LOADED_HIGH;
-	h->initrd_addr_max = 0x7fffffff;
-	h->cmdline_size = 2047;
-	h->kernel_alignment = 0x200000;
 }
 
 struct sd_item {
@@ -175,147 +200,220 @@ struct sd_item {
 	size_t off;             /* in the blob */
 };
 
-int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
-		     const struct bootparams_input *in, const struct efi_boot_info *efi,
-		     struct bootparams_blob *out)
-{
-	struct boot_params *bp;
+/*
+ * What goes into the blob besides the zero page, and where: the command
+ * line, the EFI runtime map, then the setup_data entries, each 16-byte
+ * aligned.  The entries' payloads live here until the blob is filled.
+ */
+struct blob_layout {
 	struct sd_item items[4];
-	size_t nitems = 0, cmdlen = in->cmdline ? strlen(in->cmdline) : 0;
-	size_t ext_n, off, e820_ext_len;
-	uint8_t seed[RNG_SEED_BYTES];
+	size_t nitems;
+	size_t cmdlen, cmd_off, efimap_off, size;
+	bool pass_efi;
+	uint8_t *e820_ext;              /* SETUP_E820_EXT payload (allocated) */
 	struct efi_setup_payload efi_sd;
-	uint8_t *e820_ext = NULL;
+	uint8_t seed[RNG_SEED_BYTES];
+};
+
+static void blob_layout_free(struct blob_layout *lay)
+{
+	free(lay->e820_ext);
+	explicit_bzero(lay->seed, sizeof(lay->seed));
+}
+
+/* e820 entries past the 128 of the zero page, as a SETUP_E820_EXT payload. */
+static int e820_ext_add(const struct memmap *e820, struct blob_layout *lay)
+{
+	size_t ext_n = e820->n > E820_ZEROPAGE_MAX ? e820->n - E820_ZEROPAGE_MAX : 0;
+
+	if (!ext_n)
+		return 0;
+	lay->e820_ext = calloc(ext_n, sizeof(struct boot_e820_entry));
+	if (!lay->e820_ext)
+		return -ENOMEM;
+	for (size_t i = 0; i < ext_n; i++) {
+		const struct memmap_entry *m = &e820->v[E820_ZEROPAGE_MAX + i];
+		struct boot_e820_entry e = { m->start, m->end - m->start, m->type };
+
+		memcpy(lay->e820_ext + i * sizeof(e), &e, sizeof(e));
+	}
+	lay->items[lay->nitems++] = (struct sd_item){ SETUP_E820_EXT, lay->e820_ext,
+						      ext_n * sizeof(struct boot_e820_entry), 0 };
+	return 0;
+}
+
+/* The setup_data entries, in chain order: E820_EXT, EFI, RNG seed, report slot. */
+static int setup_data_collect(struct kexec_ctx *ctx, const struct bootparams_input *in,
+			      const struct efi_boot_info *efi, struct blob_layout *lay)
+{
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	if (plan->cmdline_max && cmdlen + 1 > plan->cmdline_max)
-		return log_errno(&ctx->log, -E2BIG,
-				 "command line: %zu bytes, the kernel accepts at most %u (cmdline_size)",
-				 cmdlen, plan->cmdline_max - 1);
-	if (!plan->has_setup_header)
-		default_header(&plan->bp.hdr);
-
-	/* e820: the first 128 in the zero page, the rest in SETUP_E820_EXT */
-	ext_n = in->e820->n > E820_ZEROPAGE_MAX ? in->e820->n - E820_ZEROPAGE_MAX : 0;
-	e820_ext_len = ext_n * sizeof(struct boot_e820_entry);
-	if (ext_n) {
-		e820_ext = calloc(ext_n, sizeof(struct boot_e820_entry));
-		if (!e820_ext)
-			return -ENOMEM;
-		for (size_t i = 0; i < ext_n; i++) {
-			const struct memmap_entry *m = &in->e820->v[E820_ZEROPAGE_MAX + i];
-			struct boot_e820_entry e = { m->start, m->end - m->start, m->type };
-
-			memcpy(e820_ext + i * sizeof(e), &e, sizeof(e));
-		}
-		items[nitems++] = (struct sd_item){ SETUP_E820_EXT, e820_ext, e820_ext_len, 0 };
-	}
-	bool pass_efi = in->efi && efi && efi->runtime_map_size;
-	if (pass_efi) {
-		efi_sd = (struct efi_setup_payload){ .fw_vendor = efi->fw_vendor,
-						     .tables = efi->config_table,
-						     .smbios = efi->smbios };
-		items[nitems++] = (struct sd_item){ SETUP_EFI, &efi_sd, sizeof(efi_sd), 0 };
+	if ((r = e820_ext_add(in->e820, lay)) < 0)
+		return r;
+	lay->pass_efi = in->efi && efi && efi->runtime_map_size;
+	if (lay->pass_efi) {
+		lay->efi_sd = (struct efi_setup_payload){ .fw_vendor = efi->fw_vendor,
+							  .tables = efi->config_table,
+							  .smbios = efi->smbios };
+		lay->items[lay->nitems++] = (struct sd_item){ SETUP_EFI, &lay->efi_sd,
+							      sizeof(lay->efi_sd), 0 };
 	}
 	if (in->rng_seed) {
-		if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-			items[nitems++] = (struct sd_item){ SETUP_RNG_SEED, seed, sizeof(seed), 0 };
+		if (getrandom(lay->seed, sizeof(lay->seed), GRND_NONBLOCK) == (ssize_t)sizeof(lay->seed))
+			lay->items[lay->nitems++] = (struct sd_item){ SETUP_RNG_SEED, lay->seed,
+								      sizeof(lay->seed), 0 };
 		else
 			log_debug(&ctx->log, "no RNG seed: the entropy pool is not ready");
 	}
 	if (in->report_slot)
-		items[nitems++] = (struct sd_item){ KTDX_SETUP_TYPE, NULL,
-						    KTDX_REPORT_SIZE(in->report_cpus), 0 };
+		lay->items[lay->nitems++] = (struct sd_item){ KTDX_SETUP_TYPE, NULL,
+							      KTDX_REPORT_SIZE(in->report_cpus), 0 };
+	return 0;
+}
 
-	/* layout: zero page, command line, EFI runtime map, setup_data entries */
-	off = sizeof(struct boot_params);
-	size_t cmd_off = off;
-	off = align16(off + cmdlen + 1);
-	size_t efimap_off = off;
-	if (pass_efi)
+/* Offsets in the blob: zero page, command line, EFI runtime map, setup_data entries. */
+static void blob_layout_offsets(struct blob_layout *lay, const struct efi_boot_info *efi)
+{
+	size_t off = sizeof(struct boot_params);
+
+	lay->cmd_off = off;
+	off = align16(off + lay->cmdlen + 1);
+	lay->efimap_off = off;
+	if (lay->pass_efi)
 		off = align16(off + efi->runtime_map_size);
-	for (size_t i = 0; i < nitems; i++) {
-		items[i].off = off;
-		off = align16(off + sizeof(struct setup_data) + items[i].len);
+	for (size_t i = 0; i < lay->nitems; i++) {
+		lay->items[i].off = off;
+		off = align16(off + sizeof(struct setup_data) + lay->items[i].len);
 	}
-	out->size = off;
-	out->buf = calloc(1, off);
-	if (!out->buf) {
-		free(e820_ext);
+	lay->size = off;
+}
+
+/* Allocate the blob and place it: page aligned, top down below 4 GiB. */
+static int blob_place(struct kexec_ctx *ctx, struct load_plan *plan, const struct blob_layout *lay,
+		      struct bootparams_blob *out)
+{
+	out->size = lay->size;
+	out->buf = calloc(1, lay->size);
+	if (!out->buf)
 		return -ENOMEM;
-	}
+	/* keep it low but clear of the first MiB, like the kernel's own loader */
 	struct segment_req req = {
 		.buf = out->buf, .bufsz = out->size, .align = 4096,
-		.min = 0x1000, .max = 1ULL << 32, .top_down = true, .hash = true,
+		.min = 0x100000, .max = 1ULL << 32, .top_down = true, .hash = true,
 		.what = "bootparams",
 	};
-	/* keep it low but clear of the first MiB, like the kernel's own loader */
-	req.min = 0x100000;
-	r = segments_place(&plan->segs, &req, &ctx->log, &out->addr);
-	if (r < 0)
-		goto fail;
+	return segments_place(&plan->segs, &req, &ctx->log, &out->addr);
+}
 
-	bp = (struct boot_params *)out->buf;
+/* alt_mem_k, for completeness: KiB of RAM contiguous from below 1 MiB up, above 1 MiB, below 4 GiB. */
+static uint32_t alt_mem_k(const struct memmap *e820)
+{
+	uint64_t top = 0;
+
+	for (size_t i = 0; i < e820->n; i++)
+		if (e820->v[i].type == E820_TYPE_RAM && e820->v[i].start <= 0x100000 &&
+		    e820->v[i].end > top)
+			top = e820->v[i].end;
+	for (size_t i = 0; i < e820->n; i++)
+		if (e820->v[i].type == E820_TYPE_RAM && e820->v[i].start == top)
+			top = e820->v[i].end;
+	if (top <= 0x100000)
+		return 0;
+	return (uint32_t)(((top < (1ULL << 32) ? top : (1ULL << 32)) - 0x100000) >> 10);
+}
+
+/* The zero page: the format's header, command line, initrd and e820. */
+static void zero_page_fill(const struct load_plan *plan, const struct bootparams_input *in,
+			   const struct blob_layout *lay, struct bootparams_blob *out)
+{
+	struct boot_params *bp = (struct boot_params *)out->buf;
+	uint64_t cmd_addr = out->addr + lay->cmd_off;
+
 	*bp = plan->bp;
 	bp->hdr.type_of_loader = LOADER_UNDEFINED;
-	memcpy(out->buf + cmd_off, in->cmdline ? in->cmdline : "", cmdlen + 1);
-	bp->hdr.cmd_line_ptr = (uint32_t)(out->addr + cmd_off);
-	bp->ext_cmd_line_ptr = (uint32_t)((out->addr + cmd_off) >> 32);
+	memcpy(out->buf + lay->cmd_off, in->cmdline ? in->cmdline : "", lay->cmdlen + 1);
+	bp->hdr.cmd_line_ptr = (uint32_t)cmd_addr;
+	bp->ext_cmd_line_ptr = (uint32_t)(cmd_addr >> 32);
 	bp->hdr.ramdisk_image = (uint32_t)in->initrd_addr;
 	bp->ext_ramdisk_image = (uint32_t)(in->initrd_addr >> 32);
 	bp->hdr.ramdisk_size = (uint32_t)in->initrd_size;
 	bp->ext_ramdisk_size = (uint32_t)(in->initrd_size >> 32);
 	bootparams_fill_e820(bp, in->e820);
 	out->e820_entries = (unsigned)in->e820->n;
+	bp->alt_mem_k = alt_mem_k(in->e820);
+}
 
-	/* legacy memory size fields, for completeness: KiB above 1 MiB below 4 GiB */
-	uint64_t top = 0;
-	for (size_t i = 0; i < in->e820->n; i++)
-		if (in->e820->v[i].type == E820_TYPE_RAM && in->e820->v[i].start <= 0x100000 &&
-		    in->e820->v[i].end > top)
-			top = in->e820->v[i].end;
-	for (size_t i = 0; i < in->e820->n; i++)
-		if (in->e820->v[i].type == E820_TYPE_RAM && in->e820->v[i].start == top)
-			top = in->e820->v[i].end;
-	if (top > 0x100000)
-		bp->alt_mem_k = (uint32_t)(((top < (1ULL << 32) ? top : (1ULL << 32)) - 0x100000) >> 10);
+/* efi_info and the runtime map behind it; zero when EFI is not passed on. */
+static void efi_info_fill(const struct efi_boot_info *efi, const struct blob_layout *lay,
+			  struct bootparams_blob *out)
+{
+	struct boot_params *bp = (struct boot_params *)out->buf;
+	uint64_t map_addr = out->addr + lay->efimap_off;
 
-	if (pass_efi) {
-		uint64_t map_addr = out->addr + efimap_off;
-
-		memcpy(out->buf + efimap_off, efi->runtime_map, efi->runtime_map_size);
-		bp->efi_info = efi->info;
-		bp->efi_info.efi_memmap = (uint32_t)map_addr;
-		bp->efi_info.efi_memmap_hi = (uint32_t)(map_addr >> 32);
-		bp->efi_info.efi_memmap_size = (uint32_t)efi->runtime_map_size;
-		if (efi->acpi20)
-			bp->acpi_rsdp_addr = efi->acpi20;
-		out->efi_passed = true;
-	} else {
+	if (!lay->pass_efi) {
 		memset(&bp->efi_info, 0, sizeof(bp->efi_info));
+		return;
 	}
+	memcpy(out->buf + lay->efimap_off, efi->runtime_map, efi->runtime_map_size);
+	bp->efi_info = efi->info;
+	bp->efi_info.efi_memmap = (uint32_t)map_addr;
+	bp->efi_info.efi_memmap_hi = (uint32_t)(map_addr >> 32);
+	bp->efi_info.efi_memmap_size = (uint32_t)efi->runtime_map_size;
+	if (efi->acpi20)
+		bp->acpi_rsdp_addr = efi->acpi20;
+	out->efi_passed = true;
+}
 
-	/* chain the setup_data entries; keep any the image's header chained already last */
+/*
+ * Write the setup_data entries and chain them in order from
+ * hdr.setup_data.  The chain replaces whatever the image's header had
+ * there: a file's setup_data field is meaningless outside its boot.
+ */
+static void setup_data_chain(const struct blob_layout *lay, struct bootparams_blob *out)
+{
+	struct boot_params *bp = (struct boot_params *)out->buf;
 	uint64_t next = 0;
-	for (size_t k = nitems; k-- > 0;) {
-		struct setup_data *sd = (struct setup_data *)(out->buf + items[k].off);
+
+	for (size_t k = lay->nitems; k-- > 0;) {
+		const struct sd_item *it = &lay->items[k];
+		struct setup_data *sd = (struct setup_data *)(out->buf + it->off);
 
 		sd->next = next;
-		sd->type = items[k].type;
-		sd->len = (uint32_t)items[k].len;
-		if (items[k].data)
-			memcpy(sd->data, items[k].data, items[k].len);
-		if (items[k].type == KTDX_SETUP_TYPE)
-			out->report_addr = out->addr + items[k].off + sizeof(struct setup_data);
-		next = out->addr + items[k].off;
+		sd->type = it->type;
+		sd->len = (uint32_t)it->len;
+		if (it->data)
+			memcpy(sd->data, it->data, it->len);
+		if (it->type == KTDX_SETUP_TYPE)
+			out->report_addr = out->addr + it->off + sizeof(struct setup_data);
+		next = out->addr + it->off;
 	}
 	bp->hdr.setup_data = next;
-	free(e820_ext);
-	explicit_bzero(seed, sizeof(seed));
+}
+
+int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
+		     const struct bootparams_input *in, const struct efi_boot_info *efi,
+		     struct bootparams_blob *out)
+{
+	struct blob_layout lay = { .cmdlen = in->cmdline ? strlen(in->cmdline) : 0 };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (plan->cmdline_max && lay.cmdlen + 1 > plan->cmdline_max)
+		return log_errno(&ctx->log, -E2BIG,
+				 "command line: %zu bytes, the kernel accepts at most %u (cmdline_size)",
+				 lay.cmdlen, plan->cmdline_max - 1);
+	if ((r = setup_data_collect(ctx, in, efi, &lay)) < 0)
+		goto fail;
+	blob_layout_offsets(&lay, efi);
+	if ((r = blob_place(ctx, plan, &lay, out)) < 0)
+		goto fail;
+	zero_page_fill(plan, in, &lay, out);
+	efi_info_fill(efi, &lay, out);
+	setup_data_chain(&lay, out);
+	blob_layout_free(&lay);
 	return 0;
 fail:
-	free(e820_ext);
+	blob_layout_free(&lay);
 	bootparams_blob_free(out);
 	return r;
 }

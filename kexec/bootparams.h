@@ -39,15 +39,16 @@ struct efi_boot_info {
 	struct efi_info info;           /* from /sys/kernel/boot_params/data */
 	uint8_t *runtime_map;           /* descriptors, info.efi_memdesc_size each */
 	size_t runtime_map_size;
-	uint64_t fw_vendor, runtime, config_table, smbios, acpi20;
+	uint64_t fw_vendor, config_table, smbios, acpi20;
 };
 
 int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi);
 void efi_boot_info_free(struct efi_boot_info *efi);
 
 /*
- * Build the blob and place it as segment "bootparams" below 4 GiB.  Uses
- * plan->bp (the setup header copied by the image format).
+ * Build the blob and place it as segment "bootparams" below 4 GiB.  Starts
+ * from plan->bp (the setup header the image format left there) and checks
+ * the command line against plan->cmdline_max.
  */
 int bootparams_build(struct kexec_ctx *ctx, struct load_plan *plan,
 		     const struct bootparams_input *in, const struct efi_boot_info *efi,

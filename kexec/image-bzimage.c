@@ -11,11 +11,42 @@
 #include "image.h"
 
 #define HDR_OFFSET      0x1f1
-#define HDR_MAGIC       0x53726448u     /* "HdrS" */
-#define BOOT_FLAG       0xaa55
 #define ENTRY64_OFFSET  0x200
-#define MIN_PROTOCOL    0x0206          /* cmdline_size, relocatable_kernel's predecessor fields */
+#define SECTOR          512
+#define SETUP_SECTS_OLD 4               /* setup_sects 0 means 4 (boot.rst, "setup_sects") */
+/*
+ * Everything below 2.12 is refused: only 2.12 announces the 64-bit entry
+ * (xloadflags), and by then every field read here exists (init_size and
+ * pref_address came in 2.10).  The 2.06 line only chooses the message:
+ * before 2.06 (Linux 2.6.22) the kernel is plainly too old; from 2.06 to
+ * 2.11 the message names the missing 64-bit entry.
+ */
+#define PROTOCOL_TOO_OLD 0x0206
 #define PROTOCOL_64BIT  0x020c          /* xloadflags: XLF_KERNEL_64 */
+#define VMLINUX_PROTOCOL 0x020f         /* what setup_header_vmlinux() claims */
+#define VMLINUX_ALIGN   0x200000        /* CONFIG_PHYSICAL_ALIGN's default, 2 MiB */
+#define COMMAND_LINE_SIZE 2048          /* x86's, with the NUL */
+#define BELOW_4G_MAX    0xffffffffu     /* initrd_addr_max: the last byte below 4 GiB */
+
+void setup_header_vmlinux(struct setup_header *h)
+{
+	h->boot_flag = SETUP_BOOT_FLAG;
+	h->header = SETUP_HDR_MAGIC;
+	h->version = VMLINUX_PROTOCOL;
+	h->loadflags = LOADED_HIGH;
+	h->initrd_addr_max = BELOW_4G_MAX;
+	h->cmdline_size = COMMAND_LINE_SIZE - 1;
+	h->kernel_alignment = VMLINUX_ALIGN;
+}
+
+void load_plan_set_limits(struct load_plan *plan, const struct setup_header *h)
+{
+	/* initrd_addr_max is the highest address the initrd may touch (inclusive). */
+	plan->initrd_max = (h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX
+			   : (uint64_t)h->initrd_addr_max + 1;
+	/* cmdline_size excludes the NUL (boot.rst, "cmdline_size") */
+	plan->cmdline_max = h->cmdline_size + 1;
+}
 
 static const struct setup_header *bzimage_header(const uint8_t *buf)
 {
@@ -31,6 +62,12 @@ static size_t header_len(const uint8_t *buf)
 	return len < sizeof(struct setup_header) ? len : sizeof(struct setup_header);
 }
 
+/* The real-mode part: the boot sector and setup_sects sectors of setup code. */
+static size_t bzimage_setup_size(const struct setup_header *h)
+{
+	return ((size_t)(h->setup_sects ? h->setup_sects : SETUP_SECTS_OLD) + 1) * SECTOR;
+}
+
 static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struct kexec_log *log)
 {
 	const struct setup_header *h;
@@ -39,10 +76,10 @@ static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struc
 	if (len < HDR_OFFSET + sizeof(struct setup_header))
 		return IMAGE_NOT_MINE;
 	h = bzimage_header(buf);
-	if (h->header != HDR_MAGIC || h->boot_flag != BOOT_FLAG)
+	if (h->header != SETUP_HDR_MAGIC || h->boot_flag != SETUP_BOOT_FLAG)
 		return IMAGE_NOT_MINE;
 	/* From here on it is a bzImage: every problem is an error of its own. */
-	if (h->version < MIN_PROTOCOL)
+	if (h->version < PROTOCOL_TOO_OLD)
 		return log_errno(log, -ENOEXEC, "%s: boot protocol %u.%02u is too old, need 2.12+",
 				 path, h->version >> 8, h->version & 0xff);
 	if (h->version < PROTOCOL_64BIT)
@@ -58,7 +95,7 @@ static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struc
 	if (!(h->loadflags & LOADED_HIGH))
 		return log_errno(log, -ENOEXEC, "%s: loadflags 0x%x: not a bzImage (LOADED_HIGH clear)",
 				 path, h->loadflags);
-	setup_size = ((size_t)(h->setup_sects ? h->setup_sects : 4) + 1) * 512;
+	setup_size = bzimage_setup_size(h);
 	if (setup_size + ENTRY64_OFFSET >= len)
 		return log_errno(log, -ENOEXEC, "%s: setup_sects %u: the file (%zu bytes) ends inside the setup code",
 				 path, h->setup_sects, len);
@@ -81,9 +118,8 @@ static int bzimage_probe(const uint8_t *buf, size_t len, const char *path, struc
 static int bzimage_load(struct kexec_ctx *ctx, const struct kernel_file *k, struct load_plan *plan)
 {
 	const struct setup_header *h = bzimage_header(k->buf);
-	size_t setup_size = ((size_t)(h->setup_sects ? h->setup_sects : 4) + 1) * 512;
+	size_t setup_size = bzimage_setup_size(h);
 	size_t kernel_len = k->len - setup_size;
-	bool above_4g = h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G;
 	uint64_t addr;
 	int r;
 
@@ -97,7 +133,7 @@ static int bzimage_load(struct kexec_ctx *ctx, const struct kernel_file *k, stru
 		.memsz = h->init_size,
 		.align = h->kernel_alignment,
 		.min = h->pref_address,
-		.max = above_4g ? 0 : 1ULL << 32,
+		.max = (h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? 0 : 1ULL << 32,
 		.hash = true,
 		.what = "kernel",
 	};
@@ -112,16 +148,9 @@ static int bzimage_load(struct kexec_ctx *ctx, const struct kernel_file *k, stru
 
 	memset(&plan->bp, 0, sizeof(plan->bp));
 	memcpy(&plan->bp.hdr, h, header_len(k->buf));
-	plan->has_setup_header = true;
-	plan->linux_boot = true;
-	plan->entry = addr + ENTRY64_OFFSET;
-	plan->kernel_start = addr;
-	plan->kernel_end = addr + h->init_size;
 	plan->bp.hdr.code32_start = (uint32_t)addr;
-	/* initrd_addr_max is the highest address the initrd may touch (inclusive). */
-	plan->initrd_max = (h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX
-			   : (uint64_t)h->initrd_addr_max + 1;
-	plan->cmdline_max = h->cmdline_size + 1;
+	plan->entry = addr + ENTRY64_OFFSET;
+	load_plan_set_limits(plan, h);         /* the file's header: the copy may be shorter */
 	log_debug(&ctx->log, "bzImage: protocol %u.%02u, setup %zu bytes, kernel 0x%zx bytes at 0x%" PRIx64
 		  " (pref_address 0x%llx, alignment 0x%x, init_size 0x%x), entry 0x%" PRIx64,
 		  h->version >> 8, h->version & 0xff, setup_size, kernel_len, addr,

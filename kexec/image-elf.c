@@ -20,6 +20,9 @@
  *    ENTRY(phys_startup_64)).  So: inside a PT_LOAD's [p_vaddr, +p_memsz) it
  *    is translated through that PT_LOAD; else inside a [p_paddr, +p_memsz)
  *    it is already physical; else it is an error.
+ *  - A vmlinux brings no setup header.  It gets setup_header_vmlinux()'s
+ *    (image-bzimage.c), and its initrd and command line limits follow
+ *    from that header exactly as a bzImage's follow from its own.
  */
 #include <errno.h>
 #include <gelf.h>
@@ -28,8 +31,6 @@
 #include <string.h>
 #include "image.h"
 
-#define ELF_INITRD_MAX  0xffffffffULL   /* no setup header to ask: stay below 4 GiB */
-#define ELF_CMDLINE_MAX 2048            /* COMMAND_LINE_SIZE on x86 */
 #define PAGE_MASK_4K    (PAGE_SIZE_4K - 1)
 
 struct elf_image {
@@ -78,22 +79,9 @@ static void elf_image_end(struct elf_image *img)
 	img->e = NULL;
 }
 
-/*
- * Every check on the ELF header and the program header table.  Not ELF
- * at all: -ENOEXEC without a message.  ELF but not ours, or broken: an
- * error naming the field.
- */
-static int elf_image_open(const uint8_t *buf, size_t len, const char *path, struct kexec_log *log,
-			  struct elf_image *img)
+/* What can be checked before libelf reads the header: class, byte order, size. */
+static int elf_ident_check(const uint8_t *buf, size_t len, const char *path, struct kexec_log *log)
 {
-	const GElf_Ehdr *eh = &img->eh;
-	uint64_t table, table_end;
-	size_t libelf_phnum = 0;
-	int r;
-
-	memset(img, 0, sizeof(*img));
-	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0)
-		return -ENOEXEC;
 	if (buf[EI_CLASS] != ELFCLASS64)
 		return log_errno(log, -ENOEXEC, "%s: ELF class %u (%s), need 2 (64-bit)", path,
 				 buf[EI_CLASS], buf[EI_CLASS] == ELFCLASS32 ? "32-bit" : "invalid");
@@ -103,6 +91,93 @@ static int elf_image_open(const uint8_t *buf, size_t len, const char *path, stru
 	if (len < sizeof(Elf64_Ehdr))
 		return log_errno(log, -EINVAL, "%s: ELF header: the file has %zu bytes, the header needs %zu",
 				 path, len, sizeof(Elf64_Ehdr));
+	return 0;
+}
+
+/* An x86-64 executable with a program header table of the size this file's structures have. */
+static int elf_header_check(const GElf_Ehdr *eh, const char *path, struct kexec_log *log)
+{
+	const char *name;
+
+	if (eh->e_type != ET_EXEC)
+		return log_errno(log, -ENOEXEC, "%s: ELF e_type %u (%s), need 2 (ET_EXEC)", path,
+				 eh->e_type, type_name(eh->e_type));
+	if (eh->e_machine != EM_X86_64) {
+		name = machine_name(eh->e_machine);
+		if (name)
+			return log_errno(log, -ENOEXEC, "%s: ELF e_machine %u (%s), need 62 (x86-64)",
+					 path, eh->e_machine, name);
+		return log_errno(log, -ENOEXEC, "%s: ELF e_machine %u, need 62 (x86-64)", path,
+				 eh->e_machine);
+	}
+	if (eh->e_version != EV_CURRENT)
+		return log_errno(log, -ENOEXEC, "%s: ELF e_version %u, need 1 (EV_CURRENT)", path,
+				 eh->e_version);
+	if (eh->e_phnum == 0)
+		return log_errno(log, -ENOEXEC, "%s: ELF e_phnum is 0: no program headers", path);
+	if (eh->e_phoff == 0)
+		return log_errno(log, -ENOEXEC, "%s: ELF e_phoff is 0: no program headers", path);
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return log_errno(log, -EINVAL, "%s: ELF e_phentsize %u, need %zu", path, eh->e_phentsize,
+				 sizeof(Elf64_Phdr));
+	return 0;
+}
+
+/* img->phnum: e_phnum, or past 0xfffe program headers section 0's sh_info (gABI, PN_XNUM). */
+static int elf_phnum_read(struct elf_image *img, const char *path, struct kexec_log *log)
+{
+	GElf_Shdr sh0;
+	Elf_Scn *s0;
+
+	img->phnum = img->eh.e_phnum;
+	if (img->eh.e_phnum != PN_XNUM)
+		return 0;
+	s0 = elf_getscn(img->e, 0);
+	if (!s0 || !gelf_getshdr(s0, &sh0))
+		return log_errno(log, -EINVAL, "%s: ELF e_phnum is PN_XNUM but section 0 cannot be "
+				 "read: %s", path, elf_errmsg(-1));
+	img->phnum = sh0.sh_info;
+	if (img->phnum == 0)
+		return log_errno(log, -ENOEXEC, "%s: ELF e_phnum is PN_XNUM and section 0's sh_info "
+				 "is 0: no program headers", path);
+	return 0;
+}
+
+/* The whole program header table lies in the file, and libelf sees all of it. */
+static int elf_phdr_table_check(const struct elf_image *img, size_t len, const char *path,
+				struct kexec_log *log)
+{
+	uint64_t table, table_end;
+	size_t libelf_phnum = 0;
+
+	/* libelf quietly shortens a table that runs past the end: check it ourselves */
+	if (__builtin_mul_overflow((uint64_t)img->phnum, (uint64_t)sizeof(Elf64_Phdr), &table) ||
+	    __builtin_add_overflow(img->eh.e_phoff, table, &table_end) || table_end > len)
+		return log_errno(log, -EINVAL,
+				 "%s: ELF program headers: e_phoff 0x%" PRIx64 " + %zu x %zu bytes ends "
+				 "beyond the end of the file (0x%zx bytes)", path,
+				 (uint64_t)img->eh.e_phoff, img->phnum, sizeof(Elf64_Phdr), len);
+	if (elf_getphdrnum(img->e, &libelf_phnum) != 0 || libelf_phnum != img->phnum)
+		return log_errno(log, -EINVAL, "%s: ELF program headers: libelf sees %zu of %zu: %s",
+				 path, libelf_phnum, img->phnum, elf_errmsg(-1));
+	return 0;
+}
+
+/*
+ * Every check on the ELF header and the program header table.  Not ELF
+ * at all: -ENOEXEC without a message.  ELF but not ours, or broken: an
+ * error naming the field.
+ */
+static int elf_image_open(const uint8_t *buf, size_t len, const char *path, struct kexec_log *log,
+			  struct elf_image *img)
+{
+	int r;
+
+	memset(img, 0, sizeof(*img));
+	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0)
+		return -ENOEXEC;
+	if ((r = elf_ident_check(buf, len, path, log)) < 0)
+		return r;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return log_errno(log, -ENOSYS, "%s: libelf: %s", path, elf_errmsg(-1));
 	/* read only: libelf converts nothing in place for a native-order file */
@@ -113,72 +188,10 @@ static int elf_image_open(const uint8_t *buf, size_t len, const char *path, stru
 		r = log_errno(log, -EINVAL, "%s: ELF header: %s", path, elf_errmsg(-1));
 		goto fail;
 	}
-	if (eh->e_type != ET_EXEC) {
-		r = log_errno(log, -ENOEXEC, "%s: ELF e_type %u (%s), need 2 (ET_EXEC)", path,
-			      eh->e_type, type_name(eh->e_type));
+	if ((r = elf_header_check(&img->eh, path, log)) < 0 ||
+	    (r = elf_phnum_read(img, path, log)) < 0 ||
+	    (r = elf_phdr_table_check(img, len, path, log)) < 0)
 		goto fail;
-	}
-	if (eh->e_machine != EM_X86_64) {
-		const char *name = machine_name(eh->e_machine);
-
-		if (name)
-			r = log_errno(log, -ENOEXEC, "%s: ELF e_machine %u (%s), need 62 (x86-64)", path,
-				      eh->e_machine, name);
-		else
-			r = log_errno(log, -ENOEXEC, "%s: ELF e_machine %u, need 62 (x86-64)", path,
-				      eh->e_machine);
-		goto fail;
-	}
-	if (eh->e_version != EV_CURRENT) {
-		r = log_errno(log, -ENOEXEC, "%s: ELF e_version %u, need 1 (EV_CURRENT)", path,
-			      eh->e_version);
-		goto fail;
-	}
-	if (eh->e_phnum == 0) {
-		r = log_errno(log, -ENOEXEC, "%s: ELF e_phnum is 0: no program headers", path);
-		goto fail;
-	}
-	if (eh->e_phoff == 0) {
-		r = log_errno(log, -ENOEXEC, "%s: ELF e_phoff is 0: no program headers", path);
-		goto fail;
-	}
-	if (eh->e_phentsize != sizeof(Elf64_Phdr)) {
-		r = log_errno(log, -EINVAL, "%s: ELF e_phentsize %u, need %zu", path, eh->e_phentsize,
-			      sizeof(Elf64_Phdr));
-		goto fail;
-	}
-	img->phnum = eh->e_phnum;
-	if (eh->e_phnum == PN_XNUM) {
-		/* more than 0xfffe program headers: the number is section 0's sh_info (gABI) */
-		GElf_Shdr sh0;
-		Elf_Scn *s0 = elf_getscn(img->e, 0);
-
-		if (!s0 || !gelf_getshdr(s0, &sh0)) {
-			r = log_errno(log, -EINVAL, "%s: ELF e_phnum is PN_XNUM but section 0 cannot be "
-				      "read: %s", path, elf_errmsg(-1));
-			goto fail;
-		}
-		img->phnum = sh0.sh_info;
-		if (img->phnum == 0) {
-			r = log_errno(log, -ENOEXEC, "%s: ELF e_phnum is PN_XNUM and section 0's sh_info "
-				      "is 0: no program headers", path);
-			goto fail;
-		}
-	}
-	/* libelf quietly shortens a table that runs past the end: check it ourselves */
-	if (__builtin_mul_overflow((uint64_t)img->phnum, (uint64_t)sizeof(Elf64_Phdr), &table) ||
-	    __builtin_add_overflow(eh->e_phoff, table, &table_end) || table_end > len) {
-		r = log_errno(log, -EINVAL,
-			      "%s: ELF program headers: e_phoff 0x%" PRIx64 " + %zu x %zu bytes ends beyond "
-			      "the end of the file (0x%zx bytes)", path, (uint64_t)eh->e_phoff, img->phnum,
-			      sizeof(Elf64_Phdr), len);
-		goto fail;
-	}
-	if (elf_getphdrnum(img->e, &libelf_phnum) != 0 || libelf_phnum != img->phnum) {
-		r = log_errno(log, -EINVAL, "%s: ELF program headers: libelf sees %zu of %zu: %s", path,
-			      libelf_phnum, img->phnum, elf_errmsg(-1));
-		goto fail;
-	}
 	return 0;
 fail:
 	elf_image_end(img);
@@ -268,6 +281,63 @@ static int elf_entry(const struct elf_load *l, size_t n, uint64_t e_entry, const
 			 "(by virtual and by physical address)", path, e_entry);
 }
 
+/*
+ * The PT_LOADs with something to load, checked one by one and against
+ * each other, into loads[] (at most max of them).
+ */
+static int elf_loads_collect(const struct elf_image *img, const struct kernel_file *k, size_t max,
+			     struct kexec_log *log, struct elf_load *loads, size_t *n)
+{
+	int r;
+
+	*n = 0;
+	for (size_t i = 0; i < img->phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(img->e, (int)i, &ph))
+			return log_errno(log, -EINVAL, "%s: ELF program header %zu: %s", k->path, i,
+					 elf_errmsg(-1));
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_memsz == 0 && ph.p_filesz == 0)
+			continue;       /* nothing to load (some linkers emit these) */
+		if (*n == max)
+			return log_errno(log, -E2BIG, "%s: more than %zu PT_LOAD program headers (kexec "
+					 "loads at most %d segments in all)", k->path, *n,
+					 KEXEC_MAX_SEGMENTS);
+		if ((r = elf_load_check(&ph, i, k->len, k->path, log, &loads[*n])) < 0)
+			return r;
+		for (size_t j = 0; j < *n; j++)
+			if ((r = elf_load_overlap(&loads[j], &loads[*n], k->path, log)) < 0)
+				return r;
+		(*n)++;
+	}
+	if (*n == 0)
+		return log_errno(log, -ENOEXEC, "%s: no PT_LOAD program header with p_memsz > 0",
+				 k->path);
+	return 0;
+}
+
+/* One fixed segment per PT_LOAD, its data read from the file buffer in place. */
+static int elf_segments_add(const struct elf_load *loads, size_t n, const struct kernel_file *k,
+			    struct kexec_log *log, struct segments *segs)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct elf_load *l = &loads[i];
+
+		r = segments_add_fixed(segs, l->filesz ? k->buf + l->offset : NULL, (size_t)l->filesz,
+				       l->start, l->end - l->start, "kernel", true, log);
+		if (r < 0)
+			return r;
+		log_debug(log, "%s: PT_LOAD %zu: file 0x%" PRIx64 "+0x%" PRIx64 " -> [0x%" PRIx64
+			  ", 0x%" PRIx64 ") (p_vaddr 0x%" PRIx64 ")", k->path, l->index, l->offset,
+			  l->filesz, l->start, l->end, l->vaddr);
+	}
+	return 0;
+}
+
 static int elf64_load(struct kexec_ctx *ctx, const struct kernel_file *k, struct load_plan *plan)
 {
 	struct kexec_log *log = &ctx->log;
@@ -279,64 +349,17 @@ static int elf64_load(struct kexec_ctx *ctx, const struct kernel_file *k, struct
 
 	if ((r = elf_image_open(k->buf, k->len, k->path, log, &img)) < 0)
 		return r;
-	for (size_t i = 0; i < img.phnum; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(img.e, (int)i, &ph)) {
-			r = log_errno(log, -EINVAL, "%s: ELF program header %zu: %s", k->path, i,
-				      elf_errmsg(-1));
-			goto out;
-		}
-		if (ph.p_type != PT_LOAD)
-			continue;
-		if (ph.p_memsz == 0 && ph.p_filesz == 0)
-			continue;       /* nothing to load (some linkers emit these) */
-		if (n == KEXEC_MAX_SEGMENTS - first) {
-			r = log_errno(log, -E2BIG, "%s: more than %zu PT_LOAD program headers (kexec loads "
-				      "at most %d segments in all)", k->path, n, KEXEC_MAX_SEGMENTS);
-			goto out;
-		}
-		if ((r = elf_load_check(&ph, i, k->len, k->path, log, &loads[n])) < 0)
-			goto out;
-		for (size_t j = 0; j < n; j++)
-			if ((r = elf_load_overlap(&loads[j], &loads[n], k->path, log)) < 0)
-				goto out;
-		n++;
-	}
-	if (n == 0) {
-		r = log_errno(log, -ENOEXEC, "%s: no PT_LOAD program header with p_memsz > 0", k->path);
+	if ((r = elf_loads_collect(&img, k, KEXEC_MAX_SEGMENTS - first, log, loads, &n)) < 0 ||
+	    (r = elf_entry(loads, n, img.eh.e_entry, k->path, log, &entry)) < 0 ||
+	    (r = elf_segments_add(loads, n, k, log, &plan->segs)) < 0)
 		goto out;
-	}
-	if ((r = elf_entry(loads, n, img.eh.e_entry, k->path, log, &entry)) < 0)
-		goto out;
-
-	plan->kernel_start = UINT64_MAX;
-	plan->kernel_end = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct elf_load *l = &loads[i];
-
-		r = segments_add_fixed(&plan->segs, l->filesz ? k->buf + l->offset : NULL,
-				       (size_t)l->filesz, l->start, l->end - l->start, "kernel", true, log);
-		if (r < 0)
-			goto out;
-		if (l->start < plan->kernel_start)
-			plan->kernel_start = l->start;
-		if (l->end > plan->kernel_end)
-			plan->kernel_end = l->end;
-		log_debug(log, "%s: PT_LOAD %zu: file 0x%" PRIx64 "+0x%" PRIx64 " -> [0x%" PRIx64
-			  ", 0x%" PRIx64 ") (p_vaddr 0x%" PRIx64 ")", k->path, l->index, l->offset,
-			  l->filesz, l->start, l->end, l->vaddr);
-	}
+	/* a vmlinux brings no setup header: it gets the one the boot protocol implies */
 	memset(&plan->bp, 0, sizeof(plan->bp));
-	plan->has_setup_header = false;
-	/* a bare ELF ignores %rsi; a vmlinux needs boot_params there */
-	plan->linux_boot = true;
+	setup_header_vmlinux(&plan->bp.hdr);
+	load_plan_set_limits(plan, &plan->bp.hdr);
 	plan->entry = entry;
-	plan->initrd_max = ELF_INITRD_MAX;
-	plan->cmdline_max = ELF_CMDLINE_MAX;
 	log_debug(log, "%s: ELF e_entry 0x%" PRIx64 ", physical entry 0x%" PRIx64, k->path,
 		  (uint64_t)img.eh.e_entry, entry);
-	r = 0;
 out:
 	if (r < 0)
 		plan->segs.n = first;   /* leave no half-loaded kernel behind */

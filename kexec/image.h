@@ -25,17 +25,32 @@ struct kernel_file {
 struct load_plan {
 	struct segments segs;
 	uint64_t entry;                 /* physical 64-bit entry of the new kernel */
-	bool linux_boot;                /* a Linux kernel: pass boot_params in %rsi */
 	/*
-	 * boot_params as the format leaves it: a bzImage copies its setup
-	 * header in (has_setup_header); an ELF vmlinux leaves it zero.
+	 * boot_params as the format leaves it for bootparams.c: a bzImage
+	 * copies its own setup header in, an ELF vmlinux gets
+	 * setup_header_vmlinux()'s.  The limits below follow that header
+	 * (load_plan_set_limits()).
 	 */
 	struct boot_params bp;
-	bool has_setup_header;
-	uint64_t kernel_start, kernel_end;      /* where the kernel went, for -d */
 	uint64_t initrd_max;            /* highest initrd end the kernel accepts (exclusive) */
 	uint32_t cmdline_max;           /* bytes of command line incl. NUL the kernel accepts */
 };
+
+/*
+ * The boot protocol's facts (Documentation/arch/x86/boot.rst), kept in
+ * image-bzimage.c and shared by both formats so they cannot disagree.
+ */
+#define SETUP_HDR_MAGIC 0x53726448u     /* "HdrS" */
+#define SETUP_BOOT_FLAG 0xaa55
+
+/*
+ * The setup header an ELF vmlinux is given, which brings none: protocol
+ * 2.15, LOADED_HIGH, a command line of COMMAND_LINE_SIZE (2048) and an
+ * initrd anywhere below 4 GiB.
+ */
+void setup_header_vmlinux(struct setup_header *h);
+/* plan->initrd_max and plan->cmdline_max from the kernel's setup header h. */
+void load_plan_set_limits(struct load_plan *plan, const struct setup_header *h);
 
 /* What a probe returns for a buffer of another format (nothing logged). */
 #define IMAGE_NOT_MINE  1

@@ -413,7 +413,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	params.version = KTDX_PARAMS_VERSION;
 	params.size = sizeof(params);
 	params.entry = plan->entry;
-	params.boot_params = plan->linux_boot ? blob.addr : 0;
+	params.boot_params = blob.addr;
 	params.report = blob.report_addr;
 	params.pgtable_base = pgt_addr;
 	params.pgtable_size = pgt_size;

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/segments.c kexec/image-elf.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/segments.c kexec/image-elf.c kexec/image-bzimage.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: elf64_ops.probe over arbitrary bytes and, when the
@@ -6,6 +6,7 @@
  * RAM map.  What must hold whatever the input is checked with a trap.
  */
 #include <errno.h>
+#include <string.h>
 #include "fuzz-image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -13,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kexec_ctx ctx = { .log = { 0 } };
 	struct kernel_file k = { .path = "fuzz.elf", .buf = (uint8_t *)(uintptr_t)data, .len = size };
 	struct load_plan *plan;
+	struct setup_header vmlinux = { 0 };
 	int r;
 
 	r = elf64_ops.probe(data, size, k.path, &ctx.log);
@@ -31,16 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_trap();
 		goto out;
 	}
-	if (!plan->segs.n || !plan->linux_boot || plan->has_setup_header)
+	if (!plan->segs.n || !fuzz_check_segments(plan, data, size))
 		fuzz_trap();
-	if (!fuzz_check_segments(plan, data, size))
+	/* whatever the input, the new kernel gets the vmlinux header and its limits */
+	setup_header_vmlinux(&vmlinux);
+	if (memcmp(&plan->bp.hdr, &vmlinux, sizeof(vmlinux)) != 0 ||
+	    plan->initrd_max != (uint64_t)vmlinux.initrd_addr_max + 1 ||
+	    plan->cmdline_max != vmlinux.cmdline_size + 1u)
 		fuzz_trap();
-	for (size_t i = 0; i < plan->segs.n; i++) {
-		const struct segment *s = &plan->segs.v[i];
-
-		if (s->mem < plan->kernel_start || s->mem + s->memsz > plan->kernel_end)
-			fuzz_trap();
-	}
 out:
 	fuzz_plan_free(plan);
 	return 0;

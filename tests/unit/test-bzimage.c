@@ -98,7 +98,6 @@ static void test_load_places_at_pref_address(void **state)
 	assert_int_equal(plan->segs.v[0].bufsz, FIX_BODY);
 	assert_ptr_equal(plan->segs.v[0].buf, b + 4 * 512);
 	assert_int_equal(plan->entry, 0x1000200);
-	assert_true(plan->linux_boot);
 	assert_int_equal(plan->bp.hdr.version, 0x020f);
 	assert_int_equal(plan->bp.hdr.init_size, 0x2000000);
 	assert_int_equal(plan->initrd_max, UINT64_MAX);
@@ -126,6 +125,67 @@ static void test_load_goes_higher_when_pref_is_taken(void **state)
 	assert_int_equal(plan->segs.v[0].mem, 100 * MiB);          /* 2 MiB aligned already */
 	assert_int_equal(plan->entry, 100 * MiB + 0x200);
 	assert_int_equal(plan->initrd_max, 0x38000000);
+	segments_free(&plan->segs);
+	rangeset_free(&ram);
+	free(plan);
+	free(b);
+}
+
+/* boot.rst, "setup_sects": 0 means 4, so the kernel starts 5 sectors into the file. */
+static void test_setup_sects_zero_means_four(void **state)
+{
+	struct kexec_ctx ctx = { 0 };
+	struct load_plan *plan = calloc(1, sizeof(*plan));
+	struct rangeset ram = RANGESET_INIT;
+	uint8_t *b = bzimage_fixture();
+	struct kernel_file k = { "vmlinuz", b, FIX_LEN };
+
+	hdr(b)->setup_sects = 0;
+	hdr(b)->syssize = 0;                    /* the fixture's body is 3 sectors shorter now */
+	assert_int_equal(bzimage_ops.probe(b, FIX_LEN, "vmlinuz", &ctx.log), 0);
+	rangeset_add(&ram, 1 * MiB, 2 * GiB);
+	assert_int_equal(segments_init(&plan->segs, &ram, 0, 0), 0);
+	assert_int_equal(bzimage_ops.load(&ctx, &k, plan), 0);
+	assert_ptr_equal(plan->segs.v[0].buf, b + 5 * 512);
+	assert_int_equal(plan->segs.v[0].bufsz, FIX_LEN - 5 * 512);
+	assert_int_equal(plan->bp.hdr.setup_sects, 0);  /* passed on as the file has it */
+	segments_free(&plan->segs);
+	rangeset_free(&ram);
+	free(plan);
+	free(b);
+}
+
+/*
+ * The limits follow the header by the rule the ELF path shares: a
+ * bzImage below 4 GiB only that states the vmlinux header's
+ * initrd_addr_max and cmdline_size gets the vmlinux's limits exactly
+ * (test-elf.c: test_vmlinux_setup_header).
+ */
+static void test_limits_follow_the_header(void **state)
+{
+	struct kexec_ctx ctx = { 0 };
+	struct load_plan *plan = calloc(1, sizeof(*plan));
+	struct rangeset ram = RANGESET_INIT;
+	struct setup_header vmlinux = { 0 };
+	uint8_t *b = bzimage_fixture();
+	struct kernel_file k = { "vmlinuz", b, FIX_LEN };
+
+	setup_header_vmlinux(&vmlinux);
+	assert_int_equal(vmlinux.initrd_addr_max, 0xffffffff);
+	assert_int_equal(vmlinux.cmdline_size, 2047);
+	hdr(b)->xloadflags = XLF_KERNEL_64;     /* below 4 GiB only */
+	hdr(b)->initrd_addr_max = vmlinux.initrd_addr_max;
+	hdr(b)->cmdline_size = vmlinux.cmdline_size;
+	rangeset_add(&ram, 1 * MiB, 2 * GiB);
+	assert_int_equal(segments_init(&plan->segs, &ram, 0, 0), 0);
+	assert_int_equal(bzimage_ops.load(&ctx, &k, plan), 0);
+	assert_int_equal(plan->initrd_max, 0x100000000);
+	assert_int_equal(plan->cmdline_max, 2048);
+	/* the fixture's own header is a bzImage's: magic, flag and alignment as a vmlinux gets them */
+	assert_int_equal(plan->bp.hdr.header, vmlinux.header);
+	assert_int_equal(plan->bp.hdr.boot_flag, vmlinux.boot_flag);
+	assert_int_equal(plan->bp.hdr.version, vmlinux.version);
+	assert_int_equal(plan->bp.hdr.kernel_alignment, vmlinux.kernel_alignment);
 	segments_free(&plan->segs);
 	rangeset_free(&ram);
 	free(plan);
@@ -162,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_probe_truncated),
 		cmocka_unit_test(test_load_places_at_pref_address),
 		cmocka_unit_test(test_load_goes_higher_when_pref_is_taken),
+		cmocka_unit_test(test_setup_sects_zero_means_four),
+		cmocka_unit_test(test_limits_follow_the_header),
 		cmocka_unit_test(test_probe_real_kernel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,13 +144,40 @@ static void test_one_load(void **state)
 	assert_int_equal(probe_load(f, b, FILE_LEN), 0);
 	check_segs(f, b, want, 1);
 	assert_int_equal(f->plan->entry, 0x1000010);
-	assert_int_equal(f->plan->kernel_start, 0x1000000);
-	assert_int_equal(f->plan->kernel_end, 0x1004000);
-	assert_true(f->plan->linux_boot);
-	assert_false(f->plan->has_setup_header);
-	assert_int_equal(f->plan->initrd_max, 0xffffffff);
-	assert_int_equal(f->plan->cmdline_max, 2048);
 	assert_string_equal(f->ctx.log.last, "");
+	free(b);
+}
+
+/*
+ * A vmlinux brings no setup header: the new kernel gets this one, and
+ * the initrd and command line limits are the ones it states (the same
+ * rule as a bzImage's, test-bzimage.c: test_limits_follow_the_header).
+ */
+static void test_vmlinux_setup_header(void **state)
+{
+	struct fixture *f = *state;
+	static const struct ph ph[] = { { PT_LOAD, 0x1000, 0x1000000, 0x1000000, 0x1800, 0x4000 } };
+	uint8_t *b = elf_build(FILE_LEN, 0x1000010, ph, 1);
+	const struct setup_header *h = &f->plan->bp.hdr;
+	struct setup_header want = { 0 };
+	struct boot_params zero = { 0 };
+
+	assert_int_equal(probe_load(f, b, FILE_LEN), 0);
+	assert_int_equal(h->boot_flag, 0xaa55);
+	assert_int_equal(h->header, 0x53726448);                /* "HdrS" */
+	assert_int_equal(h->version, 0x020f);
+	assert_int_equal(h->loadflags, LOADED_HIGH);
+	assert_int_equal(h->initrd_addr_max, 0xffffffff);
+	assert_int_equal(h->cmdline_size, 2047);
+	assert_int_equal(h->kernel_alignment, 0x200000);
+	assert_int_equal(h->xloadflags, 0);
+	assert_int_equal(f->plan->initrd_max, 0x100000000);     /* below 4 GiB */
+	assert_int_equal(f->plan->cmdline_max, 2048);           /* COMMAND_LINE_SIZE */
+	/* nothing else is set, in the header or around it */
+	setup_header_vmlinux(&want);
+	assert_memory_equal(h, &want, sizeof(want));
+	zero.hdr = want;
+	assert_memory_equal(&f->plan->bp, &zero, sizeof(zero));
 	free(b);
 }
 
@@ -173,8 +200,6 @@ static void test_two_loads_virtual_entry(void **state)
 	assert_int_equal(probe_load(f, b, FILE_LEN), 0);
 	check_segs(f, b, vmlinux_want, 2);
 	assert_int_equal(f->plan->entry, 0x1000040);
-	assert_int_equal(f->plan->kernel_start, 0x1000000);
-	assert_int_equal(f->plan->kernel_end, 0x1205000);
 	free(b);
 }
 
@@ -379,7 +404,7 @@ static void test_real_vmlinux(void **state)
 	assert_int_equal(elf64_ops.probe(elf, elflen, k.path, &log), 0);
 	assert_int_equal(elf64_ops.load(&f->ctx, &k, f->plan), 0);
 	/* CONFIG_PHYSICAL_START 0x1000000, e_entry = phys_startup_64 */
-	assert_int_equal(f->plan->kernel_start, 0x1000000);
+	assert_int_equal(f->plan->segs.v[0].mem, 0x1000000);
 	assert_int_equal(f->plan->entry, 0x1000000);
 	assert_true(f->plan->segs.n >= 2);
 	free(elf);
@@ -391,6 +416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vmlinux_setup_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_loads_virtual_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_loads_physical_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_paddr_and_bss_only, setup, teardown),
