@@ -299,7 +299,7 @@ static int blob_place(struct kexec_ctx *ctx, struct load_plan *plan, const struc
 	/* keep it low but clear of the first MiB, like the kernel's own loader */
 	struct segment_req req = {
 		.buf = out->buf, .bufsz = out->size, .align = 4096,
-		.min = 0x100000, .max = 1ULL << 32, .top_down = true, .hash = true,
+		.min = LOW_1M, .max = 1ULL << 32, .top_down = true, .hash = true,
 		.what = "bootparams",
 	};
 	return segments_place(&plan->segs, &req, &ctx->log, &out->addr);
@@ -311,15 +311,15 @@ static uint32_t alt_mem_k(const struct memmap *e820)
 	uint64_t top = 0;
 
 	for (size_t i = 0; i < e820->n; i++)
-		if (e820->v[i].type == E820_TYPE_RAM && e820->v[i].start <= 0x100000 &&
+		if (e820->v[i].type == E820_TYPE_RAM && e820->v[i].start <= LOW_1M &&
 		    e820->v[i].end > top)
 			top = e820->v[i].end;
 	for (size_t i = 0; i < e820->n; i++)
 		if (e820->v[i].type == E820_TYPE_RAM && e820->v[i].start == top)
 			top = e820->v[i].end;
-	if (top <= 0x100000)
+	if (top <= LOW_1M)
 		return 0;
-	return (uint32_t)(((top < (1ULL << 32) ? top : (1ULL << 32)) - 0x100000) >> 10);
+	return (uint32_t)(((top < (1ULL << 32) ? top : (1ULL << 32)) - LOW_1M) >> 10);
 }
 
 /* The zero page: the format's header, command line, initrd and e820. */
