@@ -25,23 +25,10 @@
 # (reused for a day).
 set -u
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail=0
-pass=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 now() { date +%s; }
-
-[ "${KEXEC_TDX_SKIP_PKG:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_PKG=1"
-[ "${KEXEC_TDX_SKIP_VM:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_VM=1 (system-level tests are off)"
+pkg_preamble dpkg-buildpackage dh mmdebstrap make
 [ "$(id -u)" = 0 ] || skip "needs root (dpkg -i in a chroot)"
-for t in dpkg-buildpackage dh mmdebstrap make; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tools/install-deps.sh installs it)"
-done
-builddir=${abs_top_builddir:-$(pwd)}
-[ -f "$builddir/config.h" ] || skip "no configured build tree at $builddir (run from make check)"
-version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$builddir/config.h")
-[ -n "$version" ] || { echo "ERROR: no PACKAGE_VERSION in $builddir/config.h"; exit 99; }
 
 # what deb-boot.sh gets: only from this run
 handoff=$builddir/tests/pkg

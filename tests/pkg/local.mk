@@ -6,7 +6,7 @@ EXTRA_DIST += kexec-tdx.spec \
 	debian/source/format debian/kexec-tdx.install debian/kexec-tdx.links \
 	debian/kexec-tdx.preinst debian/kexec-tdx.postrm \
 	debian/kexec-tdx.lintian-overrides \
-	tests/pkg/README.md tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh \
+	tests/pkg/README.md tests/pkg/lib.sh tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh \
 	tests/pkg/conffile.sh
 
 TESTS += tests/pkg/conffile.sh tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh

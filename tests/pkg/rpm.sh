@@ -14,21 +14,8 @@
 # directory.
 set -u
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail=0
-pass=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-[ "${KEXEC_TDX_SKIP_PKG:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_PKG=1"
-[ "${KEXEC_TDX_SKIP_VM:-0}" = 1 ] && skip "KEXEC_TDX_SKIP_VM=1 (system-level tests are off)"
-for t in rpmbuild rpm rpm2cpio cpio make; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tools/install-deps.sh installs rpm)"
-done
-builddir=${abs_top_builddir:-$(pwd)}
-[ -f "$builddir/config.h" ] || skip "no configured build tree at $builddir (run from make check)"
-version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$builddir/config.h")
-[ -n "$version" ] || { echo "ERROR: no PACKAGE_VERSION in $builddir/config.h"; exit 99; }
+. "$(dirname "$0")/lib.sh"
+pkg_preamble rpmbuild rpm rpm2cpio cpio make
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kt-rpm.XXXXXX") || exit 99
 cleanup() {
