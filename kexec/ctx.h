@@ -6,12 +6,9 @@
 #include "log.h"
 #include "sysroot.h"
 
-struct kexec_options;
-
 struct kexec_ctx {
 	struct kexec_log log;
 	struct sysroot *sr;
-	const struct kexec_options *opts;
 };
 
 #endif

@@ -22,6 +22,9 @@ libkexec_a_SOURCES += \
 	kexec/load.c kexec/load.h \
 	kexec/crashdump.c kexec/crashdump.h \
 	kexec/syscall.c kexec/syscall.h \
+	kexec/lockdown.c kexec/lockdown.h \
+	kexec/cmdline.c kexec/cmdline.h \
+	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \
 	include/kexec-tdx/purgatory-abi.h
 

@@ -11,7 +11,6 @@ enum {
 	OPT_INITRD,
 	OPT_MEM_MIN,
 	OPT_MEM_MAX,
-	OPT_TYPE,
 	OPT_TDX,
 	OPT_TDX_FORCE,
 	OPT_TDX_STATUS,
@@ -62,7 +61,7 @@ static const struct option long_options[] = {
 	/* for tests only, not in --help: replaces cpuinfo's APIC ids */
 	{ "tdx-debug-apic-ids",  required_argument, NULL, OPT_TDX_DEBUG_APIC_IDS },
 	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
-		{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
+	{ "console-vga",         no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "reset-vga",           no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "serial",              required_argument, NULL, OPT_COMPAT_IGNORED },
 	{ "serial-baud",         required_argument, NULL, OPT_COMPAT_IGNORED },
@@ -162,111 +161,151 @@ static int parse_addr(const char *arg, const char *opt, uint64_t *out, struct ke
 	return 0;
 }
 
-int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log)
+/* The actions: which of kexec-tools' do_* flags each sets.  false: not an action. */
+static bool parse_action(int c, struct kexec_options *o)
 {
-	bool skip_ifdown = false, skip_sync = false;
-	int c, r;
-
-	*o = (struct kexec_options){
-		.do_load = true, .do_shutdown = true, .do_sync = true,
-		.syscall = SYSCALL_DEFAULT, .tdx_policy = TDX_POLICY_AUTO,
-		.sysroot = getenv("KEXEC_SYSROOT"),
-	};
-	opterr = 0;
-	optind = 1;
-	/* "+" would stop at the kernel; kexec-tools lets options follow it. */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		switch (c) {
-		case 'h': o->help = true; break;
-		case 'v': o->version = true; break;
-		case 'd': o->debug = true; break;
-		case 'x': skip_ifdown = true; break;
-		case 'y': skip_sync = true; break;
-		case 'f':
-			o->do_load = o->do_sync = o->do_ifdown = o->do_exec = true;
-			o->do_shutdown = false;
-			break;
-		case 'l':
-			o->do_load = o->opt_load = true;
-			o->do_exec = o->do_shutdown = false;
-			break;
-		case 'p':
-			o->do_load = o->crash = true;
-			o->do_exec = o->do_shutdown = o->do_sync = false;
-			break;
-		case 'u':
-			o->do_unload = true;
-			o->do_load = o->do_shutdown = o->do_sync = false;
-			break;
-		case 'e':
-			o->do_exec = o->do_sync = o->do_ifdown = true;
-			o->do_load = o->do_shutdown = false;
-			break;
-		case 's': o->syscall = SYSCALL_FILE; break;
-		case 'c': o->syscall = SYSCALL_LOAD; break;
-		case 'a': o->syscall = SYSCALL_AUTO; break;
-		case 'S': o->do_status = true; break;
-		case 'i': o->no_checks = true; break;
-		case OPT_APPEND: o->append = optarg; break;
-		case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; break;
-		case OPT_INITRD: o->initrd = optarg; break;
-		case OPT_MEM_MIN:
-			if ((r = parse_addr(optarg, "--mem-min", &o->mem_min, log)) < 0)
-				return r;
-			break;
-		case OPT_MEM_MAX:
-			if ((r = parse_addr(optarg, "--mem-max", &o->mem_max, log)) < 0)
-				return r;
-			break;
-		case 't':
-		case OPT_TYPE: o->type = optarg; break;
-		case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
-		case OPT_TDX:
-			if (tdx_policy_from_name(optarg, &o->tdx_policy) < 0)
-				return log_errno(log, -EINVAL,
-						 "--tdx=%s: unknown policy (auto, clear, flush, refuse or off)",
-						 optarg);
-			o->tdx_policy_given = true;
-			break;
-		case OPT_TDX_FORCE: o->tdx_force = true; break;
-		case OPT_TDX_STATUS: o->tdx_status = true; break;
-		case OPT_TDX_REPORT: o->tdx_report = true; break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_SYSROOT: o->sysroot = optarg; break;
-		case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
-		case OPT_TDX_CPUS: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || *optarg == '-' || v < 1 || v > 65536)
-				return log_errno(log, -EINVAL,
-						 "--tdx-cpus=%s: not a number of CPUs from 1 up", optarg);
-			o->tdx_cpus = (unsigned)v;
-			break;
-		}
-		case OPT_TDX_DEBUG_APIC_IDS: o->tdx_debug_apic_ids = optarg; break;
-		case OPT_COMPAT_IGNORED: break;
-		case OPT_UNSUPPORTED:
-			return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec",
-					 argv[optind - 1]);
-		case ':':
-			return log_errno(log, -EINVAL, "option %s needs a value", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return log_errno(log, -EINVAL, "unknown option -%c", optopt);
-			return log_errno(log, -EINVAL, "unknown option %s", argv[optind - 1]);
-		}
+	switch (c) {
+	case 'f':
+		o->do_load = o->do_sync = o->do_ifdown = o->do_exec = true;
+		o->do_shutdown = false;
+		break;
+	case 'l':
+		o->do_load = o->opt_load = true;
+		o->do_exec = o->do_shutdown = false;
+		break;
+	case 'p':
+		o->do_load = o->crash = true;
+		o->do_exec = o->do_shutdown = o->do_sync = false;
+		break;
+	case 'u':
+		o->do_unload = true;
+		o->do_load = o->do_shutdown = o->do_sync = false;
+		break;
+	case 'e':
+		o->do_exec = o->do_sync = o->do_ifdown = true;
+		o->do_load = o->do_shutdown = false;
+		break;
+	case 'S': o->do_status = true; break;
+	default: return false;
 	}
+	return true;
+}
+
+/* What and how to load.  1 taken, 0 not a load option, -EINVAL (logged). */
+static int parse_load_option(int c, const char *arg, struct kexec_options *o, struct kexec_log *log)
+{
+	int r;
+
+	switch (c) {
+	case 's': o->syscall = SYSCALL_FILE; break;
+	case 'c': o->syscall = SYSCALL_LOAD; break;
+	case 'a': o->syscall = SYSCALL_AUTO; break;
+	case 'i': o->no_checks = true; break;
+	case 't': o->type = arg; break;
+	case OPT_APPEND: o->append = arg; break;
+	case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; break;
+	case OPT_INITRD: o->initrd = arg; break;
+	case OPT_MEM_MIN:
+		if ((r = parse_addr(arg, "--mem-min", &o->mem_min, log)) < 0)
+			return r;
+		break;
+	case OPT_MEM_MAX:
+		if ((r = parse_addr(arg, "--mem-max", &o->mem_max, log)) < 0)
+			return r;
+		break;
+	case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static int parse_tdx_cpus(const char *arg, unsigned *out, struct kexec_log *log)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' || v < 1 || v > 65536)
+		return log_errno(log, -EINVAL, "--tdx-cpus=%s: not a number of CPUs from 1 up", arg);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* The TDX options, the reports and --sysroot.  1 taken, 0 not one of them, -EINVAL (logged). */
+static int parse_tdx_option(int c, const char *arg, struct kexec_options *o, struct kexec_log *log)
+{
+	int r;
+
+	switch (c) {
+	case OPT_TDX:
+		if (tdx_policy_from_name(arg, &o->tdx_policy) < 0)
+			return log_errno(log, -EINVAL,
+					 "--tdx=%s: unknown policy (auto, clear, flush, refuse or off)", arg);
+		o->tdx_policy_given = true;
+		break;
+	case OPT_TDX_FORCE: o->tdx_force = true; break;
+	case OPT_TDX_CPUS:
+		if ((r = parse_tdx_cpus(arg, &o->tdx_cpus, log)) < 0)
+			return r;
+		break;
+	case OPT_TDX_DEBUG_APIC_IDS: o->tdx_debug_apic_ids = arg; break;
+	case OPT_TDX_STATUS: o->tdx_status = true; break;
+	case OPT_TDX_REPORT: o->tdx_report = true; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
+	case OPT_SYSROOT: o->sysroot = arg; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+/* -x and -y apply after every action, whatever the order. */
+struct parse_state {
+	bool skip_ifdown, skip_sync;
+};
+
+/* One option from getopt_long(): 0, or -errno after logging one line. */
+static int parse_option(int c, char **argv, struct kexec_options *o, struct parse_state *ps,
+			struct kexec_log *log)
+{
+	int r;
+
+	if (parse_action(c, o))
+		return 0;
+	if ((r = parse_load_option(c, optarg, o, log)) != 0 ||
+	    (r = parse_tdx_option(c, optarg, o, log)) != 0)
+		return r < 0 ? r : 0;
+	switch (c) {
+	case 'h': o->help = true; return 0;
+	case 'v': o->version = true; return 0;
+	case 'd': o->debug = true; return 0;
+	case 'x': ps->skip_ifdown = true; return 0;
+	case 'y': ps->skip_sync = true; return 0;
+	case OPT_COMPAT_IGNORED: return 0;
+	case OPT_UNSUPPORTED:
+		return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec", argv[optind - 1]);
+	case ':':
+		return log_errno(log, -EINVAL, "option %s needs a value", argv[optind - 1]);
+	default:
+		if (optopt && optopt < 256)
+			return log_errno(log, -EINVAL, "unknown option -%c", optopt);
+		return log_errno(log, -EINVAL, "unknown option %s", argv[optind - 1]);
+	}
+}
+
+/* After the options: the kernel, -x/-y, -S over the rest, and the combinations refused. */
+static int options_finish(int argc, char **argv, struct kexec_options *o,
+			  const struct parse_state *ps, struct kexec_log *log)
+{
 	if (optind < argc)
 		o->kernel = argv[optind++];
 	if (optind < argc)
 		return log_errno(log, -EINVAL, "unexpected argument '%s' after the kernel %s",
 				 argv[optind], o->kernel);
-	if (skip_ifdown)
+	if (ps->skip_ifdown)
 		o->do_ifdown = false;
-	if (skip_sync)
+	if (ps->skip_sync)
 		o->do_sync = false;
 	if (o->do_status) {
 		o->do_load = o->do_unload = o->do_shutdown = false;
@@ -281,4 +320,23 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 	    !o->print_ckr_size && !o->kernel)
 		return log_errno(log, -EINVAL, "No kernel specified");
 	return 0;
+}
+
+int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log)
+{
+	struct parse_state ps = { 0 };
+	int c, r;
+
+	*o = (struct kexec_options){
+		.do_load = true, .do_shutdown = true, .do_sync = true,
+		.syscall = SYSCALL_DEFAULT, .tdx_policy = TDX_POLICY_AUTO,
+		.sysroot = getenv("KEXEC_SYSROOT"),
+	};
+	opterr = 0;
+	optind = 1;
+	/* "+" would stop at the kernel; kexec-tools lets options follow it. */
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+		if ((r = parse_option(c, argv, o, &ps, log)) < 0)
+			return r;
+	return options_finish(argc, argv, o, &ps, log);
 }

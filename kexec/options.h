@@ -11,14 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "log.h"
+#include "syscall.h"
 #include "tdx/tdx.h"
-
-enum kexec_syscall_choice {
-	SYSCALL_DEFAULT,        /* kexec_load with our purgatory (as kexec-tools' default) */
-	SYSCALL_LOAD,           /* -c */
-	SYSCALL_FILE,           /* -s */
-	SYSCALL_AUTO,           /* -a: file load first, kexec_load as fallback */
-};
 
 /* Exit codes, as kexec-tools: 1 for usage and fatal errors, 255 (-1) for a failed load. */
 #define EXIT_USAGE      1

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "lockdown.h"
 #include "syscall.h"
 
 int sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags)
@@ -44,4 +46,64 @@ int sys_reboot_kexec(void)
 		    LINUX_REBOOT_CMD_KEXEC, NULL) < 0)
 		return -errno;
 	return 0;
+}
+
+/* Lockdown forbids kexec_load: under -a or the default, go kexec_file_load unless a clear is needed. */
+static int choose_under_lockdown(const struct syscall_facts *f, enum kexec_syscall_choice *sc,
+				 struct kexec_log *log)
+{
+	if (!lockdown_forbids_kexec_load(f->lockdown) || (*sc != SYSCALL_DEFAULT && *sc != SYSCALL_AUTO))
+		return 0;
+	if (f->action == KTDX_ACTION_CLEAR && !f->crash && !f->force)
+		return log_errno(log, TDX_REFUSED,
+				 "kernel lockdown (%s) forbids kexec_load, and only this tool's purgatory, "
+				 "loaded with kexec_load, can clear TDX private memory (%s). Do a cold "
+				 "reboot, or add --tdx-force to load with kexec_file_load without the clear.",
+				 f->lockdown, f->policy == TDX_POLICY_CLEAR ? "--tdx=clear" : f->reason);
+	log_info(log, "kernel lockdown (%s) forbids kexec_load: loading with kexec_file_load",
+		 f->lockdown);
+	*sc = SYSCALL_FILE;
+	return 0;
+}
+
+/* kexec_file_load runs the kernel's purgatory: no flush, no clear (refused without --tdx-force). */
+static int check_file_syscall(const struct syscall_facts *f, struct kexec_log *log)
+{
+	const char *why = f->policy == TDX_POLICY_CLEAR ? "--tdx=clear" :
+			  f->policy == TDX_POLICY_FLUSH ? "--tdx=flush" : f->reason;
+
+	if (f->action == KTDX_ACTION_NONE || f->crash)
+		return 0;
+	if (f->action == KTDX_ACTION_CLEAR && !f->force)
+		return log_errno(log, TDX_REFUSED,
+				 "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
+				 "TDX private memory, and a clear is called for (%s). Leave out -s, or "
+				 "add --tdx-force to load without the clear.", why);
+	if (f->action == KTDX_ACTION_CLEAR)
+		log_warn(log, "*** --tdx-force: loading with -s although a clear is called for "
+			 "(%s): memory that may hold TDX private data will NOT be cleared ***", why);
+	else
+		log_warn(log, "-s: the kernel's purgatory does not do the WBINVD asked for (%s)", why);
+	return 0;
+}
+
+int syscall_choose(const struct syscall_facts *f, enum kexec_syscall_choice *out,
+		   struct kexec_log *log)
+{
+	enum kexec_syscall_choice sc = f->asked;
+	int r;
+
+	if ((r = choose_under_lockdown(f, &sc, log)) < 0)
+		return r;
+	if (sc == SYSCALL_FILE && (r = check_file_syscall(f, log)) < 0)
+		return r;
+	if (sc == SYSCALL_DEFAULT || (sc == SYSCALL_AUTO && f->action != KTDX_ACTION_NONE))
+		sc = SYSCALL_LOAD;      /* only our purgatory flushes and clears */
+	*out = sc;
+	return 0;
+}
+
+bool syscall_file_fallback(int r)
+{
+	return r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP;
 }

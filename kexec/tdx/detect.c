@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libkmod.h>
+#include "lockdown.h"
 #include "memmap.h"
 #include "tdx.h"
 
@@ -171,19 +172,6 @@ static void detect_kvm(const struct sysroot *sr, struct kexec_log *log, struct t
 	st->tdx_host_sysfs = sysroot_exists(sr, "sys/devices/faux/tdx_host");
 }
 
-static void detect_lockdown(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
-{
-	char path[4096], *buf;
-	size_t len;
-
-	if (sysroot_read(sr, "sys/kernel/security/lockdown", 4096, &buf, &len) < 0)
-		return;         /* no LSM lockdown, or securityfs not mounted: unknown */
-	sysroot_path(sr, "sys/kernel/security/lockdown", path, sizeof(path));
-	if (tdx_lockdown_parse(buf, len, st->lockdown, sizeof(st->lockdown), log, path) < 0)
-		st->lockdown[0] = '\0';
-	free(buf);
-}
-
 /* The plan's sets, and the CMR lines checked against them. */
 static int detect_memory(const struct mem_plan *plan, struct kexec_log *log, struct tdx_status *st)
 {
@@ -255,7 +243,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	detect_kvm(sr, log, st);
 	tdx_kernel_detect(sr, log, st);
 	tdx_watchdogs_detect(sr, log, st);
-	detect_lockdown(sr, log, st);
+	lockdown_read(sr, log, st->lockdown, sizeof(st->lockdown));
 	detect_guests(sr, log, st);
 	if ((r = detect_memory(plan, log, st)) < 0)
 		goto fail;

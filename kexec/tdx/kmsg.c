@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel log as /dev/kmsg records (Documentation/ABI/testing/dev-kmsg):
- * "prio,seq,usec,flags[,...];message", and the lockdown file.  Pure
- * functions over buffers.
+ * "prio,seq,usec,flags[,...];message".  Pure functions over buffers.
  *
  * Messages recognised (arch/x86/virt/vmx/tdx/tdx.c prints with the prefix
  * "virt/tdx: "; older host series used "tdx: " and "TDX-Module initialized"):
@@ -329,26 +328,4 @@ out:
 	tdx_kmsg_free(&k);
 	free(copy);
 	return r;
-}
-
-int tdx_lockdown_parse(const char *buf, size_t len, char *out, size_t size,
-		       struct kexec_log *log, const char *where)
-{
-	const char *open = memchr(buf, '[', len), *close;
-	size_t n;
-
-	if (!open)
-		return log_errno(log, -EINVAL, "%s: no [selected] mode", where);
-	close = memchr(open, ']', len - (size_t)(open - buf));
-	if (!close)
-		return log_errno(log, -EINVAL, "%s: '[' without ']'", where);
-	n = (size_t)(close - open - 1);
-	if (!n || n >= size)
-		return log_errno(log, -EINVAL, "%s: mode of %zu characters", where, n);
-	for (size_t i = 0; i < n; i++)
-		if (!((open[1 + i] >= 'a' && open[1 + i] <= 'z') || open[1 + i] == '_'))
-			return log_errno(log, -EINVAL, "%s: mode is not a word", where);
-	memcpy(out, open + 1, n);
-	out[n] = '\0';
-	return 0;
 }

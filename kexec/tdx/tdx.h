@@ -121,10 +121,6 @@ int tdx_kmsg_parse(const char *buf, size_t len, struct tdx_kmsg *out,
 		   struct kexec_log *log, const char *where);
 void tdx_kmsg_free(struct tdx_kmsg *k);
 
-/* sys/kernel/security/lockdown: "[none] integrity confidentiality" -> "none". */
-int tdx_lockdown_parse(const char *buf, size_t len, char *out, size_t size,
-		       struct kexec_log *log, const char *where);
-
 /* The misc cgroup's flat-keyed counters (guests.c).  -1: key absent. */
 struct tdx_misc {
 	long long tdx, sev, sev_es;
@@ -240,7 +236,7 @@ struct tdx_status {
 	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" seen */
 	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
 	uint64_t pamt_kb;               /* 0 when not logged */
-	char lockdown[16];              /* "none", "integrity", "confidentiality", "" unknown */
+	char lockdown[16];              /* lockdown_read() (lockdown.h): "none", ..., "" unknown */
 	const char *kmsg_source;        /* kmsg_source_name() */
 	unsigned kmsg_bad_records;      /* malformed log records skipped */
 	/* guests */

@@ -1,10 +1,11 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/tdx/kmsg.c kexec/sysroot.c kexec/tdx/kernel.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/tdx/kmsg.c kexec/lockdown.c kexec/sysroot.c kexec/tdx/kernel.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: tdx_kmsg_parse (and the lockdown parser) over arbitrary text. */
 #include "fuzz.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "lockdown.h"
 #include "tdx/tdx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!log.last[0] || k.cmr.v) {
 		fuzz_trap();
 	}
-	if (tdx_lockdown_parse((const char *)data, size, mode, sizeof(mode), &log, "lockdown") == 0 &&
+	if (lockdown_parse((const char *)data, size, mode, sizeof(mode), &log, "lockdown") == 0 &&
 	    (!mode[0] || strlen(mode) >= sizeof(mode)))
 		fuzz_trap();
 	return 0;

@@ -17,6 +17,9 @@ UNIT_TESTS = \
 	tests/unit/test-record \
 	tests/unit/test-conffile \
 	tests/unit/test-cpus \
+	tests/unit/test-lockdown \
+	tests/unit/test-syscall \
+	tests/unit/test-cmdline \
 	tests/unit/test-memmap \
 	tests/unit/test-tdx-parse \
 	tests/unit/test-tdx-policy \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The TDX parsers over buffers: cpuinfo, kmsg, lockdown, misc cgroup; private ranges. */
+/* The TDX parsers over buffers: cpuinfo, kmsg, misc cgroup; private ranges. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -436,39 +436,6 @@ static void test_kmsg_empty_and_huge(void **state)
 	free(text);
 }
 
-/* ---- lockdown ---- */
-
-static void test_lockdown(void **state)
-{
-	static const struct {
-		const char *text;
-		int r;
-		const char *want;       /* or the message */
-	} cases[] = {
-		{ "[none] integrity confidentiality\n", 0, "none" },
-		{ "none [integrity] confidentiality\n", 0, "integrity" },
-		{ "none integrity [confidentiality]\n", 0, "confidentiality" },
-		{ "", -EINVAL, "l: no [selected] mode" },
-		{ "none integrity confidentiality\n", -EINVAL, "l: no [selected] mode" },
-		{ "[none integrity\n", -EINVAL, "l: '[' without ']'" },
-		{ "[] none\n", -EINVAL, "l: mode of 0 characters" },
-		{ "[averyveryverylongmodename]\n", -EINVAL, "l: mode of 25 characters" },
-		{ "[No ne]\n", -EINVAL, "l: mode is not a word" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct kexec_log log = { 0 };
-		char out[16] = "";
-
-		assert_int_equal(tdx_lockdown_parse(cases[i].text, strlen(cases[i].text), out, sizeof(out),
-						    &log, "l"), cases[i].r);
-		if (cases[i].r == 0)
-			assert_string_equal(out, cases[i].want);
-		else
-			assert_string_equal(log.last, cases[i].want);
-	}
-}
-
 /* ---- misc cgroup files ---- */
 
 static void test_misc_parse(void **state)
@@ -643,7 +610,6 @@ int main(void)
 		cmocka_unit_test(test_kmsg_bad_records),
 		cmocka_unit_test(test_kmsg_guest_kind),
 		cmocka_unit_test(test_kmsg_empty_and_huge),
-		cmocka_unit_test(test_lockdown),
 		cmocka_unit_test(test_misc_parse),
 		cmocka_unit_test(test_misc_huge),
 		cmocka_unit_test(test_misc_read),

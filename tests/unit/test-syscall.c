@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The choice of a load's system call (syscall_choose()): -s, -c, -a or
+ * none, against kernel lockdown, what TDX calls for, -p and --tdx-force,
+ * as a table with the exact lines printed.  No system call is made.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <kexec-tdx/purgatory-abi.h>
+#include "syscall.h"
+#include "text.h"
+
+#define NONE  KTDX_ACTION_NONE
+#define FLUSH KTDX_ACTION_FLUSH
+#define CLEAR KTDX_ACTION_CLEAR
+#define REFUSED TDX_REFUSED
+
+#define LOCKED_CLEAR(w) "kexec: kernel lockdown (integrity) forbids kexec_load, and only this tool's " \
+	"purgatory, loaded with kexec_load, can clear TDX private memory (" w "). Do a cold reboot, " \
+	"or add --tdx-force to load with kexec_file_load without the clear.\n"
+#define LOCKED_FILE(m) "kernel lockdown (" m ") forbids kexec_load: loading with kexec_file_load\n"
+#define S_CLEAR(w) "kexec: -s (kexec_file_load) runs the kernel's own purgatory, which cannot clear " \
+	"TDX private memory, and a clear is called for (" w "). Leave out -s, or add --tdx-force to " \
+	"load without the clear.\n"
+#define S_FORCED(w) "kexec: warning: *** --tdx-force: loading with -s although a clear is called for " \
+	"(" w "): memory that may hold TDX private data will NOT be cleared ***\n"
+#define S_FLUSH(w) "kexec: warning: -s: the kernel's purgatory does not do the WBINVD asked for (" w ")\n"
+
+struct choice_case {
+	enum kexec_syscall_choice asked;
+	const char *lockdown;
+	unsigned action;
+	enum tdx_policy policy;
+	bool crash, force;
+	int r;
+	enum kexec_syscall_choice want;
+	const char *said;       /* the lines printed, exactly */
+};
+
+/* The decision's reason, as tdx_decide() words it; named where the policy is auto. */
+#define WHY "erratum"
+
+static const struct choice_case cases[] = {
+	/* no lockdown: -s, -c, -a and none as asked; -a and none go kexec_load when TDX acts */
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_DEFAULT, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_LOAD, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_AUTO, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "" },
+	{ SYSCALL_AUTO, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_AUTO, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_FILE, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, "" },
+	/* -s where TDX acts: a warning for a flush, a refusal for a clear unless forced */
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, S_FLUSH(WHY) },
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, S_FLUSH("--tdx=flush") },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, S_CLEAR(WHY) },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY) },
+	/* -s for a crash kernel: it never clears, so nothing to say */
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, "" },
+	/* lockdown: none and -a go kexec_file_load, unless a clear is called for */
+	{ SYSCALL_DEFAULT, "integrity", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
+	{ SYSCALL_AUTO, "confidentiality", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE,
+	  LOCKED_FILE("confidentiality") },
+	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, LOCKED_CLEAR("--tdx=clear") },
+	{ SYSCALL_AUTO, "integrity", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, LOCKED_CLEAR(WHY) },
+	/* a crash kernel under lockdown: kexec_file_load, no clear to refuse */
+	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
+	/* -c is kept under lockdown: the kernel's EPERM is the answer (load_explain_errno) */
+	{ SYSCALL_LOAD, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, 0, SYSCALL_LOAD, "" },
+	/* -s under lockdown: the -s rules alone */
+	{ SYSCALL_FILE, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
+};
+
+static void test_choose(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct choice_case *c = &cases[i];
+		const struct syscall_facts f = {
+			.asked = c->asked, .lockdown = c->lockdown, .action = c->action,
+			.policy = c->policy, .reason = WHY, .crash = c->crash, .force = c->force,
+		};
+		char *text = NULL;
+		size_t len = 0;
+		struct kexec_log log = { .out = open_memstream(&text, &len), .level = LOG_INFO };
+		enum kexec_syscall_choice sc = SYSCALL_DEFAULT;
+		int r = syscall_choose(&f, &sc, &log);
+
+		fclose(log.out);
+		if (r != c->r || (r == 0 && sc != c->want) || strcmp(text, c->said))
+			fail_msg("case %zu: r %d sc %d, said \"%s\"", i, r, (int)sc, text);
+		free(text);
+	}
+}
+
+/* With --tdx-force under lockdown, a clear is given up: kexec_file_load, said once. */
+static void test_forced_under_lockdown(void **state)
+{
+	const struct syscall_facts f = {
+		.asked = SYSCALL_DEFAULT, .lockdown = "integrity", .action = CLEAR,
+		.policy = TDX_POLICY_CLEAR, .reason = WHY, .force = true,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	struct kexec_log log = { .out = open_memstream(&text, &len), .level = LOG_INFO };
+	enum kexec_syscall_choice sc;
+
+	assert_int_equal(syscall_choose(&f, &sc, &log), 0);
+	fclose(log.out);
+	assert_int_equal(sc, SYSCALL_FILE);
+	assert_string_equal(text,
+			    "kernel lockdown (integrity) forbids kexec_load: loading with kexec_file_load\n"
+			    "kexec: warning: *** --tdx-force: loading with -s although a clear is called for "
+			    "(--tdx=clear): memory that may hold TDX private data will NOT be cleared ***\n");
+	free(text);
+}
+
+static void test_file_fallback(void **state)
+{
+	static const int yes[] = { -ENOSYS, -EINVAL, -ENOEXEC, -ENOTSUP };
+	static const int no[] = { 0, -EPERM, -EKEYREJECTED, -ENOMEM, -EBUSY, -ENOENT };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+		assert_true(syscall_file_fallback(yes[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+		assert_false(syscall_file_fallback(no[i]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_forced_under_lockdown),
+		cmocka_unit_test(test_file_fallback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
