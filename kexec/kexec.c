@@ -169,7 +169,7 @@ static int do_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 		req.cpu = &cpu;
 	/* the other CPUs: each flushes, and clears a share (DESIGN.md "Purgatory", step 4) */
 	if (req.action != KTDX_ACTION_NONE) {
-		if ((r = cpus_plan_build(req.cpu, st.tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
+		if ((r = cpus_plan_build(req.cpu, st.kmsg.tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
 					 &cpus, &ctx->log)) < 0)
 			goto out;
 		req.cpus = &cpus;

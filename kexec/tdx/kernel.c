@@ -170,7 +170,7 @@ int tdx_version_file_parse(const char *buf, size_t len, char *out, size_t size,
 }
 
 /*
- * Read /proc/kallsyms and the faux device's version; st->kernel_refuses_kexec
+ * Read /proc/kallsyms and the faux device's version; st->kmsg.kernel_refuses_kexec
  * and st->module_version (from the log) must be set already.
  */
 void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
@@ -184,11 +184,11 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 	r = sysroot_read(sr, "proc/kallsyms", 0, &buf, &len);
 	if (r < 0) {
 		log_debug(log, "%s: %s; what the kernel does at kexec is unknown", path, strerror(-r));
-		tdx_kernel_from_kallsyms(NULL, st->kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(NULL, st->kmsg.kernel_refuses_kexec, &st->kernel);
 	} else {
 		r = tdx_kallsyms_parse(buf, len, &k, log, path);
 		free(buf);
-		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kmsg.kernel_refuses_kexec, &st->kernel);
 	}
 
 	/* the log line wins (it was there at boot); the faux device says the same later */

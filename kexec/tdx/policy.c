@@ -72,8 +72,8 @@ static const char *evidence(const struct tdx_status *st)
 
 bool tdx_kernel_refuses(const struct tdx_status *st)
 {
-	return st->kernel_refuses_kexec ||
-	       (st->pw_mce_erratum && st->kernel.refuses_kexec_on_erratum == TDX_YES);
+	return st->kmsg.kernel_refuses_kexec ||
+	       (st->cpu.pw_mce && st->kernel.refuses_kexec_on_erratum == TDX_YES);
 }
 
 /* The kernel's own refusal on tdx_pw_mce (6.18-7.1): what says so, and the ways out. */
@@ -82,7 +82,7 @@ static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size
 	snprintf(buf, size, "this kernel refuses every kexec and kdump load on a CPU with the tdx_pw_mce "
 		 "erratum (%s), so the syscall would fail with EOPNOTSUPP; do a cold reboot, or boot a "
 		 "kernel that disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+)",
-		 st->kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
+		 st->kmsg.kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
 		 "tdx_pw_mce bug\"" : "/proc/kallsyms has the 6.18-7.1 kexec cache flush "
 		 "without tdx_sys_disable");
 }
@@ -103,13 +103,13 @@ static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_
 	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
 		 "module %s supports TDH.SYS.DISABLE%s; the clear (%s) stays for modules that do not, "
 		 "--tdx=flush skips it", st->module_version[0] ? st->module_version : "(version unknown)",
-		 st->tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
+		 st->kmsg.tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
 		 dur);
 }
 
 static bool in_guest(const struct tdx_status *st)
 {
-	return st->tdx_guest || st->sev_guest;
+	return st->tdx_guest || st->kmsg.sev_guest;
 }
 
 /* The DESIGN.md table, without the fail-closed rule after it. */
@@ -123,7 +123,7 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 			 "kexec inside a TD needs nothing from this tool");
 		return TDX_DECISION_PLAIN;
 	}
-	if (st->sev_guest) {
+	if (st->kmsg.sev_guest) {
 		snprintf(reason, size, "AMD SEV guest (the kernel log's memory encryption features): "
 			 "kexec inside the guest needs nothing from this tool");
 		return TDX_DECISION_PLAIN;
@@ -153,16 +153,16 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 			 st->cpuinfo_why[0] ? st->cpuinfo_why : "/proc/cpuinfo unusable");
 		return TDX_DECISION_REFUSE;
 	}
-	if (!st->tdx_host_platform && !st->module_initialized) {
+	if (!st->cpu.tdx_host_platform && !st->module_initialized) {
 		n = (size_t)snprintf(reason, size,
 				     "no tdx_host_platform flag and no sign of an initialized TDX module");
-		if ((st->sev || st->sev_es || st->sev_snp) && n < size)
+		if ((st->cpu.sev || st->cpu.sev_es || st->cpu.sev_snp) && n < size)
 			snprintf(reason + n, size - n, "; AMD SEV%s host with %s SEV guests running",
-				 st->sev_snp ? "-SNP" : "",
+				 st->cpu.sev_snp ? "-SNP" : "",
 				 st->running_sev_guests < 0 ? "an unknown number of" : "no");
 		return TDX_DECISION_PLAIN;
 	}
-	if (st->module_initialized && (st->pw_mce_erratum || !st->cpuinfo_ok)) {
+	if (st->module_initialized && (st->cpu.pw_mce || !st->cpuinfo_ok)) {
 		char resets[320];
 
 		kernel_resets_sentence(st, resets, sizeof(resets));
@@ -177,7 +177,7 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 		return TDX_DECISION_FLUSH;
 	}
 	snprintf(reason, size, "TDX host platform (tdx_host_platform flag)%s, TDX module not "
-		 "initialized: WBINVD", st->pw_mce_erratum ? " with the tdx_pw_mce erratum" : "");
+		 "initialized: WBINVD", st->cpu.pw_mce ? " with the tdx_pw_mce erratum" : "");
 	return TDX_DECISION_FLUSH;
 }
 
@@ -243,7 +243,7 @@ static int guests_check(const struct tdx_status *st, bool force, bool crash, str
 		else
 			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
 				 "them ***", why);
-	} else if (tds_unknown(st) && !st->sev_guest) {
+	} else if (tds_unknown(st) && !st->kmsg.sev_guest) {
 		if (crash)
 			log_info(log, "loading a crash kernel although the number of running TDs is "
 				 "unknown");

@@ -14,7 +14,7 @@
 
 void tdx_status_free(struct tdx_status *st)
 {
-	rangeset_free(&st->cmr);
+	tdx_kmsg_free(&st->kmsg);
 	rangeset_free(&st->crash);
 	rangeset_free(&st->private_ranges);
 }
@@ -174,29 +174,29 @@ static struct json_object *status_json(const struct tdx_status *st)
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "tdx_host_platform", json_object_new_boolean(st->tdx_host_platform));
+	json_object_object_add(o, "tdx_host_platform", json_object_new_boolean(st->cpu.tdx_host_platform));
 	json_object_object_add(o, "tdx_guest", json_object_new_boolean(st->tdx_guest));
-	json_object_object_add(o, "pw_mce_erratum", json_object_new_boolean(st->pw_mce_erratum));
+	json_object_object_add(o, "pw_mce_erratum", json_object_new_boolean(st->cpu.pw_mce));
 	json_object_object_add(o, "module_initialized", json_object_new_boolean(st->module_initialized));
 	json_object_object_add(o, "module_evidence", string_or_null(st->module_evidence));
 	json_object_object_add(o, "running_tds", count(st->running_tds));
 	json_object_object_add(o, "running_sev_guests", count(st->running_sev_guests));
-	json_object_object_add(o, "sev", json_object_new_boolean(st->sev));
-	json_object_object_add(o, "sev_es", json_object_new_boolean(st->sev_es));
-	json_object_object_add(o, "sev_snp", json_object_new_boolean(st->sev_snp));
-	json_object_object_add(o, "sev_guest", json_object_new_boolean(st->sev_guest));
+	json_object_object_add(o, "sev", json_object_new_boolean(st->cpu.sev));
+	json_object_object_add(o, "sev_es", json_object_new_boolean(st->cpu.sev_es));
+	json_object_object_add(o, "sev_snp", json_object_new_boolean(st->cpu.sev_snp));
+	json_object_object_add(o, "sev_guest", json_object_new_boolean(st->kmsg.sev_guest));
 	json_object_object_add(o, "cpuinfo_error", st->cpuinfo_ok ? NULL : text(st->cpuinfo_why));
 
 	cpu = json_object_new_object();
-	json_object_object_add(cpu, "vendor", text(st->vendor));
-	json_object_object_add(cpu, "family", json_object_new_int64(st->family));
-	json_object_object_add(cpu, "model", json_object_new_int64(st->model));
-	json_object_object_add(cpu, "stepping", json_object_new_int64(st->stepping));
-	json_object_object_add(cpu, "model_name", text(st->model_name));
-	json_object_object_add(cpu, "count", json_object_new_int64(st->ncpus));
-	json_object_object_add(cpu, "movdir64b", json_object_new_boolean(st->movdir64b));
-	json_object_object_add(cpu, "sha_ni", json_object_new_boolean(st->sha_ni));
-	json_object_object_add(cpu, "pdpe1gb", json_object_new_boolean(st->pdpe1gb));
+	json_object_object_add(cpu, "vendor", text(st->cpu.vendor));
+	json_object_object_add(cpu, "family", json_object_new_int64(st->cpu.family));
+	json_object_object_add(cpu, "model", json_object_new_int64(st->cpu.model));
+	json_object_object_add(cpu, "stepping", json_object_new_int64(st->cpu.stepping));
+	json_object_object_add(cpu, "model_name", text(st->cpu.model_name));
+	json_object_object_add(cpu, "count", json_object_new_int64(st->cpu.ncpus));
+	json_object_object_add(cpu, "movdir64b", json_object_new_boolean(st->cpu.movdir64b));
+	json_object_object_add(cpu, "sha_ni", json_object_new_boolean(st->cpu.sha_ni));
+	json_object_object_add(cpu, "pdpe1gb", json_object_new_boolean(st->cpu.pdpe1gb));
 	json_object_object_add(o, "cpu", cpu);
 
 	ki = json_object_new_object();
@@ -211,18 +211,18 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "kvm_amd", ka);
 
 	json_object_object_add(o, "tdx_host_sysfs", json_object_new_boolean(st->tdx_host_sysfs));
-	json_object_object_add(o, "pamt_kb", json_object_new_int64((int64_t)st->pamt_kb));
+	json_object_object_add(o, "pamt_kb", json_object_new_int64((int64_t)st->kmsg.pamt_kb));
 	json_object_object_add(o, "tdh_sys_disable_failed",
-			       json_object_new_boolean(st->tdh_sys_disable_failed));
+			       json_object_new_boolean(st->kmsg.tdh_sys_disable_failed));
 	json_object_object_add(o, "kernel_refuses_kexec",
-			       json_object_new_boolean(st->kernel_refuses_kexec));
+			       json_object_new_boolean(st->kmsg.kernel_refuses_kexec));
 	json_object_object_add(o, "lockdown", string_or_null(st->lockdown));
 	json_object_object_add(o, "kmsg_source", string_or_null(st->kmsg_source));
-	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg_bad_records));
+	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg.bad_records));
 	json_object_object_add(o, "misc_current", st->misc_found ? misc_json(&st->misc) : NULL);
 	json_object_object_add(o, "misc_capacity", misc_json(&st->misc_capacity));
 
-	json_object_object_add(o, "cmr", ranges_json(&st->cmr));
+	json_object_object_add(o, "cmr", ranges_json(&st->kmsg.cmr));
 	json_object_object_add(o, "cmr_covers_system_ram", tristate(st->cmr_covers_ram));
 	json_object_object_add(o, "cmr_uncovered_bytes", st->cmr_covers_ram < 0 ? NULL :
 			       json_object_new_int64((int64_t)st->cmr_uncovered_bytes));
@@ -269,7 +269,7 @@ static void status_headline(const struct tdx_status *st, FILE *out)
 	switch (st->decision) {
 	case TDX_DECISION_PLAIN:
 		fprintf(out, "kexec needs nothing from kexec-tdx (%s)\n",
-			st->tdx_guest ? "TDX guest" : st->sev_guest ? "AMD SEV guest" : "no TDX");
+			st->tdx_guest ? "TDX guest" : st->kmsg.sev_guest ? "AMD SEV guest" : "no TDX");
 		break;
 	case TDX_DECISION_FLUSH:
 		fprintf(out, "kexec will WBINVD (write back and invalidate the caches); nothing is cleared\n");
@@ -376,17 +376,17 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
 	policy_text(st, out);
 	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
-		st->vendor[0] ? st->vendor : "unknown", st->family, st->model, st->model, st->stepping,
-		st->ncpus, st->ncpus == 1 ? "" : "s");
-	if (st->model_name[0])
-		fprintf(out, "  %-22s %s\n", "model name:", st->model_name);
+		st->cpu.vendor[0] ? st->cpu.vendor : "unknown", st->cpu.family, st->cpu.model, st->cpu.model, st->cpu.stepping,
+		st->cpu.ncpus, st->cpu.ncpus == 1 ? "" : "s");
+	if (st->cpu.model_name[0])
+		fprintf(out, "  %-22s %s\n", "model name:", st->cpu.model_name);
 	fprintf(out, "  %-22s tdx_host_platform %s, tdx_guest %s, movdir64b %s, sha_ni %s, pdpe1gb %s\n",
-		"cpu flags:", yes_no(st->tdx_host_platform), yes_no(st->tdx_guest), yes_no(st->movdir64b),
-		yes_no(st->sha_ni), yes_no(st->pdpe1gb));
-	if (st->sev || st->sev_es || st->sev_snp)
-		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(st->sev),
-			yes_no(st->sev_es), yes_no(st->sev_snp));
-	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(st->pw_mce_erratum));
+		"cpu flags:", yes_no(st->cpu.tdx_host_platform), yes_no(st->tdx_guest), yes_no(st->cpu.movdir64b),
+		yes_no(st->cpu.sha_ni), yes_no(st->cpu.pdpe1gb));
+	if (st->cpu.sev || st->cpu.sev_es || st->cpu.sev_snp)
+		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(st->cpu.sev),
+			yes_no(st->cpu.sev_es), yes_no(st->cpu.sev_snp));
+	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(st->cpu.pw_mce));
 	if (st->module_initialized)
 		fprintf(out, "  %-22s initialized (%s)\n", "TDX module:", st->module_evidence);
 	else
@@ -394,8 +394,8 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	if (st->module_version[0])
 		fprintf(out, "  %-22s %s (%s)\n", "TDX module version:", st->module_version,
 			st->module_version_source);
-	if (st->pamt_kb) {
-		text_size(st->pamt_kb * 1024, size, sizeof(size));
+	if (st->kmsg.pamt_kb) {
+		text_size(st->kmsg.pamt_kb * 1024, size, sizeof(size));
 		fprintf(out, "  %-22s %s\n", "PAMT:", size);
 	}
 	if (st->kernel.disables_tdx_module == TDX_UNKNOWN) {
@@ -419,17 +419,17 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		fprintf(out, "  %-22s %s, sev_snp=%s\n", "kvm_amd:", st->kvm_amd_state,
 			st->kvm_amd_sev_snp ? "Y" : "N");
 	fprintf(out, "  %-22s %s\n", "faux/tdx_host:", st->tdx_host_sysfs ? "present" : "absent");
-	if (st->tdh_sys_disable_failed)
+	if (st->kmsg.tdh_sys_disable_failed)
 		fprintf(out, "  %-22s TDH.SYS.DISABLE failed (logged)\n", "kernel:");
-	if (st->kernel_refuses_kexec)
+	if (st->kmsg.kernel_refuses_kexec)
 		fprintf(out, "  %-22s refuses kexec on this tdx_pw_mce platform (logged)\n", "kernel:");
 	print_count(out, "running TDs:", st->running_tds);
 	print_count(out, "running SEV guests:", st->running_sev_guests);
 	fprintf(out, "  %-22s %s\n", "lockdown:", st->lockdown[0] ? st->lockdown : "unknown");
 	fprintf(out, "  %-22s %s\n", "kernel log:", st->kmsg_source ? st->kmsg_source : "unreadable");
-	if (st->kmsg_bad_records)
-		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg_bad_records,
-			st->kmsg_bad_records == 1 ? "" : "s");
+	if (st->kmsg.bad_records)
+		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg.bad_records,
+			st->kmsg.bad_records == 1 ? "" : "s");
 	if (!st->cpuinfo_ok)
 		fprintf(out, "  %-22s %s\n", "cpuinfo unusable:", st->cpuinfo_why);
 	for (unsigned i = 0; i < st->nwatchdogs; i++) {
@@ -453,7 +453,7 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
 	if (!st->private_ok)
 		fprintf(out, "  %-22s %s\n", "private ranges unknown:", st->private_why);
-	print_ranges(out, "CMRs:", &st->cmr);
+	print_ranges(out, "CMRs:", &st->kmsg.cmr);
 	if (st->cmr_covers_ram == 0) {
 		text_size(st->cmr_uncovered_bytes, size, sizeof(size));
 		fprintf(out, "  %-22s %s of System RAM outside every CMR (cleared all the same)\n", "", size);

@@ -43,19 +43,19 @@ static struct tdx_status make(enum scenario sc)
 	st.misc = (struct tdx_misc){ 0, 0, 0 };
 	st.cpuinfo_ok = true;
 	st.private_ok = true;
-	snprintf(st.vendor, sizeof(st.vendor), "GenuineIntel");
+	snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "GenuineIntel");
 	switch (sc) {
 	case SC_PLAIN:
 		break;
 	case SC_FLUSH_PLATFORM:
-		st.tdx_host_platform = true;
-		st.pw_mce_erratum = true;
+		st.cpu.tdx_host_platform = true;
+		st.cpu.pw_mce = true;
 		break;
 	case SC_ONE_TD:
 		st.running_tds = st.misc.tdx = 1;
 		/* fall through */
 	case SC_FLUSH_INIT:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		break;
@@ -69,13 +69,13 @@ static struct tdx_status make(enum scenario sc)
 			st.running_tds = st.misc.tdx = 2;
 		/* fall through */
 	case SC_CLEAR:
-		st.tdx_host_platform = true;
-		st.pw_mce_erratum = true;
+		st.cpu.tdx_host_platform = true;
+		st.cpu.pw_mce = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		break;
 	case SC_CLEAR_NOFLAG:
-		st.pw_mce_erratum = true;
+		st.cpu.pw_mce = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "kvm_intel.tdx=Y");
 		break;
@@ -84,11 +84,11 @@ static struct tdx_status make(enum scenario sc)
 		st.running_sev_guests = 3;
 		/* fall through */
 	case SC_SEV_IDLE:
-		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
-		st.sev = st.sev_es = st.sev_snp = true;
+		snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "AuthenticAMD");
+		st.cpu.sev = st.cpu.sev_es = st.cpu.sev_snp = true;
 		break;
 	case SC_BOTH:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		st.misc = (struct tdx_misc){ 1, 0, 1 };
@@ -96,7 +96,7 @@ static struct tdx_status make(enum scenario sc)
 		st.running_sev_guests = 1;
 		break;
 	case SC_UNKNOWN_PLATFORM:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.running_tds = st.running_sev_guests = -1;
 		st.misc_found = false;
 		st.misc = (struct tdx_misc){ -1, -1, -1 };
@@ -106,11 +106,11 @@ static struct tdx_status make(enum scenario sc)
 		st.running_tds = st.misc.tdx = 3;
 		break;
 	case SC_SEV_GUEST:
-		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
-		st.sev_guest = true;
+		snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "AuthenticAMD");
+		st.kmsg.sev_guest = true;
 		break;
 	case SC_NO_RANGES:
-		st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
+		st.cpu.tdx_host_platform = st.cpu.pw_mce = st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		st.private_ok = false;
 		snprintf(st.private_why, sizeof(st.private_why),
@@ -121,7 +121,7 @@ static struct tdx_status make(enum scenario sc)
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		/* fall through */
 	case SC_NO_CPUINFO:
-		st.vendor[0] = '\0';
+		st.cpu.vendor[0] = '\0';
 		st.cpuinfo_ok = false;
 		snprintf(st.cpuinfo_why, sizeof(st.cpuinfo_why), "/proc/cpuinfo: Permission denied");
 		break;
