@@ -28,20 +28,20 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Decimal without sign, no more than UINT_MAX. */
+/*
+ * Decimal without sign, no more than UINT_MAX.  -ERANGE as soon as the
+ * leading digits pass UINT_MAX, whatever follows them; -EINVAL for
+ * anything else that is not all digits.
+ */
 static int parse_uint(const char *s, unsigned *out)
 {
-	unsigned long long v = 0;
+	uint64_t v;
+	int r = text_parse_u64(&s, 10, &v);
 
-	if (!*s)
+	if (r == -ERANGE || (r == 0 && v > UINT32_MAX))
+		return -ERANGE;
+	if (r < 0 || *s)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > 0xffffffffull)
-			return -ERANGE;
-	}
 	*out = (unsigned)v;
 	return 0;
 }
