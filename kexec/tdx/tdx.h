@@ -309,7 +309,8 @@ int tdx_json_write(struct json_object *o, FILE *out);
  * (--tdx-force) is false.  With force it logs a loud warning and goes on
  * (without the clear where the memory to clear is unknown).  flush and
  * clear are refused in a TD or SEV guest whatever `force` says.  `crash`
- * (-p) never clears: at most it flushes.
+ * (-p) never clears: where a kexec would clear, *action is
+ * KTDX_ACTION_FLUSH (the one place of that rule; one line logged).
  */
 int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
 		     bool crash, struct kexec_log *log, unsigned *action);

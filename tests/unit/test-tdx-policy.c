@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <cmocka.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "tdx/tdx.h"
@@ -409,6 +410,81 @@ static void test_policy_messages(void **state)
 	}
 }
 
+/*
+ * DESIGN.md: the old kernel's memory is the dump, so a crash kernel (-p)
+ * never clears, whatever the policy or the decision: tdx_policy_apply()
+ * itself gives a flush (the loader no longer demotes anything).
+ */
+static void test_crash_never_clears(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_policy p;
+		bool force;
+		const char *last;
+	} cases[] = {
+		{ SC_CLEAR, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_CLEAR, TDX_POLICY_AUTO, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_PLAIN, TDX_POLICY_CLEAR, true,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_TDS, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		/* no ranges: -p needs none; the flush the table allows, said once */
+		{ SC_NO_RANGES, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_NO_RANGES, TDX_POLICY_AUTO, false,
+		  "loading a crash kernel although a clear is needed (TDX module initialized (virt/tdx: "
+		  "module initialized) and tdx_pw_mce erratum: WBINVD and clear), but the memory to "
+		  "clear cannot be computed (/sys/firmware/memmap/3/end: No such file or directory)" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+		struct kexec_log log = { .level = LOG_INFO };
+		unsigned action = 0xdead;
+		char *out = NULL;
+		size_t len = 0;
+
+		assert_non_null(log.out = open_memstream(&out, &len));
+		assert_int_equal(tdx_policy_apply(&st, cases[i].p, cases[i].force, true, &log, &action), 0);
+		fclose(log.out);
+		assert_int_equal(action, KTDX_ACTION_FLUSH);
+		if (!strstr(out, cases[i].last))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, out, cases[i].last);
+		assert_string_equal(log.last, "");      /* no error, no warning */
+		free(out);
+	}
+}
+
+/* The same on a captured host whose decision is clear (tests/fixtures/spr-tdx-erratum-idle). */
+static void test_crash_never_clears_fixture(void **state)
+{
+	static const enum tdx_policy policies[] = { TDX_POLICY_AUTO, TDX_POLICY_CLEAR };
+	const char *top = getenv("abs_top_srcdir");
+	char dir[4096];
+	struct kexec_log log = { 0 };
+	struct sysroot *sr;
+	struct tdx_status st;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/spr-tdx-erratum-idle", top ? top : "..");
+	assert_int_equal(sysroot_open(dir, &sr), 0);
+	assert_int_equal(tdx_detect(sr, &log, &st), 0);
+	assert_int_equal(st.decision, TDX_DECISION_CLEAR);
+	for (size_t i = 0; i < ARRAY_SIZE(policies); i++) {
+		unsigned action = 0xdead;
+
+		assert_int_equal(tdx_policy_apply(&st, policies[i], false, false, &log, &action), 0);
+		assert_int_equal(action, KTDX_ACTION_CLEAR);
+		action = 0xdead;
+		assert_int_equal(tdx_policy_apply(&st, policies[i], false, true, &log, &action), 0);
+		assert_int_equal(action, KTDX_ACTION_FLUSH);
+	}
+	tdx_status_free(&st);
+	sysroot_free(sr);
+}
+
 static void test_policy_invalid(void **state)
 {
 	struct tdx_status st = make(SC_PLAIN);
@@ -427,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_decision_without_guests),
 		cmocka_unit_test(test_policy_matrix),
 		cmocka_unit_test(test_policy_messages),
+		cmocka_unit_test(test_crash_never_clears),
+		cmocka_unit_test(test_crash_never_clears_fixture),
 		cmocka_unit_test(test_policy_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
