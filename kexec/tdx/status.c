@@ -365,28 +365,30 @@ static void loaded_image_text(FILE *out, const char *title, const struct record_
 			img->message);
 }
 
-static void status_text(const struct tdx_status *st, FILE *out)
+/* The CPU: identity, the flags that matter, the erratum. */
+static void cpu_text(const struct tdx_status *st, FILE *out)
+{
+	const struct tdx_cpuinfo *ci = &st->cpu;
+
+	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
+		ci->vendor[0] ? ci->vendor : "unknown", ci->family, ci->model, ci->model, ci->stepping,
+		ci->ncpus, ci->ncpus == 1 ? "" : "s");
+	if (ci->model_name[0])
+		fprintf(out, "  %-22s %s\n", "model name:", ci->model_name);
+	fprintf(out, "  %-22s tdx_host_platform %s, tdx_guest %s, movdir64b %s, sha_ni %s, pdpe1gb %s\n",
+		"cpu flags:", yes_no(ci->tdx_host_platform), yes_no(st->tdx_guest), yes_no(ci->movdir64b),
+		yes_no(ci->sha_ni), yes_no(ci->pdpe1gb));
+	if (ci->sev || ci->sev_es || ci->sev_snp)
+		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(ci->sev),
+			yes_no(ci->sev_es), yes_no(ci->sev_snp));
+	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(ci->pw_mce));
+}
+
+/* The TDX module: initialized or not, its version, its PAMT. */
+static void module_text(const struct tdx_status *st, FILE *out)
 {
 	char size[32];
 
-	status_headline(st, out);
-	status_advice(st, out);
-	fprintf(out, "\nTDX status\n");
-	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
-	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
-	policy_text(st, out);
-	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
-		st->cpu.vendor[0] ? st->cpu.vendor : "unknown", st->cpu.family, st->cpu.model, st->cpu.model, st->cpu.stepping,
-		st->cpu.ncpus, st->cpu.ncpus == 1 ? "" : "s");
-	if (st->cpu.model_name[0])
-		fprintf(out, "  %-22s %s\n", "model name:", st->cpu.model_name);
-	fprintf(out, "  %-22s tdx_host_platform %s, tdx_guest %s, movdir64b %s, sha_ni %s, pdpe1gb %s\n",
-		"cpu flags:", yes_no(st->cpu.tdx_host_platform), yes_no(st->tdx_guest), yes_no(st->cpu.movdir64b),
-		yes_no(st->cpu.sha_ni), yes_no(st->cpu.pdpe1gb));
-	if (st->cpu.sev || st->cpu.sev_es || st->cpu.sev_snp)
-		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(st->cpu.sev),
-			yes_no(st->cpu.sev_es), yes_no(st->cpu.sev_snp));
-	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(st->cpu.pw_mce));
 	if (st->module_initialized)
 		fprintf(out, "  %-22s initialized (%s)\n", "TDX module:", st->module_evidence);
 	else
@@ -398,22 +400,33 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		text_size(st->kmsg.pamt_kb * 1024, size, sizeof(size));
 		fprintf(out, "  %-22s %s\n", "PAMT:", size);
 	}
-	if (st->kernel.disables_tdx_module == TDX_UNKNOWN) {
+}
+
+/* What the running kernel does at kexec (kernel.c). */
+static void kernel_text(const struct tdx_kernel *k, FILE *out)
+{
+	if (k->disables_tdx_module == TDX_UNKNOWN) {
 		fprintf(out, "  %-22s unknown (no usable /proc/kallsyms)%s\n", "kernel at kexec:",
-			st->kernel.refuses_kexec_on_erratum == TDX_YES ? "; refuses kexec on tdx_pw_mce "
+			k->refuses_kexec_on_erratum == TDX_YES ? "; refuses kexec on tdx_pw_mce "
 			"CPUs (logged)" : "");
-	} else {
-		fprintf(out, "  %-22s %s\n", "kernel at kexec:",
-			st->kernel.disables_tdx_module == TDX_YES ? "disables the TDX module (tdx_sys_disable)" :
-			"does not disable the TDX module (no tdx_sys_disable)");
-		fprintf(out, "  %-22s %s\n", "", st->kernel.flushes_all_cpus == TDX_YES ?
-			"flushes every CPU that ran a SEAMCALL (tdx_cpu_flush_cache*)" :
-			"no flush of every CPU (no tdx_cpu_flush_cache*)");
-		fprintf(out, "  %-22s %s\n", "", st->kernel.refuses_kexec_on_erratum == TDX_YES ?
-			"refuses kexec on tdx_pw_mce CPUs (6.18-7.1)" :
-			"does not refuse kexec on tdx_pw_mce CPUs");
+		return;
 	}
-	fprintf(out, "  %-22s %s%s\n", "kvm_intel:", st->kvm_intel_state[0] ? st->kvm_intel_state : "not loaded",
+	fprintf(out, "  %-22s %s\n", "kernel at kexec:",
+		k->disables_tdx_module == TDX_YES ? "disables the TDX module (tdx_sys_disable)" :
+		"does not disable the TDX module (no tdx_sys_disable)");
+	fprintf(out, "  %-22s %s\n", "", k->flushes_all_cpus == TDX_YES ?
+		"flushes every CPU that ran a SEAMCALL (tdx_cpu_flush_cache*)" :
+		"no flush of every CPU (no tdx_cpu_flush_cache*)");
+	fprintf(out, "  %-22s %s\n", "", k->refuses_kexec_on_erratum == TDX_YES ?
+		"refuses kexec on tdx_pw_mce CPUs (6.18-7.1)" :
+		"does not refuse kexec on tdx_pw_mce CPUs");
+}
+
+/* KVM, the faux device, what the log says, guests, lockdown. */
+static void host_text(const struct tdx_status *st, FILE *out)
+{
+	fprintf(out, "  %-22s %s%s\n", "kvm_intel:",
+		st->kvm_intel_state[0] ? st->kvm_intel_state : "not loaded",
 		st->kvm_intel_loaded ? (st->kvm_intel_tdx ? ", tdx=Y" : ", tdx=N") : "");
 	if (st->kvm_amd_state[0])
 		fprintf(out, "  %-22s %s, sev_snp=%s\n", "kvm_amd:", st->kvm_amd_state,
@@ -432,6 +445,11 @@ static void status_text(const struct tdx_status *st, FILE *out)
 			st->kmsg.bad_records == 1 ? "" : "s");
 	if (!st->cpuinfo_ok)
 		fprintf(out, "  %-22s %s\n", "cpuinfo unusable:", st->cpuinfo_why);
+}
+
+/* The watchdogs, and how long the clear takes next to them. */
+static void watchdogs_text(const struct tdx_status *st, FILE *out)
+{
 	for (unsigned i = 0; i < st->nwatchdogs; i++) {
 		const struct tdx_watchdog *w = &st->watchdogs[i];
 		char t[24];
@@ -446,6 +464,13 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		fprintf(out, "  %-22s %ld s at %llu GB/s (%u CPU%s)\n", "clear estimate:", st->clear_estimate_s,
 			(unsigned long long)(TDX_CLEAR_RATE_PER_CPU / 1000000000ull), TDX_CLEAR_CPUS,
 			TDX_CLEAR_CPUS == 1 ? "" : "s");
+}
+
+/* -p, and the ranges: CMRs, crash kernel, what a clear covers. */
+static void memory_text(const struct tdx_status *st, FILE *out)
+{
+	char size[32];
+
 	/* policy.c turns a clear into a flush for -p; the text says so */
 	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
 		tdx_kernel_refuses(st) ? "refused by the kernel too" :
@@ -460,6 +485,22 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	}
 	print_ranges(out, "crash kernel:", &st->crash);
 	print_ranges(out, "private ranges:", &st->private_ranges);
+}
+
+static void status_text(const struct tdx_status *st, FILE *out)
+{
+	status_headline(st, out);
+	status_advice(st, out);
+	fprintf(out, "\nTDX status\n");
+	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
+	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	policy_text(st, out);
+	cpu_text(st, out);
+	module_text(st, out);
+	kernel_text(&st->kernel, out);
+	host_text(st, out);
+	watchdogs_text(st, out);
+	memory_text(st, out);
 	if (st->loaded) {
 		loaded_image_text(out, "loaded (kexec -l):", &st->loaded->kexec, true);
 		loaded_image_text(out, "loaded (kexec -p):", &st->loaded->crash, false);
