@@ -14,7 +14,7 @@
 
 void tdx_status_free(struct tdx_status *st)
 {
-	tdx_kmsg_free(&st->kmsg);
+	rangeset_free(&st->kmsg.cmr);    /* the log's one allocation */
 	rangeset_free(&st->crash);
 	rangeset_free(&st->private_ranges);
 }
