@@ -165,8 +165,8 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
  * share (DESIGN.md "Purgatory", step 4).
  */
 static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o,
-			    const struct mem_plan *mp, struct tdx_status *st, struct tdx_cpuinfo *cpu,
-			    struct cpus_plan *cpus, struct load_request *req)
+			    const struct mem_plan *mp, struct tdx_status *st, struct cpus_plan *cpus,
+			    struct load_request *req)
 {
 	int r = tdx_gate(ctx, o, mp, st, &req->action);
 
@@ -175,9 +175,10 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 	req->private_ranges = &st->private_ranges;
 	if (req->action == KTDX_ACTION_NONE)
 		return 0;
-	if (tdx_cpuinfo_read(ctx->sr, &ctx->log, cpu) == 0)
-		req->cpu = cpu;
-	if ((r = cpus_plan_build(req->cpu, st->tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
+	/* the CPU facts of detection: /proc/cpuinfo is read once */
+	if (st->cpuinfo_ok)
+		req->cpu = &st->cpu;
+	if ((r = cpus_plan_build(req->cpu, st->kmsg.tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
 				 cpus, &ctx->log)) < 0)
 		return r;
 	req->cpus = cpus;
@@ -211,7 +212,6 @@ static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
 int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
 	struct tdx_status st = { 0 };
-	struct tdx_cpuinfo cpu;
 	struct cpus_plan cpus;
 	struct mem_plan mp = { 0 };
 	struct load_request req = {
@@ -225,7 +225,7 @@ int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 
 	/* one read of the firmware map and /proc/iomem for detection and load */
 	if ((r = mem_plan_read(ctx->sr, &ctx->log, &mp)) < 0 ||
-	    (r = load_prepare_tdx(ctx, o, &mp, &st, &cpu, &cpus, &req)) < 0)
+	    (r = load_prepare_tdx(ctx, o, &mp, &st, &cpus, &req)) < 0)
 		goto out;
 	if (o->reuse_cmdline &&
 	    (r = cmdline_reuse(ctx->sr, &ctx->log, o->crash, o->append, &cmdline)) < 0)

@@ -60,26 +60,19 @@ const char *memmap_type_name(uint32_t type)
 }
 
 /*
- * Hex digits at s (exactly n of them, n >= 1) into *v.  -EINVAL for a
- * non-hex character, -ERANGE when the value needs more than 64 bits.
+ * Hex digits at s (exactly n of them, n >= 1, no 0x) into *v.  -EINVAL
+ * for a non-hex character, -ERANGE when the value needs more than 64 bits
+ * (whichever comes first).  s[n] is no hex digit (a '-', a blank, the NUL).
  */
 static int parse_hex(const char *s, size_t n, uint64_t *v)
 {
-	uint64_t x = 0;
+	const char *p = s;
+	int r;
 
-	if (!n)
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		int d = text_hexval(s[i]);
-
-		if (d < 0)
-			return -EINVAL;
-		if (x >> 60)
-			return -ERANGE;
-		x = x << 4 | (uint64_t)d;
-	}
-	*v = x;
-	return 0;
+	r = text_parse_u64(&p, 16, v);
+	return r == -ERANGE ? r : r < 0 || p != s + n ? -EINVAL : 0;
 }
 
 /* One "0x..." file of a memmap entry. */

@@ -28,20 +28,20 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Decimal without sign, no more than UINT_MAX. */
+/*
+ * Decimal without sign, no more than UINT_MAX.  -ERANGE as soon as the
+ * leading digits pass UINT_MAX, whatever follows them; -EINVAL for
+ * anything else that is not all digits.
+ */
 static int parse_uint(const char *s, unsigned *out)
 {
-	unsigned long long v = 0;
+	uint64_t v;
+	int r = text_parse_u64(&s, 10, &v);
 
-	if (!*s)
+	if (r == -ERANGE || (r == 0 && v > UINT32_MAX))
+		return -ERANGE;
+	if (r < 0 || *s)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > 0xffffffffull)
-			return -ERANGE;
-	}
 	*out = (unsigned)v;
 	return 0;
 }
@@ -108,101 +108,150 @@ static int ids_check(const struct cpu_ids *cpu0, const struct cpu_ids *cur, unsi
 	return 0;
 }
 
+/* Where the parse is: the CPUs seen so far and the line being read. */
+struct cpuinfo_parse {
+	struct tdx_cpuinfo ci;
+	struct cpu_ids cpu0, other, *cur;
+	unsigned cpu, lineno;
+	struct kexec_log *log;
+	const char *where;
+};
+
+/* "processor : N" opens a block; blocks after the first are checked against CPU0. */
+static int processor_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+{
+	int r = number_field(key, value, &ps->cpu, ps->lineno, ps->log, ps->where);
+
+	if (r < 0)
+		return r;
+	ps->ci.ncpus++;
+	if (ps->ci.ncpus > 1) {
+		ps->other = (struct cpu_ids){ 0 };
+		ps->cur = &ps->other;
+	}
+	return 0;
+}
+
+/* The identity of every block: vendor_id, cpu family, model. */
+static int ids_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+{
+	struct cpu_ids *cur = ps->cur;
+	int r;
+
+	if (!strcmp(key, "vendor_id")) {
+		if (strlen(value) >= sizeof(cur->vendor))
+			return log_errno(ps->log, -EINVAL, "%s: line %u: vendor_id \"%.40s\" is too long",
+					 ps->where, ps->lineno, value);
+		strcpy(cur->vendor, value);
+		cur->has_vendor = true;
+	} else if (!strcmp(key, "cpu family")) {
+		if ((r = number_field(key, value, &cur->family, ps->lineno, ps->log, ps->where)) < 0)
+			return r;
+		cur->has_family = true;
+	} else if (!strcmp(key, "model")) {
+		if ((r = number_field(key, value, &cur->model, ps->lineno, ps->log, ps->where)) < 0)
+			return r;
+		cur->has_model = true;
+	}
+	return 0;
+}
+
+/* What only CPU0's block says: stepping, model name, flags, bugs. */
+static int cpu0_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+{
+	struct tdx_cpuinfo *ci = &ps->ci;
+
+	if (!strcmp(key, "stepping")) {
+		/* the kernel prints "unknown" when it has no stepping */
+		if (strcmp(value, "unknown"))
+			return number_field(key, value, &ci->stepping, ps->lineno, ps->log, ps->where);
+	} else if (!strcmp(key, "model name")) {
+		snprintf(ci->model_name, sizeof(ci->model_name), "%s", value);
+	} else if (!strcmp(key, "flags")) {
+		flags_apply(value, ci);
+	} else if (!strcmp(key, "bugs")) {
+		ci->pw_mce = has_word(value, "tdx_pw_mce");
+	}
+	return 0;
+}
+
+/* "apicid : N": one per block, in order; a block without one stops the list. */
+static int apicid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+{
+	struct tdx_cpuinfo *ci = &ps->ci;
+	unsigned id;
+	int r = number_field(key, value, &id, ps->lineno, ps->log, ps->where);
+
+	if (r < 0)
+		return r;
+	if (ci->napicid == ci->ncpus - 1 && ci->napicid < TDX_MAX_APICIDS)
+		ci->apicid[ci->napicid++] = id;
+	return 0;
+}
+
+/* One "key : value" line (line is modified). */
+static int cpuinfo_line(struct cpuinfo_parse *ps, char *line)
+{
+	char *colon = strchr(line, ':'), *key, *value;
+	int r;
+
+	if (!colon)
+		return log_errno(ps->log, -EINVAL, "%s: line %u: no ':' in \"%.40s\"", ps->where,
+				 ps->lineno, line);
+	*colon = '\0';
+	key = trim(line);
+	value = trim(colon + 1);
+	if (!strcmp(key, "processor"))
+		return processor_line(ps, key, value);
+	if (!ps->ci.ncpus)
+		return log_errno(ps->log, -EINVAL, "%s: line %u: \"%.40s\" before the first "
+				 "\"processor\" line", ps->where, ps->lineno, key);
+	if ((r = ids_line(ps, key, value)) < 0 ||
+	    (ps->ci.ncpus == 1 && (r = cpu0_line(ps, key, value)) < 0) ||
+	    (!strcmp(key, "apicid") && (r = apicid_line(ps, key, value)) < 0))
+		return r;
+	if (ps->cur != &ps->cpu0)
+		return ids_check(&ps->cpu0, ps->cur, ps->cpu, ps->lineno, ps->log, ps->where);
+	return 0;
+}
+
 int tdx_cpuinfo_parse(const char *buf, size_t len, struct tdx_cpuinfo *out,
 		      struct kexec_log *log, const char *where)
 {
-	struct tdx_cpuinfo ci = { 0 };
-	struct cpu_ids cpu0 = { 0 }, other = { 0 }, *cur = &cpu0;
-	unsigned lineno = 0, cpu = 0;
+	struct cpuinfo_parse *ps;
 	char *copy, *line, *next;
 	int r = 0;
 
 	if ((r = text_dup(buf, len, where, log, &copy)) < 0)
 		return r;
-	for (line = copy; line && *line; line = next) {
-		char *colon, *key, *value;
-
-		lineno++;
+	/* a struct tdx_cpuinfo is 4 KiB of APIC ids: not on the stack twice */
+	if (!(ps = calloc(1, sizeof(*ps)))) {
+		free(copy);
+		return -ENOMEM;
+	}
+	ps->cur = &ps->cpu0;
+	ps->log = log;
+	ps->where = where;
+	for (line = copy; line && *line && r == 0; line = next) {
+		ps->lineno++;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (line[strspn(line, " \t\r")] == '\0')
-			continue;               /* blank: between blocks */
-		colon = strchr(line, ':');
-		if (!colon) {
-			r = log_errno(log, -EINVAL, "%s: line %u: no ':' in \"%.40s\"", where, lineno, line);
-			goto out;
-		}
-		*colon = '\0';
-		key = trim(line);
-		value = trim(colon + 1);
-		if (!strcmp(key, "processor")) {
-			if ((r = number_field(key, value, &cpu, lineno, log, where)) < 0)
-				goto out;
-			ci.ncpus++;
-			if (ci.ncpus > 1) {
-				other = (struct cpu_ids){ 0 };
-				cur = &other;
-			}
-			continue;
-		}
-		if (!ci.ncpus) {
-			r = log_errno(log, -EINVAL, "%s: line %u: \"%.40s\" before the first \"processor\" line",
-				      where, lineno, key);
-			goto out;
-		}
-		if (!strcmp(key, "vendor_id")) {
-			if (strlen(value) >= sizeof(cur->vendor)) {
-				r = log_errno(log, -EINVAL, "%s: line %u: vendor_id \"%.40s\" is too long",
-					      where, lineno, value);
-				goto out;
-			}
-			strcpy(cur->vendor, value);
-			cur->has_vendor = true;
-		} else if (!strcmp(key, "cpu family")) {
-			if ((r = number_field(key, value, &cur->family, lineno, log, where)) < 0)
-				goto out;
-			cur->has_family = true;
-		} else if (!strcmp(key, "model")) {
-			if ((r = number_field(key, value, &cur->model, lineno, log, where)) < 0)
-				goto out;
-			cur->has_model = true;
-		} else if (ci.ncpus == 1 && !strcmp(key, "stepping")) {
-			/* the kernel prints "unknown" when it has no stepping */
-			if (strcmp(value, "unknown") &&
-			    (r = number_field(key, value, &ci.stepping, lineno, log, where)) < 0)
-				goto out;
-		} else if (ci.ncpus == 1 && !strcmp(key, "model name")) {
-			snprintf(ci.model_name, sizeof(ci.model_name), "%s", value);
-		} else if (ci.ncpus == 1 && !strcmp(key, "flags")) {
-			flags_apply(value, &ci);
-		} else if (ci.ncpus == 1 && !strcmp(key, "bugs")) {
-			ci.pw_mce = has_word(value, "tdx_pw_mce");
-		} else if (!strcmp(key, "apicid")) {
-			unsigned id;
-
-			if ((r = number_field(key, value, &id, lineno, log, where)) < 0)
-				goto out;
-			/* one per block, in order; a block without one stops the list */
-			if (ci.napicid == ci.ncpus - 1 && ci.napicid < TDX_MAX_APICIDS)
-				ci.apicid[ci.napicid++] = id;
-		}
-		if (cur != &cpu0 && (r = ids_check(&cpu0, cur, cpu, lineno, log, where)) < 0)
-			goto out;
+		if (line[strspn(line, " \t\r")] != '\0')     /* blank: between blocks */
+			r = cpuinfo_line(ps, line);
 	}
-	if (!ci.ncpus) {
+	if (r == 0 && !ps->ci.ncpus)
 		r = log_errno(log, -EINVAL, "%s: no \"processor\" line", where);
-		goto out;
+	if (r == 0) {
+		memcpy(ps->ci.vendor, ps->cpu0.vendor, sizeof(ps->ci.vendor));
+		/* names go into JSON: keep them valid UTF-8 (a truncation may split a character) */
+		text_utf8_sanitize(ps->ci.vendor);
+		text_utf8_sanitize(ps->ci.model_name);
+		ps->ci.family = ps->cpu0.family;
+		ps->ci.model = ps->cpu0.model;
+		*out = ps->ci;
 	}
-	memcpy(ci.vendor, cpu0.vendor, sizeof(ci.vendor));
-	/* names go into JSON: keep them valid UTF-8 (a truncation may split a character) */
-	text_utf8_sanitize(ci.vendor);
-	text_utf8_sanitize(ci.model_name);
-	ci.family = cpu0.family;
-	ci.model = cpu0.model;
-	*out = ci;
-	r = 0;
-out:
+	free(ps);
 	free(copy);
 	return r;
 }

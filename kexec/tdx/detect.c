@@ -76,7 +76,6 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 {
 	char path[4096], *buf;
 	size_t len;
-	struct tdx_cpuinfo ci;
 	int r;
 
 	sysroot_path(sr, "proc/cpuinfo", path, sizeof(path));
@@ -86,7 +85,7 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 		log_warn(log, "%s; CPU flags unknown", st->cpuinfo_why);
 		return;
 	}
-	r = tdx_cpuinfo_parse(buf, len, &ci, log, path);
+	r = tdx_cpuinfo_parse(buf, len, &st->cpu, log, path);
 	free(buf);
 	if (r < 0) {
 		snprintf(st->cpuinfo_why, sizeof(st->cpuinfo_why), "%.500s", log ? log->last : path);
@@ -94,21 +93,6 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 		return;
 	}
 	st->cpuinfo_ok = true;
-	memcpy(st->vendor, ci.vendor, sizeof(st->vendor));
-	st->family = ci.family;
-	st->model = ci.model;
-	st->stepping = ci.stepping;
-	memcpy(st->model_name, ci.model_name, sizeof(st->model_name));
-	st->ncpus = ci.ncpus;
-	st->movdir64b = ci.movdir64b;
-	st->sha_ni = ci.sha_ni;
-	st->pdpe1gb = ci.pdpe1gb;
-	st->tdx_host_platform = ci.tdx_host_platform;
-	st->tdx_guest = ci.tdx_guest;
-	st->pw_mce_erratum = ci.pw_mce;
-	st->sev = ci.sev;
-	st->sev_es = ci.sev_es;
-	st->sev_snp = ci.sev_snp;
 }
 
 static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
@@ -116,7 +100,7 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 	char path[4096], *buf;
 	size_t len;
 	enum kmsg_source src;
-	struct tdx_kmsg k;
+	const struct tdx_kmsg *k = &st->kmsg;
 	int r;
 
 	r = sysroot_read_kmsg(sr, &buf, &len, &src);
@@ -129,31 +113,21 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 		sysroot_path(sr, "dev/kmsg", path, sizeof(path));
 	else
 		snprintf(path, sizeof(path), "%s", kmsg_source_name(src));
-	r = tdx_kmsg_parse(buf, len, &k, log, path);
+	r = tdx_kmsg_parse(buf, len, &st->kmsg, log, path);
 	free(buf);
 	if (r < 0)
 		return r;       /* -ENOMEM: a malformed record is skipped, never fatal */
-	st->kmsg_bad_records = k.bad_records;
-	if (k.bad_records)
+	if (k->bad_records)
 		log_warn(log, "%s: %u malformed record%s skipped (the first at line %u)", path,
-			 k.bad_records, k.bad_records == 1 ? "" : "s", k.first_bad_line);
-	st->sev_guest = k.sev_guest;
-	st->tdx_guest |= k.tdx_guest;
-	if (k.module_initialized) {
+			 k->bad_records, k->bad_records == 1 ? "" : "s", k->first_bad_line);
+	if (k->module_initialized) {
 		st->module_initialized = true;
-		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k.module_line);
+		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k->module_line);
 	}
-	st->pamt_kb = k.pamt_kb;
-	st->tsc_khz = k.tsc_khz;
-	st->tdh_sys_disable_failed = k.tdh_sys_disable_failed;
-	st->kernel_refuses_kexec = k.kernel_refuses_kexec;
-	if (k.module_version[0]) {
-		memcpy(st->module_version, k.module_version, sizeof(st->module_version));
+	if (k->module_version[0]) {
+		memcpy(st->module_version, k->module_version, sizeof(st->module_version));
 		snprintf(st->module_version_source, sizeof(st->module_version_source), "kernel log");
 	}
-	st->cmr = k.cmr;
-	k.cmr = (struct rangeset)RANGESET_INIT;
-	tdx_kmsg_free(&k);
 	return 0;
 }
 
@@ -184,8 +158,8 @@ static int detect_memory(const struct mem_plan *plan, struct kexec_log *log, str
 	st->private_ok = plan->private_ok;
 	snprintf(st->private_why, sizeof(st->private_why), "%s", plan->private_why);
 	st->cmr_covers_ram = -1;
-	if (st->cmr.n && plan->system_ram.n) {
-		if ((r = tdx_cmr_uncovered(&st->cmr, &plan->system_ram, &gap)) < 0)
+	if (st->kmsg.cmr.n && plan->system_ram.n) {
+		if ((r = tdx_cmr_uncovered(&st->kmsg.cmr, &plan->system_ram, &gap)) < 0)
 			goto out;
 		st->cmr_uncovered_bytes = rangeset_bytes(&gap);
 		st->cmr_covers_ram = !gap.n;
@@ -240,6 +214,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	detect_cpu(sr, log, st);
 	if ((r = detect_kmsg(sr, log, st)) < 0)
 		goto fail;
+	st->tdx_guest = st->cpu.tdx_guest || st->kmsg.tdx_guest;
 	detect_kvm(sr, log, st);
 	tdx_kernel_detect(sr, log, st);
 	tdx_watchdogs_detect(sr, log, st);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tdx.h"
+#include "text.h"
 
 static const struct {
 	const char *name;
@@ -35,11 +36,6 @@ static const struct {
 	{ "tdx_cpu_flush_cache", offsetof(struct tdx_kallsyms, flush_cache) },
 };
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /*
  * One line "ADDRESS TYPE NAME[\t[MODULE]]": the name, or NULL when the
  * line does not have that shape.  *nlen gets the name's length.
@@ -48,7 +44,7 @@ static const char *kallsyms_name(const char *line, size_t len, size_t *nlen)
 {
 	size_t i = 0, start;
 
-	while (i < len && is_hex(line[i]))
+	while (i < len && text_hexval(line[i]) >= 0)
 		i++;
 	if (i == 0 || i > 16 || i + 3 > len || line[i] != ' ' || line[i + 1] == ' ' ||
 	    line[i + 2] != ' ')
@@ -89,7 +85,7 @@ int tdx_kallsyms_parse(const char *buf, size_t len, struct tdx_kallsyms *out,
 					  lineno + 1);
 		} else {
 			k.symbols++;
-			for (size_t i = 0; i < sizeof(kallsyms_names) / sizeof(kallsyms_names[0]); i++)
+			for (size_t i = 0; i < ARRAY_SIZE(kallsyms_names); i++)
 				if (strlen(kallsyms_names[i].name) == nlen &&
 				    !memcmp(kallsyms_names[i].name, name, nlen))
 					*(bool *)((char *)&k + kallsyms_names[i].off) = true;
@@ -147,7 +143,7 @@ bool tdx_module_version_parse(const char *msg, char *out, size_t size)
 {
 	static const char *const keys[] = { "Module version: ", "module version: " };
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		const char *p = strstr(msg, keys[i]);
 
 		if (p && version_take(p + strlen(keys[i]), strlen(p + strlen(keys[i])), out, size))
@@ -170,7 +166,7 @@ int tdx_version_file_parse(const char *buf, size_t len, char *out, size_t size,
 }
 
 /*
- * Read /proc/kallsyms and the faux device's version; st->kernel_refuses_kexec
+ * Read /proc/kallsyms and the faux device's version; st->kmsg.kernel_refuses_kexec
  * and st->module_version (from the log) must be set already.
  */
 void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
@@ -184,11 +180,11 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 	r = sysroot_read(sr, "proc/kallsyms", 0, &buf, &len);
 	if (r < 0) {
 		log_debug(log, "%s: %s; what the kernel does at kexec is unknown", path, strerror(-r));
-		tdx_kernel_from_kallsyms(NULL, st->kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(NULL, st->kmsg.kernel_refuses_kexec, &st->kernel);
 	} else {
 		r = tdx_kallsyms_parse(buf, len, &k, log, path);
 		free(buf);
-		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kmsg.kernel_refuses_kexec, &st->kernel);
 	}
 
 	/* the log line wins (it was there at boot); the faux device says the same later */

@@ -57,27 +57,6 @@ static bool header_valid(const char *h, size_t n)
 	return field >= 4;
 }
 
-/* Hex number at *p (optional 0x), advancing *p.  -EINVAL / -ERANGE. */
-static int take_hex(const char **p, uint64_t *v)
-{
-	const char *s = *p;
-	uint64_t x = 0;
-	size_t n = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; text_hexval(s[n]) >= 0; n++) {
-		if (x >> 60)
-			return -ERANGE;
-		x = x << 4 | (uint64_t)text_hexval(s[n]);
-	}
-	if (!n)
-		return -EINVAL;
-	*p = s + n;
-	*v = x;
-	return 0;
-}
-
 static const char *skip_spaces(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -118,7 +97,7 @@ static int cmr_parse(const char *p, uint64_t *s, uint64_t *e, unsigned lineno,
 	if (*p != '[')
 		return 0;                       /* some other CMR message */
 	p = skip_spaces(p + 1);
-	if ((r = take_hex(&p, s)) < 0)
+	if ((r = text_parse_u64(&p, 16, s)) < 0)
 		goto bad;
 	p = skip_spaces(p);
 	if (*p != ',') {
@@ -126,7 +105,7 @@ static int cmr_parse(const char *p, uint64_t *s, uint64_t *e, unsigned lineno,
 		goto bad;
 	}
 	p = skip_spaces(p + 1);
-	if ((r = take_hex(&p, e)) < 0)
+	if ((r = text_parse_u64(&p, 16, e)) < 0)
 		goto bad;
 	p = skip_spaces(p);
 	if (*p != ')')
@@ -143,39 +122,38 @@ bad:
 			 where, lineno);
 }
 
-/* "N KB allocated for PAMT": N, or 0 when the text before is no number. */
+/* "N KB allocated for PAMT": N (at most 19 digits), or 0 when the text before is no number. */
 static uint64_t pamt_kb(const char *msg, const char *hit)
 {
 	const char *d = hit;
-	uint64_t v = 0;
+	uint64_t v;
 
 	while (d > msg && d[-1] >= '0' && d[-1] <= '9')
 		d--;
-	if (d == hit || hit - d > 19)
+	if (d == hit || hit - d > 19 || text_parse_u64(&d, 10, &v) < 0)
 		return 0;
-	for (; d < hit; d++)
-		v = v * 10 + (uint64_t)(*d - '0');
 	return v;
 }
 
 /*
  * "2903.998 MHz" at p: the rate in kHz (arch/x86/kernel/tsc.c prints
- * "%lu.%03lu MHz"), 0 if it is not that.
+ * "%lu.%03lu MHz"), 0 if it is not that: below 10^8 MHz, at most three
+ * decimals.
  */
 static uint64_t mhz_to_khz(const char *p)
 {
-	uint64_t mhz = 0, frac = 0;
-	unsigned digits = 0;
+	uint64_t mhz, frac = 0;
+	const char *f;
 
-	if (*p < '0' || *p > '9')
+	if (text_parse_u64(&p, 10, &mhz) < 0 || mhz >= 100000000)
 		return 0;
-	for (; *p >= '0' && *p <= '9' && mhz < 10000000; p++)
-		mhz = mhz * 10 + (uint64_t)(*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
-			frac = frac * 10 + (uint64_t)(*p - '0');
-	for (; digits < 3; digits++)
-		frac *= 10;
+	if (*p == '.') {
+		f = ++p;
+		if (text_parse_u64(&p, 10, &frac) == -ERANGE || p - f > 3)
+			return 0;
+		for (ptrdiff_t digits = p - f; digits < 3; digits++)
+			frac *= 10;
+	}
 	if (strncmp(p, " MHz", 4))
 		return 0;
 	return mhz * 1000 + frac;

@@ -72,8 +72,8 @@ static const char *evidence(const struct tdx_status *st)
 
 bool tdx_kernel_refuses(const struct tdx_status *st)
 {
-	return st->kernel_refuses_kexec ||
-	       (st->pw_mce_erratum && st->kernel.refuses_kexec_on_erratum == TDX_YES);
+	return st->kmsg.kernel_refuses_kexec ||
+	       (st->cpu.pw_mce && st->kernel.refuses_kexec_on_erratum == TDX_YES);
 }
 
 /* The kernel's own refusal on tdx_pw_mce (6.18-7.1): what says so, and the ways out. */
@@ -82,7 +82,7 @@ static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size
 	snprintf(buf, size, "this kernel refuses every kexec and kdump load on a CPU with the tdx_pw_mce "
 		 "erratum (%s), so the syscall would fail with EOPNOTSUPP; do a cold reboot, or boot a "
 		 "kernel that disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+)",
-		 st->kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
+		 st->kmsg.kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
 		 "tdx_pw_mce bug\"" : "/proc/kallsyms has the 6.18-7.1 kexec cache flush "
 		 "without tdx_sys_disable");
 }
@@ -103,13 +103,13 @@ static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_
 	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
 		 "module %s supports TDH.SYS.DISABLE%s; the clear (%s) stays for modules that do not, "
 		 "--tdx=flush skips it", st->module_version[0] ? st->module_version : "(version unknown)",
-		 st->tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
+		 st->kmsg.tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
 		 dur);
 }
 
 static bool in_guest(const struct tdx_status *st)
 {
-	return st->tdx_guest || st->sev_guest;
+	return st->tdx_guest || st->kmsg.sev_guest;
 }
 
 /* The DESIGN.md table, without the fail-closed rule after it. */
@@ -123,7 +123,7 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 			 "kexec inside a TD needs nothing from this tool");
 		return TDX_DECISION_PLAIN;
 	}
-	if (st->sev_guest) {
+	if (st->kmsg.sev_guest) {
 		snprintf(reason, size, "AMD SEV guest (the kernel log's memory encryption features): "
 			 "kexec inside the guest needs nothing from this tool");
 		return TDX_DECISION_PLAIN;
@@ -153,16 +153,16 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 			 st->cpuinfo_why[0] ? st->cpuinfo_why : "/proc/cpuinfo unusable");
 		return TDX_DECISION_REFUSE;
 	}
-	if (!st->tdx_host_platform && !st->module_initialized) {
+	if (!st->cpu.tdx_host_platform && !st->module_initialized) {
 		n = (size_t)snprintf(reason, size,
 				     "no tdx_host_platform flag and no sign of an initialized TDX module");
-		if ((st->sev || st->sev_es || st->sev_snp) && n < size)
+		if ((st->cpu.sev || st->cpu.sev_es || st->cpu.sev_snp) && n < size)
 			snprintf(reason + n, size - n, "; AMD SEV%s host with %s SEV guests running",
-				 st->sev_snp ? "-SNP" : "",
+				 st->cpu.sev_snp ? "-SNP" : "",
 				 st->running_sev_guests < 0 ? "an unknown number of" : "no");
 		return TDX_DECISION_PLAIN;
 	}
-	if (st->module_initialized && (st->pw_mce_erratum || !st->cpuinfo_ok)) {
+	if (st->module_initialized && (st->cpu.pw_mce || !st->cpuinfo_ok)) {
 		char resets[320];
 
 		kernel_resets_sentence(st, resets, sizeof(resets));
@@ -177,7 +177,7 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 		return TDX_DECISION_FLUSH;
 	}
 	snprintf(reason, size, "TDX host platform (tdx_host_platform flag)%s, TDX module not "
-		 "initialized: WBINVD", st->pw_mce_erratum ? " with the tdx_pw_mce erratum" : "");
+		 "initialized: WBINVD", st->cpu.pw_mce ? " with the tdx_pw_mce erratum" : "");
 	return TDX_DECISION_FLUSH;
 }
 
@@ -243,7 +243,7 @@ static int guests_check(const struct tdx_status *st, bool force, bool crash, str
 		else
 			log_warn(log, "*** --tdx-force: going on although %s; the kexec will DESTROY "
 				 "them ***", why);
-	} else if (tds_unknown(st) && !st->sev_guest) {
+	} else if (tds_unknown(st) && !st->kmsg.sev_guest) {
 		if (crash)
 			log_info(log, "loading a crash kernel although the number of running TDs is "
 				 "unknown");
@@ -260,27 +260,30 @@ static int guests_check(const struct tdx_status *st, bool force, bool crash, str
 	return 0;
 }
 
-int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
-		     bool crash, struct kexec_log *log, unsigned *action)
+/* What the decision asks of a load: its action, or for a refusal the flush the table allows. */
+static unsigned fallback_action(enum tdx_decision base, enum tdx_decision table)
 {
-	char base_why[512], table_why[512];
-	enum tdx_decision base = tdx_decide(st, false, base_why, sizeof(base_why));
-	/* what the table alone says: CLEAR where only the ranges are missing */
-	enum tdx_decision table = decide_table(st, false, table_why, sizeof(table_why));
-	unsigned act;
+	if (base != TDX_DECISION_REFUSE)
+		return action_of(base);
+	/* refused for want of facts (the CPU flags, the memory to clear) */
+	return table == TDX_DECISION_CLEAR ? KTDX_ACTION_FLUSH : KTDX_ACTION_NONE;
+}
+
+/*
+ * The refusals no policy lifts: the kernel's own (--tdx-force cannot
+ * change what the kernel does), running guests, WBINVD in a guest.
+ */
+static int refusals_check(const struct tdx_status *st, enum tdx_policy policy, bool force,
+			  bool crash, struct kexec_log *log)
+{
+	char why[512];
 	int r;
 
-	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
-		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
-	/*
-	 * The kernel refuses the load itself (machine_kexec_prepare, for
-	 * kexec_load and kexec_file_load, kdump too): under every policy,
-	 * and --tdx-force cannot change what the kernel does.
-	 */
+	/* machine_kexec_prepare refuses kexec_load and kexec_file_load, kdump too */
 	if (tdx_kernel_refuses(st)) {
-		kernel_refusal_sentence(st, base_why, sizeof(base_why));
+		kernel_refusal_sentence(st, why, sizeof(why));
 		return log_errno(log, TDX_REFUSED, "refusing to %s: %s%s",
-				 crash ? "load a crash kernel" : "kexec", base_why,
+				 crash ? "load a crash kernel" : "kexec", why,
 				 force ? " (--tdx-force cannot help: the kernel itself refuses)" : "");
 	}
 	if ((r = guests_check(st, force, crash, log)) < 0)
@@ -291,40 +294,95 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 				 "where WBINVD and the purgatory's own page tables fault; use --tdx=auto "
 				 "or --tdx=off",
 				 tdx_policy_name(policy), st->tdx_guest ? " TDX" : "n AMD SEV");
+	return 0;
+}
 
+/* --tdx=auto: the decision; a refusal for want of facts yields to -p and --tdx-force. */
+static int apply_auto(enum tdx_decision base, const char *base_why, unsigned fallback,
+		      bool force, bool crash, struct kexec_log *log, unsigned *act)
+{
+	*act = fallback;
+	if (base != TDX_DECISION_REFUSE)
+		return 0;
+	if (crash) {            /* a crash kernel never clears, so it needs no ranges */
+		log_info(log, "loading a crash kernel although %s", base_why);
+		return 0;
+	}
+	if (!force)
+		return log_errno(log, TDX_REFUSED, "refusing to kexec: %s; do a cold reboot, or use "
+				 "--tdx-force to kexec %s", base_why, fallback == KTDX_ACTION_FLUSH ?
+				 "with WBINVD but without the clear" : "without WBINVD or clear");
+	log_warn(log, "*** --tdx-force: going on although %s; memory that may hold TDX private data "
+		 "will NOT be cleared ***", base_why);
+	return 0;
+}
+
+/* --tdx=clear: a clear needs its memory; forced without it, WBINVD only. */
+static int apply_clear(const struct tdx_status *st, bool force, bool crash, struct kexec_log *log,
+		       unsigned *act)
+{
+	*act = KTDX_ACTION_CLEAR;
+	if (st->private_ok || crash)    /* -p: made a flush by crash_action() */
+		return 0;
+	if (!force)
+		return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=clear): the memory to "
+				 "clear cannot be computed (%s); do a cold reboot, or use --tdx-force to "
+				 "kexec with WBINVD only", st->private_why);
+	log_warn(log, "*** --tdx-force: --tdx=clear without the memory to clear (%s): WBINVD only, "
+		 "NOTHING will be cleared ***", st->private_why);
+	*act = KTDX_ACTION_FLUSH;
+	return 0;
+}
+
+/* --tdx=refuse: only where nothing is to be done, unless forced. */
+static int apply_refuse(enum tdx_decision base, const char *base_why, unsigned fallback,
+			bool force, struct kexec_log *log, unsigned *act)
+{
+	if (base != TDX_DECISION_PLAIN) {
+		if (!force)
+			return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=refuse): the decision "
+					 "is %s (%s); do a cold reboot, or use --tdx-force to kexec anyway",
+					 tdx_decision_name(base), base_why);
+		log_warn(log, "*** --tdx-force: overriding --tdx=refuse (decision %s: %s) ***",
+			 tdx_decision_name(base), base_why);
+	}
+	*act = fallback;
+	return 0;
+}
+
+/*
+ * DESIGN.md: the old kernel's memory is the dump, so a crash kernel (-p)
+ * never clears; it flushes where a kexec would clear.  The one place
+ * this rule lives.
+ */
+static unsigned crash_action(unsigned act, struct kexec_log *log)
+{
+	if (act != KTDX_ACTION_CLEAR)
+		return act;
+	log_info(log, "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)");
+	return KTDX_ACTION_FLUSH;
+}
+
+int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
+		     bool crash, struct kexec_log *log, unsigned *action)
+{
+	char base_why[512], table_why[512];
+	enum tdx_decision base = tdx_decide(st, false, base_why, sizeof(base_why));
+	/* what the table alone says: CLEAR where only the ranges are missing */
+	enum tdx_decision table = decide_table(st, false, table_why, sizeof(table_why));
+	unsigned fallback = fallback_action(base, table), act = KTDX_ACTION_NONE;
+	int r;
+
+	if ((unsigned)policy >= ARRAY_SIZE(policy_names))
+		return log_errno(log, -EINVAL, "--tdx: unknown policy %d", (int)policy);
+	if ((r = refusals_check(st, policy, force, crash, log)) < 0)
+		return r;
 	switch (policy) {
 	case TDX_POLICY_AUTO:
-		act = action_of(base);
-		if (base != TDX_DECISION_REFUSE)
-			break;
-		/*
-		 * Refused for want of facts (the CPU flags, the memory to
-		 * clear).  A crash kernel never clears, so it needs no ranges.
-		 */
-		act = table == TDX_DECISION_CLEAR ? KTDX_ACTION_FLUSH : KTDX_ACTION_NONE;
-		if (crash) {
-			log_info(log, "loading a crash kernel although %s", base_why);
-			break;
-		}
-		if (!force)
-			return log_errno(log, TDX_REFUSED, "refusing to kexec: %s; do a cold reboot, or "
-					 "use --tdx-force to kexec %s", base_why,
-					 act == KTDX_ACTION_FLUSH ? "with WBINVD but without the clear" :
-					 "without WBINVD or clear");
-		log_warn(log, "*** --tdx-force: going on although %s; memory that may hold TDX "
-			 "private data will NOT be cleared ***", base_why);
+		r = apply_auto(base, base_why, fallback, force, crash, log, &act);
 		break;
 	case TDX_POLICY_CLEAR:
-		act = KTDX_ACTION_CLEAR;
-		if (st->private_ok || crash)
-			break;
-		if (!force)
-			return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=clear): the memory to "
-					 "clear cannot be computed (%s); do a cold reboot, or use "
-					 "--tdx-force to kexec with WBINVD only", st->private_why);
-		log_warn(log, "*** --tdx-force: --tdx=clear without the memory to clear (%s): WBINVD "
-			 "only, NOTHING will be cleared ***", st->private_why);
-		act = KTDX_ACTION_FLUSH;
+		r = apply_clear(st, force, crash, log, &act);
 		break;
 	case TDX_POLICY_FLUSH:
 		act = KTDX_ACTION_FLUSH;
@@ -334,21 +392,11 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 		break;
 	case TDX_POLICY_REFUSE:
 	default:
-		if (base != TDX_DECISION_PLAIN) {
-			if (!force)
-				return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=refuse): the "
-						 "decision is %s (%s); do a cold reboot, or use --tdx-force "
-						 "to kexec anyway", tdx_decision_name(base), base_why);
-			log_warn(log, "*** --tdx-force: overriding --tdx=refuse (decision %s: %s) ***",
-				 tdx_decision_name(base), base_why);
-		}
-		act = base == TDX_DECISION_REFUSE ?
-		      (table == TDX_DECISION_CLEAR ? KTDX_ACTION_FLUSH : KTDX_ACTION_NONE) : action_of(base);
+		r = apply_refuse(base, base_why, fallback, force, log, &act);
 		break;
 	}
-	/* the old kernel's memory is the dump: a crash kernel never clears */
-	if (crash && act == KTDX_ACTION_CLEAR)
-		act = KTDX_ACTION_FLUSH;
-	*action = act;
+	if (r < 0)
+		return r;
+	*action = crash ? crash_action(act, log) : act;
 	return 0;
 }

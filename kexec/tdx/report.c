@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include "report.h"
 #include "tdx.h"
+#include "../text.h"
 
 #ifndef JSON_C_TO_STRING_NOSLASHESCAPE
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
@@ -173,19 +174,20 @@ int tdx_report_decode(const void *buf, size_t len, const char *where, struct kex
 	return 0;
 }
 
-/* "0x54445852\n" as ksysfs prints it; false if it is not a number. */
+/*
+ * "0x54445852\n" as ksysfs prints it ("0x%x"), or decimal; blanks and
+ * newlines may follow.  False for anything else or more than 32 bits.
+ */
 static bool parse_type(const char *s, uint32_t *type)
 {
-	char *end;
-	unsigned long long v;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || v > UINT32_MAX)
+	if (text_parse_u64(&s, hex ? 16 : 10, &v) < 0 || v > UINT32_MAX)
 		return false;
-	while (*end == '\n' || *end == ' ')
-		end++;
-	if (*end)
+	while (*s == '\n' || *s == ' ')
+		s++;
+	if (*s)
 		return false;
 	*type = (uint32_t)v;
 	return true;

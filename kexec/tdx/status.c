@@ -14,7 +14,7 @@
 
 void tdx_status_free(struct tdx_status *st)
 {
-	rangeset_free(&st->cmr);
+	rangeset_free(&st->kmsg.cmr);    /* the log's one allocation */
 	rangeset_free(&st->crash);
 	rangeset_free(&st->private_ranges);
 }
@@ -174,29 +174,29 @@ static struct json_object *status_json(const struct tdx_status *st)
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "tdx_host_platform", json_object_new_boolean(st->tdx_host_platform));
+	json_object_object_add(o, "tdx_host_platform", json_object_new_boolean(st->cpu.tdx_host_platform));
 	json_object_object_add(o, "tdx_guest", json_object_new_boolean(st->tdx_guest));
-	json_object_object_add(o, "pw_mce_erratum", json_object_new_boolean(st->pw_mce_erratum));
+	json_object_object_add(o, "pw_mce_erratum", json_object_new_boolean(st->cpu.pw_mce));
 	json_object_object_add(o, "module_initialized", json_object_new_boolean(st->module_initialized));
 	json_object_object_add(o, "module_evidence", string_or_null(st->module_evidence));
 	json_object_object_add(o, "running_tds", count(st->running_tds));
 	json_object_object_add(o, "running_sev_guests", count(st->running_sev_guests));
-	json_object_object_add(o, "sev", json_object_new_boolean(st->sev));
-	json_object_object_add(o, "sev_es", json_object_new_boolean(st->sev_es));
-	json_object_object_add(o, "sev_snp", json_object_new_boolean(st->sev_snp));
-	json_object_object_add(o, "sev_guest", json_object_new_boolean(st->sev_guest));
+	json_object_object_add(o, "sev", json_object_new_boolean(st->cpu.sev));
+	json_object_object_add(o, "sev_es", json_object_new_boolean(st->cpu.sev_es));
+	json_object_object_add(o, "sev_snp", json_object_new_boolean(st->cpu.sev_snp));
+	json_object_object_add(o, "sev_guest", json_object_new_boolean(st->kmsg.sev_guest));
 	json_object_object_add(o, "cpuinfo_error", st->cpuinfo_ok ? NULL : text(st->cpuinfo_why));
 
 	cpu = json_object_new_object();
-	json_object_object_add(cpu, "vendor", text(st->vendor));
-	json_object_object_add(cpu, "family", json_object_new_int64(st->family));
-	json_object_object_add(cpu, "model", json_object_new_int64(st->model));
-	json_object_object_add(cpu, "stepping", json_object_new_int64(st->stepping));
-	json_object_object_add(cpu, "model_name", text(st->model_name));
-	json_object_object_add(cpu, "count", json_object_new_int64(st->ncpus));
-	json_object_object_add(cpu, "movdir64b", json_object_new_boolean(st->movdir64b));
-	json_object_object_add(cpu, "sha_ni", json_object_new_boolean(st->sha_ni));
-	json_object_object_add(cpu, "pdpe1gb", json_object_new_boolean(st->pdpe1gb));
+	json_object_object_add(cpu, "vendor", text(st->cpu.vendor));
+	json_object_object_add(cpu, "family", json_object_new_int64(st->cpu.family));
+	json_object_object_add(cpu, "model", json_object_new_int64(st->cpu.model));
+	json_object_object_add(cpu, "stepping", json_object_new_int64(st->cpu.stepping));
+	json_object_object_add(cpu, "model_name", text(st->cpu.model_name));
+	json_object_object_add(cpu, "count", json_object_new_int64(st->cpu.ncpus));
+	json_object_object_add(cpu, "movdir64b", json_object_new_boolean(st->cpu.movdir64b));
+	json_object_object_add(cpu, "sha_ni", json_object_new_boolean(st->cpu.sha_ni));
+	json_object_object_add(cpu, "pdpe1gb", json_object_new_boolean(st->cpu.pdpe1gb));
 	json_object_object_add(o, "cpu", cpu);
 
 	ki = json_object_new_object();
@@ -211,18 +211,18 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "kvm_amd", ka);
 
 	json_object_object_add(o, "tdx_host_sysfs", json_object_new_boolean(st->tdx_host_sysfs));
-	json_object_object_add(o, "pamt_kb", json_object_new_int64((int64_t)st->pamt_kb));
+	json_object_object_add(o, "pamt_kb", json_object_new_int64((int64_t)st->kmsg.pamt_kb));
 	json_object_object_add(o, "tdh_sys_disable_failed",
-			       json_object_new_boolean(st->tdh_sys_disable_failed));
+			       json_object_new_boolean(st->kmsg.tdh_sys_disable_failed));
 	json_object_object_add(o, "kernel_refuses_kexec",
-			       json_object_new_boolean(st->kernel_refuses_kexec));
+			       json_object_new_boolean(st->kmsg.kernel_refuses_kexec));
 	json_object_object_add(o, "lockdown", string_or_null(st->lockdown));
 	json_object_object_add(o, "kmsg_source", string_or_null(st->kmsg_source));
-	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg_bad_records));
+	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg.bad_records));
 	json_object_object_add(o, "misc_current", st->misc_found ? misc_json(&st->misc) : NULL);
 	json_object_object_add(o, "misc_capacity", misc_json(&st->misc_capacity));
 
-	json_object_object_add(o, "cmr", ranges_json(&st->cmr));
+	json_object_object_add(o, "cmr", ranges_json(&st->kmsg.cmr));
 	json_object_object_add(o, "cmr_covers_system_ram", tristate(st->cmr_covers_ram));
 	json_object_object_add(o, "cmr_uncovered_bytes", st->cmr_covers_ram < 0 ? NULL :
 			       json_object_new_int64((int64_t)st->cmr_uncovered_bytes));
@@ -269,7 +269,7 @@ static void status_headline(const struct tdx_status *st, FILE *out)
 	switch (st->decision) {
 	case TDX_DECISION_PLAIN:
 		fprintf(out, "kexec needs nothing from kexec-tdx (%s)\n",
-			st->tdx_guest ? "TDX guest" : st->sev_guest ? "AMD SEV guest" : "no TDX");
+			st->tdx_guest ? "TDX guest" : st->kmsg.sev_guest ? "AMD SEV guest" : "no TDX");
 		break;
 	case TDX_DECISION_FLUSH:
 		fprintf(out, "kexec will WBINVD (write back and invalidate the caches); nothing is cleared\n");
@@ -365,28 +365,30 @@ static void loaded_image_text(FILE *out, const char *title, const struct record_
 			img->message);
 }
 
-static void status_text(const struct tdx_status *st, FILE *out)
+/* The CPU: identity, the flags that matter, the erratum. */
+static void cpu_text(const struct tdx_status *st, FILE *out)
+{
+	const struct tdx_cpuinfo *ci = &st->cpu;
+
+	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
+		ci->vendor[0] ? ci->vendor : "unknown", ci->family, ci->model, ci->model, ci->stepping,
+		ci->ncpus, ci->ncpus == 1 ? "" : "s");
+	if (ci->model_name[0])
+		fprintf(out, "  %-22s %s\n", "model name:", ci->model_name);
+	fprintf(out, "  %-22s tdx_host_platform %s, tdx_guest %s, movdir64b %s, sha_ni %s, pdpe1gb %s\n",
+		"cpu flags:", yes_no(ci->tdx_host_platform), yes_no(st->tdx_guest), yes_no(ci->movdir64b),
+		yes_no(ci->sha_ni), yes_no(ci->pdpe1gb));
+	if (ci->sev || ci->sev_es || ci->sev_snp)
+		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(ci->sev),
+			yes_no(ci->sev_es), yes_no(ci->sev_snp));
+	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(ci->pw_mce));
+}
+
+/* The TDX module: initialized or not, its version, its PAMT. */
+static void module_text(const struct tdx_status *st, FILE *out)
 {
 	char size[32];
 
-	status_headline(st, out);
-	status_advice(st, out);
-	fprintf(out, "\nTDX status\n");
-	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
-	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
-	policy_text(st, out);
-	fprintf(out, "  %-22s %s family %u model %u (0x%x) stepping %u, %u CPU%s\n", "cpu:",
-		st->vendor[0] ? st->vendor : "unknown", st->family, st->model, st->model, st->stepping,
-		st->ncpus, st->ncpus == 1 ? "" : "s");
-	if (st->model_name[0])
-		fprintf(out, "  %-22s %s\n", "model name:", st->model_name);
-	fprintf(out, "  %-22s tdx_host_platform %s, tdx_guest %s, movdir64b %s, sha_ni %s, pdpe1gb %s\n",
-		"cpu flags:", yes_no(st->tdx_host_platform), yes_no(st->tdx_guest), yes_no(st->movdir64b),
-		yes_no(st->sha_ni), yes_no(st->pdpe1gb));
-	if (st->sev || st->sev_es || st->sev_snp)
-		fprintf(out, "  %-22s sev %s, sev_es %s, sev_snp %s\n", "AMD SEV:", yes_no(st->sev),
-			yes_no(st->sev_es), yes_no(st->sev_snp));
-	fprintf(out, "  %-22s %s\n", "tdx_pw_mce erratum:", yes_no(st->pw_mce_erratum));
 	if (st->module_initialized)
 		fprintf(out, "  %-22s initialized (%s)\n", "TDX module:", st->module_evidence);
 	else
@@ -394,44 +396,60 @@ static void status_text(const struct tdx_status *st, FILE *out)
 	if (st->module_version[0])
 		fprintf(out, "  %-22s %s (%s)\n", "TDX module version:", st->module_version,
 			st->module_version_source);
-	if (st->pamt_kb) {
-		text_size(st->pamt_kb * 1024, size, sizeof(size));
+	if (st->kmsg.pamt_kb) {
+		text_size(st->kmsg.pamt_kb * 1024, size, sizeof(size));
 		fprintf(out, "  %-22s %s\n", "PAMT:", size);
 	}
-	if (st->kernel.disables_tdx_module == TDX_UNKNOWN) {
+}
+
+/* What the running kernel does at kexec (kernel.c). */
+static void kernel_text(const struct tdx_kernel *k, FILE *out)
+{
+	if (k->disables_tdx_module == TDX_UNKNOWN) {
 		fprintf(out, "  %-22s unknown (no usable /proc/kallsyms)%s\n", "kernel at kexec:",
-			st->kernel.refuses_kexec_on_erratum == TDX_YES ? "; refuses kexec on tdx_pw_mce "
+			k->refuses_kexec_on_erratum == TDX_YES ? "; refuses kexec on tdx_pw_mce "
 			"CPUs (logged)" : "");
-	} else {
-		fprintf(out, "  %-22s %s\n", "kernel at kexec:",
-			st->kernel.disables_tdx_module == TDX_YES ? "disables the TDX module (tdx_sys_disable)" :
-			"does not disable the TDX module (no tdx_sys_disable)");
-		fprintf(out, "  %-22s %s\n", "", st->kernel.flushes_all_cpus == TDX_YES ?
-			"flushes every CPU that ran a SEAMCALL (tdx_cpu_flush_cache*)" :
-			"no flush of every CPU (no tdx_cpu_flush_cache*)");
-		fprintf(out, "  %-22s %s\n", "", st->kernel.refuses_kexec_on_erratum == TDX_YES ?
-			"refuses kexec on tdx_pw_mce CPUs (6.18-7.1)" :
-			"does not refuse kexec on tdx_pw_mce CPUs");
+		return;
 	}
-	fprintf(out, "  %-22s %s%s\n", "kvm_intel:", st->kvm_intel_state[0] ? st->kvm_intel_state : "not loaded",
+	fprintf(out, "  %-22s %s\n", "kernel at kexec:",
+		k->disables_tdx_module == TDX_YES ? "disables the TDX module (tdx_sys_disable)" :
+		"does not disable the TDX module (no tdx_sys_disable)");
+	fprintf(out, "  %-22s %s\n", "", k->flushes_all_cpus == TDX_YES ?
+		"flushes every CPU that ran a SEAMCALL (tdx_cpu_flush_cache*)" :
+		"no flush of every CPU (no tdx_cpu_flush_cache*)");
+	fprintf(out, "  %-22s %s\n", "", k->refuses_kexec_on_erratum == TDX_YES ?
+		"refuses kexec on tdx_pw_mce CPUs (6.18-7.1)" :
+		"does not refuse kexec on tdx_pw_mce CPUs");
+}
+
+/* KVM, the faux device, what the log says, guests, lockdown. */
+static void host_text(const struct tdx_status *st, FILE *out)
+{
+	fprintf(out, "  %-22s %s%s\n", "kvm_intel:",
+		st->kvm_intel_state[0] ? st->kvm_intel_state : "not loaded",
 		st->kvm_intel_loaded ? (st->kvm_intel_tdx ? ", tdx=Y" : ", tdx=N") : "");
 	if (st->kvm_amd_state[0])
 		fprintf(out, "  %-22s %s, sev_snp=%s\n", "kvm_amd:", st->kvm_amd_state,
 			st->kvm_amd_sev_snp ? "Y" : "N");
 	fprintf(out, "  %-22s %s\n", "faux/tdx_host:", st->tdx_host_sysfs ? "present" : "absent");
-	if (st->tdh_sys_disable_failed)
+	if (st->kmsg.tdh_sys_disable_failed)
 		fprintf(out, "  %-22s TDH.SYS.DISABLE failed (logged)\n", "kernel:");
-	if (st->kernel_refuses_kexec)
+	if (st->kmsg.kernel_refuses_kexec)
 		fprintf(out, "  %-22s refuses kexec on this tdx_pw_mce platform (logged)\n", "kernel:");
 	print_count(out, "running TDs:", st->running_tds);
 	print_count(out, "running SEV guests:", st->running_sev_guests);
 	fprintf(out, "  %-22s %s\n", "lockdown:", st->lockdown[0] ? st->lockdown : "unknown");
 	fprintf(out, "  %-22s %s\n", "kernel log:", st->kmsg_source ? st->kmsg_source : "unreadable");
-	if (st->kmsg_bad_records)
-		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg_bad_records,
-			st->kmsg_bad_records == 1 ? "" : "s");
+	if (st->kmsg.bad_records)
+		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg.bad_records,
+			st->kmsg.bad_records == 1 ? "" : "s");
 	if (!st->cpuinfo_ok)
 		fprintf(out, "  %-22s %s\n", "cpuinfo unusable:", st->cpuinfo_why);
+}
+
+/* The watchdogs, and how long the clear takes next to them. */
+static void watchdogs_text(const struct tdx_status *st, FILE *out)
+{
 	for (unsigned i = 0; i < st->nwatchdogs; i++) {
 		const struct tdx_watchdog *w = &st->watchdogs[i];
 		char t[24];
@@ -446,6 +464,13 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		fprintf(out, "  %-22s %ld s at %llu GB/s (%u CPU%s)\n", "clear estimate:", st->clear_estimate_s,
 			(unsigned long long)(TDX_CLEAR_RATE_PER_CPU / 1000000000ull), TDX_CLEAR_CPUS,
 			TDX_CLEAR_CPUS == 1 ? "" : "s");
+}
+
+/* -p, and the ranges: CMRs, crash kernel, what a clear covers. */
+static void memory_text(const struct tdx_status *st, FILE *out)
+{
+	char size[32];
+
 	/* policy.c turns a clear into a flush for -p; the text says so */
 	fprintf(out, "  %-22s %s\n", "crash kernel (-p):",
 		tdx_kernel_refuses(st) ? "refused by the kernel too" :
@@ -453,13 +478,29 @@ static void status_text(const struct tdx_status *st, FILE *out)
 		"nothing to do" : "WBINVD only, never a clear (the old memory is the dump)");
 	if (!st->private_ok)
 		fprintf(out, "  %-22s %s\n", "private ranges unknown:", st->private_why);
-	print_ranges(out, "CMRs:", &st->cmr);
+	print_ranges(out, "CMRs:", &st->kmsg.cmr);
 	if (st->cmr_covers_ram == 0) {
 		text_size(st->cmr_uncovered_bytes, size, sizeof(size));
 		fprintf(out, "  %-22s %s of System RAM outside every CMR (cleared all the same)\n", "", size);
 	}
 	print_ranges(out, "crash kernel:", &st->crash);
 	print_ranges(out, "private ranges:", &st->private_ranges);
+}
+
+static void status_text(const struct tdx_status *st, FILE *out)
+{
+	status_headline(st, out);
+	status_advice(st, out);
+	fprintf(out, "\nTDX status\n");
+	fprintf(out, "  %-22s %s\n", "decision:", tdx_decision_name(st->decision));
+	fprintf(out, "  %-22s %s\n", "reason:", st->reason);
+	policy_text(st, out);
+	cpu_text(st, out);
+	module_text(st, out);
+	kernel_text(&st->kernel, out);
+	host_text(st, out);
+	watchdogs_text(st, out);
+	memory_text(st, out);
 	if (st->loaded) {
 		loaded_image_text(out, "loaded (kexec -l):", &st->loaded->kexec, true);
 		loaded_image_text(out, "loaded (kexec -p):", &st->loaded->crash, false);

@@ -215,35 +215,31 @@ long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus);
 /* "about 4 min", "about 40 s", "under 1 s". */
 void tdx_duration_text(long s, char *buf, size_t size);
 
-/* Everything --tdx-status reports.  Counts are -1 when unknown (JSON null). */
+/*
+ * Everything --tdx-status reports.  Counts are -1 when unknown (JSON null).
+ * The parsers' results are kept whole (cpu, kmsg); the fields beside them
+ * are what detect.c derives from several sources.
+ */
 struct tdx_status {
-	/* cpu */
-	char vendor[16];
-	unsigned family, model, stepping;
-	char model_name[96];
-	bool movdir64b, sha_ni, pdpe1gb;
-	bool tdx_host_platform, tdx_guest, pw_mce_erratum;
-	bool sev, sev_es, sev_snp;
+	/* /proc/cpuinfo as parsed (cpuinfo.c); all zero unless cpuinfo_ok */
+	struct tdx_cpuinfo cpu;
 	bool cpuinfo_ok;                /* /proc/cpuinfo was read and parsed */
 	char cpuinfo_why[512];          /* otherwise why not (names the file) */
-	bool sev_guest;                 /* the log says this is an AMD SEV guest */
+	/* the kernel log as parsed (kmsg.c); all zero when it could not be read */
+	struct tdx_kmsg kmsg;
+	const char *kmsg_source;        /* kmsg_source_name(), NULL: unreadable */
+	bool tdx_guest;                 /* cpu.tdx_guest or the log's "Intel TDX" */
 	/* kernel */
-	bool module_initialized;
+	bool module_initialized;        /* the log, else kvm_intel.tdx=Y, else the faux device */
 	char module_evidence[128];      /* which line/file said so */
 	bool kvm_intel_loaded, kvm_intel_tdx;   /* parameters/tdx = Y */
 	bool kvm_amd_loaded, kvm_amd_sev_snp;
 	bool tdx_host_sysfs;            /* /sys/devices/faux/tdx_host */
-	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" seen */
-	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
-	uint64_t pamt_kb;               /* 0 when not logged */
 	char lockdown[16];              /* lockdown_read() (lockdown.h): "none", ..., "" unknown */
-	const char *kmsg_source;        /* kmsg_source_name() */
-	unsigned kmsg_bad_records;      /* malformed log records skipped */
 	/* guests */
 	long running_tds;               /* -1 unknown */
 	long running_sev_guests;        /* sev + sev_es, -1 unknown */
-	/* memory */
-	struct rangeset cmr;            /* from the log, may be empty */
+	/* memory (the CMRs are kmsg.cmr) */
 	struct rangeset crash;          /* "Crash kernel" ranges of /proc/iomem */
 	struct rangeset private_ranges; /* DESIGN.md rule (struct mem_plan) */
 	bool private_ok;                /* private_ranges computed and not empty */
@@ -259,11 +255,9 @@ struct tdx_status {
 	struct tdx_misc misc_capacity;  /* root misc.capacity, -1 unknown */
 	char kvm_intel_state[16];       /* "live", "builtin", "coming", "going", "" not loaded */
 	char kvm_amd_state[16];
-	unsigned ncpus;
-	uint64_t tsc_khz;               /* from the log, 0 unknown (the purgatory's delays) */
 	/* what the running kernel does at kexec (kernel.c) */
 	struct tdx_kernel kernel;
-	char module_version[32];        /* "1.5.16", "" unknown */
+	char module_version[32];        /* kmsg.module_version, else the faux device's; "" unknown */
 	char module_version_source[48]; /* "kernel log", "/sys/devices/faux/tdx_host/version" */
 	/* time and watchdogs (watchdog.c) */
 	long clear_estimate_s;          /* -1: nothing is cleared */
@@ -311,7 +305,8 @@ int tdx_json_write(struct json_object *o, FILE *out);
  * (--tdx-force) is false.  With force it logs a loud warning and goes on
  * (without the clear where the memory to clear is unknown).  flush and
  * clear are refused in a TD or SEV guest whatever `force` says.  `crash`
- * (-p) never clears: at most it flushes.
+ * (-p) never clears: where a kexec would clear, *action is
+ * KTDX_ACTION_FLUSH (the one place of that rule; one line logged).
  */
 int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool force,
 		     bool crash, struct kexec_log *log, unsigned *action);

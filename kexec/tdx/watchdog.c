@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tdx.h"
+#include "text.h"
 
 long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus)
 {
@@ -60,18 +61,19 @@ static int value_trim(const char *buf, size_t len, size_t *out_len)
 	return 0;
 }
 
+/* At most 9 decimal digits (buf need not be NUL-terminated). */
 static int number_parse(const char *buf, size_t len, long *out)
 {
-	long v = 0;
+	char digits[10];
+	uint64_t v;
 
-	if (!len || len > 9)
+	if (!len || len >= sizeof(digits))
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] < '0' || buf[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (buf[i] - '0');
-	}
-	*out = v;
+	memcpy(digits, buf, len);
+	digits[len] = '\0';
+	if (text_parse_u64_all(digits, 10, &v) < 0)
+		return -EINVAL;
+	*out = (long)v;
 	return 0;
 }
 
@@ -167,11 +169,21 @@ static struct tdx_watchdog *watchdog_add(struct tdx_status *st, struct kexec_log
 	return w;
 }
 
+/* The N of "watchdogN"; 0 when no digits follow, the largest when they overflow. */
+static uint64_t watchdog_index(const struct tdx_watchdog *w)
+{
+	const char *p = w->name + 8;
+	uint64_t v = 0;
+
+	if (text_parse_u64(&p, 10, &v) == -ERANGE)
+		return UINT64_MAX;
+	return v;
+}
+
 /* watchdog2 before watchdog10 */
 static int watchdog_cmp(const void *a, const void *b)
 {
-	unsigned long x = strtoul(((const struct tdx_watchdog *)a)->name + 8, NULL, 10);
-	unsigned long y = strtoul(((const struct tdx_watchdog *)b)->name + 8, NULL, 10);
+	uint64_t x = watchdog_index(a), y = watchdog_index(b);
 
 	return x < y ? -1 : x > y;
 }

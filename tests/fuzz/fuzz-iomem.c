@@ -29,7 +29,7 @@ static void check_plan(const struct iomem *io)
 			if (p.private_ranges.v[i].start < LOW_1M ||
 			    rangeset_overlaps(&p.crash, p.private_ranges.v[i].start, p.private_ranges.v[i].end))
 				fuzz_trap();
-		st.cpuinfo_ok = st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
+		st.cpuinfo_ok = st.cpu.tdx_host_platform = st.cpu.pw_mce = st.module_initialized = true;
 		st.misc_found = true;
 		st.private_ok = p.private_ok;
 		st.private_ranges = p.private_ranges;

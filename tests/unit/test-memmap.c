@@ -118,6 +118,10 @@ static void test_parse_entry(void **state)
 		  "/sys/firmware/memmap/3/end: \"0x1 fffff\" is not a hexadecimal number" },
 		{ "0x0\n", "-0x1\n", "System RAM\n", -EINVAL, 0, 0, 0,
 		  "/sys/firmware/memmap/3/end: \"-0x1\" is not a hexadecimal number with 0x" },
+		{ "0x0x10\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"0x0x10\" is not a hexadecimal number" },
+		{ "0x+10\n", "0x1fffff\n", "System RAM\n", -EINVAL, 0, 0, 0,
+		  "/sys/firmware/memmap/3/start: \"0x+10\" is not a hexadecimal number" },
 		{ "0x0\n", "0x10000000000000000\n", "System RAM\n", -ERANGE, 0, 0, 0,
 		  "/sys/firmware/memmap/3/end: \"0x10000000000000000\" does not fit in 64 bits" },
 		{ "0x0\n", "0xffffffffffffffff\n", "Reserved\n", -ERANGE, 0, 0, 0,
@@ -416,6 +420,14 @@ static void test_iomem_parse_edges(void **state)
 		{ "00001000-00000fff : System RAM\n", -EINVAL, 0,
 		  "/proc/iomem: line 1: end 0xfff is below start 0x1000" },
 		{ "00000000-100000000000000000 : System RAM\n", -ERANGE, 0,
+		  "/proc/iomem: line 1: address does not fit in 64 bits" },
+		/* no 0x in the end either; a bad digit before the 17th: not a number */
+		{ "00000000-0x00fff : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: address is not a hexadecimal number" },
+		{ "00000000-0000000000000000000fff : System RAM\n", 0, 1, NULL },
+		{ "00000000-1000000000000000z0 : System RAM\n", -EINVAL, 0,
+		  "/proc/iomem: line 1: address is not a hexadecimal number" },
+		{ "00000000-10000000000000000z : System RAM\n", -ERANGE, 0,
 		  "/proc/iomem: line 1: address does not fit in 64 bits" },
 	};
 

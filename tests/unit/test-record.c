@@ -343,7 +343,7 @@ static struct tdx_status clear_host(void)
 {
 	struct tdx_status st = { 0 };
 
-	st.cpuinfo_ok = st.tdx_host_platform = st.module_initialized = st.pw_mce_erratum = true;
+	st.cpuinfo_ok = st.cpu.tdx_host_platform = st.module_initialized = st.cpu.pw_mce = true;
 	st.misc_found = true;
 	st.misc = (struct tdx_misc){ 0, 0, 0 };
 	snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");

@@ -377,6 +377,27 @@ static void test_none(void **state)
 	fixture_free(&fx);
 }
 
+/* The type as ksysfs prints it ("0x%x") or in decimal; anything else is skipped. */
+static void test_type_forms(void **state)
+{
+	struct record r = sample();
+	struct entry e[] = {
+		{ "0x154445852\n", rng_seed, 8 },              /* more than 32 bits */
+		{ "0x54445852x\n", rng_seed, 8 },
+		{ "0x\n", rng_seed, 8 },
+		{ "+0x54445852\n", rng_seed, 8 },
+		{ "", rng_seed, 8 },
+		{ "1413765202 \n", &r, sizeof(r) },
+	};
+	static struct tdx_report got;
+	struct fixture fx;
+
+	fixture_make(&fx, e, 6);
+	assert_int_equal(tdx_report_read(fx.sr, &fx.log, &got), 0);
+	assert_int_equal(got.h.nr_ranges, 3);
+	fixture_free(&fx);
+}
+
 /* A larger (future) size is fine as long as the data holds it. */
 static void test_longer(void **state)
 {
@@ -403,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_empty_slot),
 		cmocka_unit_test(test_none),
+		cmocka_unit_test(test_type_forms),
 		cmocka_unit_test(test_longer),
 	};
 

@@ -186,14 +186,14 @@ static void test_detect_cases(void **state)
 		run_case(c, &st, root);
 		if (st.decision != c->decision)
 			fail_msg("%s: decision %s: %s", c->name, tdx_decision_name(st.decision), st.reason);
-		assert_int_equal(st.tdx_host_platform, c->host);
+		assert_int_equal(st.cpu.tdx_host_platform, c->host);
 		assert_int_equal(st.tdx_guest, c->guest);
-		assert_int_equal(st.pw_mce_erratum, c->pw_mce);
+		assert_int_equal(st.cpu.pw_mce, c->pw_mce);
 		assert_int_equal(st.module_initialized, c->init);
 		assert_string_equal(st.module_evidence, c->evidence);
 		assert_int_equal(st.running_tds, c->tds);
 		assert_int_equal(st.running_sev_guests, c->sev);
-		assert_int_equal(st.cmr.n, c->ncmr);
+		assert_int_equal(st.kmsg.cmr.n, c->ncmr);
 		assert_int_equal(st.private_ranges.n, c->nprivate);
 		if (c->reason)
 			assert_string_equal(st.reason, c->reason);
@@ -227,15 +227,15 @@ static void test_detect_spr_values(void **state)
 
 	assert_non_null(mkdtemp(root));
 	run_case(&cases[0], &st, root);
-	assert_string_equal(st.vendor, "GenuineIntel");
-	assert_int_equal(st.family, 6);
-	assert_int_equal(st.model, 143);
-	assert_int_equal(st.stepping, 8);
-	assert_int_equal(st.ncpus, 2);
-	assert_string_equal(st.model_name, "Intel(R) Xeon(R) Platinum 8480+");
-	assert_true(st.movdir64b && st.sha_ni && st.pdpe1gb);
-	assert_false(st.sev || st.sev_es || st.sev_snp);
-	assert_int_equal(st.pamt_kb, 70);
+	assert_string_equal(st.cpu.vendor, "GenuineIntel");
+	assert_int_equal(st.cpu.family, 6);
+	assert_int_equal(st.cpu.model, 143);
+	assert_int_equal(st.cpu.stepping, 8);
+	assert_int_equal(st.cpu.ncpus, 2);
+	assert_string_equal(st.cpu.model_name, "Intel(R) Xeon(R) Platinum 8480+");
+	assert_true(st.cpu.movdir64b && st.cpu.sha_ni && st.cpu.pdpe1gb);
+	assert_false(st.cpu.sev || st.cpu.sev_es || st.cpu.sev_snp);
+	assert_int_equal(st.kmsg.pamt_kb, 70);
 	assert_true(st.kvm_intel_loaded);
 	assert_true(st.kvm_intel_tdx);
 	assert_string_equal(st.kvm_intel_state, "live");
@@ -247,12 +247,12 @@ static void test_detect_spr_values(void **state)
 	assert_int_equal(st.crash.n, 1);
 	assert_int_equal(st.crash.v[0].start, 0x2f000000);
 	assert_int_equal(st.crash.v[0].end, 0x3f000000);
-	assert_int_equal(st.cmr.v[1].end, 0x480000000);
+	assert_int_equal(st.kmsg.cmr.v[1].end, 0x480000000);
 	assert_int_equal(st.cmr_covers_ram, 1);
 	assert_int_equal(st.cmr_uncovered_bytes, 0);
 	assert_true(st.private_ok);
 	assert_true(st.cpuinfo_ok);
-	assert_int_equal(st.kmsg_bad_records, 0);
+	assert_int_equal(st.kmsg.bad_records, 0);
 	check_spr_private(&st);
 	tdx_status_free(&st);
 	tree_rm(root);
@@ -444,7 +444,7 @@ static void test_wrapped_cmr(void **state)
 		 "6,903,2300001,-;virt/tdx: module initialized\n");
 	assert_int_equal(sysroot_open(root, &sr), 0);
 	assert_int_equal(tdx_detect(sr, &log, &st), 0);
-	assert_int_equal(st.cmr.n, 1);
+	assert_int_equal(st.kmsg.cmr.n, 1);
 	assert_int_equal(st.cmr_covers_ram, 0);
 	assert_int_equal(st.cmr_uncovered_bytes, 14 * GiB);
 	assert_string_equal(log.last, "the kernel log's CMR lines leave 1 range of System RAM "
@@ -472,7 +472,7 @@ static void test_model_name_utf8(void **state)
 		 "model\t\t: 143\nmodel name\t: Xeon\xff\xfe \xc3\xa9 \xe2\x82 CPU\nflags\t\t: fpu\n");
 	assert_int_equal(sysroot_open(root, &sr), 0);
 	assert_int_equal(tdx_detect(sr, &log, &st), 0);
-	assert_string_equal(st.model_name, "Xeon?? \xc3\xa9 ?? CPU");
+	assert_string_equal(st.cpu.model_name, "Xeon?? \xc3\xa9 ?? CPU");
 	text = print_to_string(&st, true);
 	o = json_tokener_parse(text);
 	assert_non_null(o);

@@ -461,7 +461,7 @@ static void test_kernel_detect(void **state)
 	assert_string_equal(st.module_version_source, "/sys/devices/faux/tdx_host/version");
 	/* the log's version wins; the refusal line makes the kernel a refuser */
 	snprintf(st.module_version, sizeof(st.module_version), "1.5.06");
-	st.kernel_refuses_kexec = true;
+	st.kmsg.kernel_refuses_kexec = true;
 	tdx_kernel_detect(sr, &log, &st);
 	assert_string_equal(st.module_version, "1.5.06");
 	assert_int_equal(st.kernel.refuses_kexec_on_erratum, TDX_YES);
@@ -476,12 +476,12 @@ static struct tdx_status emr(struct tdx_kernel k, bool log_line)
 {
 	struct tdx_status st = { 0 };
 
-	st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
+	st.cpu.tdx_host_platform = st.cpu.pw_mce = st.module_initialized = true;
 	snprintf(st.module_evidence, sizeof(st.module_evidence), "TDX-Module initialized");
 	st.misc_found = true;
 	st.cpuinfo_ok = st.private_ok = true;
 	st.kernel = k;
-	st.kernel_refuses_kexec = log_line;
+	st.kmsg.kernel_refuses_kexec = log_line;
 	return st;
 }
 
@@ -518,7 +518,7 @@ static void test_decide_kernel(void **state)
 
 	/* the same kernel on Granite Rapids (no erratum) refuses nothing */
 	st = emr(k618, false);
-	st.pw_mce_erratum = false;
+	st.cpu.pw_mce = false;
 	assert_int_equal(tdx_decide(&st, true, NULL, 0), TDX_DECISION_FLUSH);
 
 	/* 7.2: the clear stays, and the reason says why and for how long */

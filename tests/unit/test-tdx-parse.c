@@ -130,6 +130,13 @@ static void test_cpuinfo_errors(void **state)
 		{ "processor\t: 0\nmodel\t\t: 99999999999\n", -ERANGE,
 		  "/proc/cpuinfo: line 2: model \"99999999999\" is too large" },
 		{ "processor\t: 0\nmodel\t\t:\n", -EINVAL, "/proc/cpuinfo: line 2: model \"\" is not a decimal number" },
+		/* the digits pass UINT_MAX before the garbage: too large, not "not a number" */
+		{ "processor\t: 0\nmodel\t\t: 4294967296x\n", -ERANGE,
+		  "/proc/cpuinfo: line 2: model \"4294967296x\" is too large" },
+		{ "processor\t: 0\nmodel\t\t: 4294967295x\n", -EINVAL,
+		  "/proc/cpuinfo: line 2: model \"4294967295x\" is not a decimal number" },
+		{ "processor\t: 0\nmodel\t\t: +1\n", -EINVAL,
+		  "/proc/cpuinfo: line 2: model \"+1\" is not a decimal number" },
 		{ "processor\t: 0\nstepping\t: 8a\n", -EINVAL,
 		  "/proc/cpuinfo: line 2: stepping \"8a\" is not a decimal number" },
 		{ "processor\t: 0\nvendor_id\t: GenuineIntelGenuineIntel\n", -EINVAL,
@@ -248,6 +255,12 @@ static void test_kmsg_tsc(void **state)
 		{ "6,1,0,-;tsc: Detected 2.5 MHz processor\n", 2500 },
 		{ "6,1,0,-;tsc: Fast TSC calibration using PIT\n", 0 },
 		{ "6,1,0,-;tsc: Detected MHz processor\n", 0 },
+		{ "6,1,0,-;tsc: Detected 2903. MHz TSC\n", 2903000 },
+		{ "6,1,0,-;tsc: Detected 0002903.5 MHz TSC\n", 2903500 },
+		{ "6,1,0,-;tsc: Detected 2903.9999 MHz TSC\n", 0 },
+		{ "6,1,0,-;tsc: Detected 99999999.999 MHz TSC\n", 99999999999 },
+		{ "6,1,0,-;tsc: Detected 100000000 MHz TSC\n", 0 },
+		{ "6,1,0,-;tsc: Detected 2903.00000000000000000000001 MHz TSC\n", 0 },
 		{ "6,1,0,-;tsc: Refined TSC clocksource calibration: 3000.000 GHz\n", 0 },
 		{ "6,1,0,-;clocksource: tsc: mask: 0xffffffffffffffff\n", 0 },
 	};
@@ -308,6 +321,9 @@ static void test_kmsg_forms(void **state)
 		{ "virt/tdx: module not initialized", 0, "", 0, 0, 0 },
 		{ "virt/tdx: 4096 KB allocated for PAMT", 1, "virt/tdx: 4096 KB allocated for PAMT", 4096, 0, 0 },
 		{ "virt/tdx: KB allocated for PAMT", 0, "", 0, 0, 0 },
+		{ "virt/tdx: 9999999999999999999 KB allocated for PAMT", 1,
+		  "virt/tdx: 9999999999999999999 KB allocated for PAMT", 9999999999999999999ull, 0, 0 },
+		{ "virt/tdx: 10000000000000000000 KB allocated for PAMT", 0, "", 0, 0, 0 },   /* 20 digits */
 		{ "virt/tdx: CMR: [0x100000, 0x200000)", 0, "", 0, MiB, 2 * MiB },
 		{ "tdx: CMR: [0x100000,0x200000)", 0, "", 0, MiB, 2 * MiB },
 		{ "tdx:  CMR:[ 0x100000 ,  0x200000 )", 0, "", 0, MiB, 2 * MiB },
@@ -365,6 +381,11 @@ static void test_kmsg_bad_records(void **state)
 		  "6,1,2,-;virt/tdx: CMR: [0x2000, 0x1000)\n"
 		  "6,1,2,-;virt/tdx: CMR: [0x0, 0x10000000000000000)\n6,1,2,-;virt/tdx: CMR: [, 0x1000)\n"
 		  "6,2,3,-;virt/tdx: module initialized\n", 0, 5, 1, 1, 0 },
+		/* "0x" without digits, a sign, 17 digits after leading zeros are fine */
+		{ "6,1,2,-;virt/tdx: CMR: [0x, 0x1000)\n6,1,2,-;virt/tdx: CMR: [0x1000, 0x)\n"
+		  "6,1,2,-;virt/tdx: CMR: [-0x1000, 0x2000)\n"
+		  "6,1,2,-;virt/tdx: CMR: [0x00000000000001000, 0x2000)\n"
+		  "6,2,3,-;virt/tdx: module initialized\n", 0, 3, 1, 2, 1 },
 		/* a NUL byte costs its own record only (text_dup would refuse the whole log) */
 		{ "6,1,2,-;a\0b\n6,2,3,-;virt/tdx: module initialized\n", 49, 1, 1, 1, 0 },
 		/* a last record without a newline still counts */

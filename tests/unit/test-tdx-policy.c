@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <cmocka.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "tdx/tdx.h"
@@ -43,19 +44,19 @@ static struct tdx_status make(enum scenario sc)
 	st.misc = (struct tdx_misc){ 0, 0, 0 };
 	st.cpuinfo_ok = true;
 	st.private_ok = true;
-	snprintf(st.vendor, sizeof(st.vendor), "GenuineIntel");
+	snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "GenuineIntel");
 	switch (sc) {
 	case SC_PLAIN:
 		break;
 	case SC_FLUSH_PLATFORM:
-		st.tdx_host_platform = true;
-		st.pw_mce_erratum = true;
+		st.cpu.tdx_host_platform = true;
+		st.cpu.pw_mce = true;
 		break;
 	case SC_ONE_TD:
 		st.running_tds = st.misc.tdx = 1;
 		/* fall through */
 	case SC_FLUSH_INIT:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		break;
@@ -69,13 +70,13 @@ static struct tdx_status make(enum scenario sc)
 			st.running_tds = st.misc.tdx = 2;
 		/* fall through */
 	case SC_CLEAR:
-		st.tdx_host_platform = true;
-		st.pw_mce_erratum = true;
+		st.cpu.tdx_host_platform = true;
+		st.cpu.pw_mce = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		break;
 	case SC_CLEAR_NOFLAG:
-		st.pw_mce_erratum = true;
+		st.cpu.pw_mce = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "kvm_intel.tdx=Y");
 		break;
@@ -84,11 +85,11 @@ static struct tdx_status make(enum scenario sc)
 		st.running_sev_guests = 3;
 		/* fall through */
 	case SC_SEV_IDLE:
-		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
-		st.sev = st.sev_es = st.sev_snp = true;
+		snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "AuthenticAMD");
+		st.cpu.sev = st.cpu.sev_es = st.cpu.sev_snp = true;
 		break;
 	case SC_BOTH:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		st.misc = (struct tdx_misc){ 1, 0, 1 };
@@ -96,7 +97,7 @@ static struct tdx_status make(enum scenario sc)
 		st.running_sev_guests = 1;
 		break;
 	case SC_UNKNOWN_PLATFORM:
-		st.tdx_host_platform = true;
+		st.cpu.tdx_host_platform = true;
 		st.running_tds = st.running_sev_guests = -1;
 		st.misc_found = false;
 		st.misc = (struct tdx_misc){ -1, -1, -1 };
@@ -106,11 +107,11 @@ static struct tdx_status make(enum scenario sc)
 		st.running_tds = st.misc.tdx = 3;
 		break;
 	case SC_SEV_GUEST:
-		snprintf(st.vendor, sizeof(st.vendor), "AuthenticAMD");
-		st.sev_guest = true;
+		snprintf(st.cpu.vendor, sizeof(st.cpu.vendor), "AuthenticAMD");
+		st.kmsg.sev_guest = true;
 		break;
 	case SC_NO_RANGES:
-		st.tdx_host_platform = st.pw_mce_erratum = st.module_initialized = true;
+		st.cpu.tdx_host_platform = st.cpu.pw_mce = st.module_initialized = true;
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		st.private_ok = false;
 		snprintf(st.private_why, sizeof(st.private_why),
@@ -121,7 +122,7 @@ static struct tdx_status make(enum scenario sc)
 		snprintf(st.module_evidence, sizeof(st.module_evidence), "virt/tdx: module initialized");
 		/* fall through */
 	case SC_NO_CPUINFO:
-		st.vendor[0] = '\0';
+		st.cpu.vendor[0] = '\0';
 		st.cpuinfo_ok = false;
 		snprintf(st.cpuinfo_why, sizeof(st.cpuinfo_why), "/proc/cpuinfo: Permission denied");
 		break;
@@ -409,6 +410,81 @@ static void test_policy_messages(void **state)
 	}
 }
 
+/*
+ * DESIGN.md: the old kernel's memory is the dump, so a crash kernel (-p)
+ * never clears, whatever the policy or the decision: tdx_policy_apply()
+ * itself gives a flush (the loader no longer demotes anything).
+ */
+static void test_crash_never_clears(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_policy p;
+		bool force;
+		const char *last;
+	} cases[] = {
+		{ SC_CLEAR, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_CLEAR, TDX_POLICY_AUTO, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_PLAIN, TDX_POLICY_CLEAR, true,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_TDS, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		/* no ranges: -p needs none; the flush the table allows, said once */
+		{ SC_NO_RANGES, TDX_POLICY_CLEAR, false,
+		  "crash kernel (-p): WBINVD only, never a clear (the old memory is the dump)" },
+		{ SC_NO_RANGES, TDX_POLICY_AUTO, false,
+		  "loading a crash kernel although a clear is needed (TDX module initialized (virt/tdx: "
+		  "module initialized) and tdx_pw_mce erratum: WBINVD and clear), but the memory to "
+		  "clear cannot be computed (/sys/firmware/memmap/3/end: No such file or directory)" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+		struct kexec_log log = { .level = LOG_INFO };
+		unsigned action = 0xdead;
+		char *out = NULL;
+		size_t len = 0;
+
+		assert_non_null(log.out = open_memstream(&out, &len));
+		assert_int_equal(tdx_policy_apply(&st, cases[i].p, cases[i].force, true, &log, &action), 0);
+		fclose(log.out);
+		assert_int_equal(action, KTDX_ACTION_FLUSH);
+		if (!strstr(out, cases[i].last))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, out, cases[i].last);
+		assert_string_equal(log.last, "");      /* no error, no warning */
+		free(out);
+	}
+}
+
+/* The same on a captured host whose decision is clear (tests/fixtures/spr-tdx-erratum-idle). */
+static void test_crash_never_clears_fixture(void **state)
+{
+	static const enum tdx_policy policies[] = { TDX_POLICY_AUTO, TDX_POLICY_CLEAR };
+	const char *top = getenv("abs_top_srcdir");
+	char dir[4096];
+	struct kexec_log log = { 0 };
+	struct sysroot *sr;
+	struct tdx_status st;
+
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/spr-tdx-erratum-idle", top ? top : "..");
+	assert_int_equal(sysroot_open(dir, &sr), 0);
+	assert_int_equal(tdx_detect(sr, &log, &st), 0);
+	assert_int_equal(st.decision, TDX_DECISION_CLEAR);
+	for (size_t i = 0; i < ARRAY_SIZE(policies); i++) {
+		unsigned action = 0xdead;
+
+		assert_int_equal(tdx_policy_apply(&st, policies[i], false, false, &log, &action), 0);
+		assert_int_equal(action, KTDX_ACTION_CLEAR);
+		action = 0xdead;
+		assert_int_equal(tdx_policy_apply(&st, policies[i], false, true, &log, &action), 0);
+		assert_int_equal(action, KTDX_ACTION_FLUSH);
+	}
+	tdx_status_free(&st);
+	sysroot_free(sr);
+}
+
 static void test_policy_invalid(void **state)
 {
 	struct tdx_status st = make(SC_PLAIN);
@@ -427,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_decision_without_guests),
 		cmocka_unit_test(test_policy_matrix),
 		cmocka_unit_test(test_policy_messages),
+		cmocka_unit_test(test_crash_never_clears),
+		cmocka_unit_test(test_crash_never_clears_fixture),
 		cmocka_unit_test(test_policy_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
