@@ -17,6 +17,7 @@
 #include "pagetable.h"
 #include "sha256.h"
 #include "syscall.h"
+#include "text.h"
 #include "tdx/tdx.h"
 
 #define KERNEL_MAX      (512u << 20)    /* after decompression */
@@ -197,7 +198,7 @@ static bool type_matches(const struct image_ops *ops, const char *type)
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
-	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_formats); i++) {
 		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
 		if (r == IMAGE_NOT_MINE)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "purgatory-load.h"
+#include "text.h"
 
 #define ENTRY_SYMBOL  "purgatory_start"
 #define PARAMS_SYMBOL "ktdx_params"
@@ -37,7 +38,7 @@ static int relocation_name(unsigned type, char *buf, size_t size)
 		{ R_X86_64_GOTPCRELX, "GOTPCRELX" }, { R_X86_64_REX_GOTPCRELX, "REX_GOTPCRELX" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].type == type)
 			return snprintf(buf, size, "R_X86_64_%s (%u)", names[i].name, type);
 	return snprintf(buf, size, "type %u", type);
