@@ -12,7 +12,6 @@
 
 _Static_assert(TDX_MAX_APICIDS == KTDX_MAX_CPUS, "cpuinfo keeps as many APIC ids as the purgatory takes");
 
-#define LOW_1M_END      0x100000ull
 #define PAGE            4096ull
 
 static int parse_ids(const char *list, struct cpus_plan *out, struct kexec_log *log)
@@ -80,7 +79,7 @@ int cpus_trampoline_place(struct segments *segs, const struct memmap *map, struc
 	if ((r = memmap_collect(map, E820_TYPE_RAM, &ram)) < 0)
 		return r;
 	if ((r = rangeset_subtract(&ram, 0, PAGE)) < 0 ||
-	    (r = rangeset_subtract(&ram, LOW_1M_END, UINT64_MAX)) < 0 ||
+	    (r = rangeset_subtract(&ram, LOW_1M, UINT64_MAX)) < 0 ||
 	    (r = segments_subtract_from(segs, &ram)) < 0)
 		goto out;
 	rangeset_align_inward(&ram, PAGE);

@@ -26,7 +26,6 @@
 #define START_KERNEL_MAP        0xffffffff80000000ULL  /* __START_KERNEL_map */
 /* __PAGE_OFFSET_BASE_L4: the direct map without KASLR, 4-level paging */
 #define DEFAULT_PAGE_OFFSET     0xffff888000000000ULL
-#define LOW_1M                  0x100000ULL
 #define CORE_ALIGN              4096ULL                 /* ELF_CORE_HEADER_ALIGN */
 #define PAGE_4K                 4096ULL
 
@@ -51,22 +50,22 @@ static int shown_len(const char *text)
 	return (int)(n > 40 ? 40 : n);
 }
 
-static int read_small(struct kexec_ctx *ctx, const char *rel, char **text)
+/*
+ * The one logged reader of this file: a sysfs attribute of at most 4 KiB
+ * as a malloc'd string; a read error or a NUL byte is logged with the path.
+ */
+static int crash_read_text(struct kexec_ctx *ctx, const char *rel, char **text)
 {
-	char path[4096];
+	char path[4096], *buf = NULL;
 	size_t len;
-	int r = sysroot_read(ctx->sr, rel, 4096, text, &len);
+	int r;
 
-	if (r < 0)
-		return log_errno(&ctx->log, r, "%s: %s", sysroot_path(ctx->sr, rel, path, sizeof(path)),
-				 strerror(-r));
-	if (strlen(*text) != len) {
-		free(*text);
-		*text = NULL;
-		return log_errno(&ctx->log, -EINVAL, "%s: contains a NUL byte",
-				 sysroot_path(ctx->sr, rel, path, sizeof(path)));
-	}
-	return 0;
+	sysroot_path(ctx->sr, rel, path, sizeof(path));
+	if ((r = sysroot_read(ctx->sr, rel, 4096, &buf, &len)) < 0)
+		return log_errno(&ctx->log, r, "%s: %s", path, strerror(-r));
+	r = text_dup(buf, len, path, &ctx->log, text);
+	free(buf);
+	return r;
 }
 
 /* One number alone in a file ("17fc1e9e8\n" or "424\n"). */
@@ -76,7 +75,7 @@ static int read_number(struct kexec_ctx *ctx, const char *rel, unsigned base, ui
 	const char *p;
 	int r;
 
-	if ((r = read_small(ctx, rel, &text)) < 0)
+	if ((r = crash_read_text(ctx, rel, &text)) < 0)
 		return r;
 	p = text;
 	r = text_parse_u64(&p, base, v);
@@ -142,7 +141,7 @@ static int read_vmcoreinfo(struct kexec_ctx *ctx, struct crash_facts *f)
 	const char *p;
 	int r;
 
-	if ((r = read_small(ctx, vmcoreinfo_file, &text)) < 0)
+	if ((r = crash_read_text(ctx, vmcoreinfo_file, &text)) < 0)
 		return r;
 	p = text;
 	if (text_parse_u64(&p, 16, &f->vmcoreinfo.addr) < 0 || *p != ' ' ||
@@ -235,7 +234,7 @@ static int collect_firmware(const struct iomem *io, struct memmap *out)
 {
 	size_t cap = 0;
 
-	for (size_t t = 0; t < sizeof(firmware_names) / sizeof(firmware_names[0]); t++) {
+	for (size_t t = 0; t < ARRAY_SIZE(firmware_names); t++) {
 		struct rangeset set = RANGESET_INIT;
 		int r = iomem_collect(io, firmware_names[t].name, &set);
 
@@ -307,17 +306,95 @@ static int dump_ranges(const struct crash_facts *f, struct rangeset *out)
 	return 0;
 }
 
+/* The program headers in crash_prepare_elf64_headers()'s order: CPU notes, vmcoreinfo, kernel text, RAM. */
+static bool put_phdrs(Elf *e, const struct crash_facts *f, const struct rangeset *ram,
+		      uint64_t page_offset, bool text)
+{
+	const uint32_t rwx = PF_R | PF_W | PF_X;
+	int k = 0;
+
+	for (size_t i = 0; i < f->nr_cpu_notes; i++) {
+		GElf_Phdr ph = { .p_type = PT_NOTE, .p_offset = f->cpu_notes[i].addr,
+				 .p_paddr = f->cpu_notes[i].addr, .p_filesz = f->cpu_notes[i].size,
+				 .p_memsz = f->cpu_notes[i].size };
+		if (!gelf_update_phdr(e, k++, &ph))
+			return false;
+	}
+	GElf_Phdr vi = { .p_type = PT_NOTE, .p_offset = f->vmcoreinfo.addr, .p_paddr = f->vmcoreinfo.addr,
+			 .p_filesz = f->vmcoreinfo.size, .p_memsz = f->vmcoreinfo.size };
+	if (!gelf_update_phdr(e, k++, &vi))
+		return false;
+	if (text) {
+		uint64_t sz = f->kernel_text_end - f->kernel_text_start;
+		GElf_Phdr ph = { .p_type = PT_LOAD, .p_flags = rwx, .p_offset = f->kernel_text_start,
+				 .p_paddr = f->kernel_text_start, .p_vaddr = f->kernel_text_vaddr,
+				 .p_filesz = sz, .p_memsz = sz };
+		if (!gelf_update_phdr(e, k++, &ph))
+			return false;
+	}
+	for (size_t i = 0; i < ram->n; i++) {
+		uint64_t sz = ram->v[i].end - ram->v[i].start;
+		GElf_Phdr ph = { .p_type = PT_LOAD, .p_flags = rwx, .p_offset = ram->v[i].start,
+				 .p_paddr = ram->v[i].start, .p_vaddr = page_offset + ram->v[i].start,
+				 .p_filesz = sz, .p_memsz = sz };
+		if (!gelf_update_phdr(e, k++, &ph))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The ET_CORE file with nph program headers, written by libelf into a
+ * memfd and read back, zero padded to CORE_ALIGN.
+ */
+static int core_write(const struct crash_facts *f, const struct rangeset *ram, uint64_t page_offset,
+		      bool text, size_t nph, uint8_t **buf, size_t *len, struct kexec_log *log)
+{
+	Elf *e = NULL;
+	GElf_Ehdr ehm;
+	ssize_t size;
+	int fd, r;
+
+	fd = memfd_create("elfcorehdr", MFD_CLOEXEC);
+	if (fd < 0)
+		return log_errno(log, -errno, "elfcorehdr: memfd_create: %s", strerror(errno));
+	if (!(e = elf_begin(fd, ELF_C_WRITE, NULL)) || !gelf_newehdr(e, ELFCLASS64) ||
+	    !gelf_newphdr(e, nph) || !gelf_getehdr(e, &ehm))
+		goto elf_error;
+	ehm.e_ident[EI_DATA] = ELFDATA2LSB;
+	ehm.e_ident[EI_VERSION] = EV_CURRENT;
+	ehm.e_ident[EI_OSABI] = ELFOSABI_NONE;
+	ehm.e_type = ET_CORE;
+	ehm.e_machine = EM_X86_64;
+	ehm.e_version = EV_CURRENT;
+	if (!gelf_update_ehdr(e, &ehm) || !put_phdrs(e, f, ram, page_offset, text) ||
+	    (size = (ssize_t)elf_update(e, ELF_C_WRITE)) < 0)
+		goto elf_error;
+	*len = ((size_t)size + CORE_ALIGN - 1) & ~(size_t)(CORE_ALIGN - 1);
+	*buf = calloc(1, *len);
+	if (!*buf)
+		r = -ENOMEM;
+	else if (pread(fd, *buf, (size_t)size, 0) != size)
+		r = log_errno(log, -EIO, "elfcorehdr: reading back %zd bytes from the memfd failed", size);
+	else
+		r = 0;
+	goto out;
+elf_error:
+	r = log_errno(log, -EINVAL, "elfcorehdr: libelf: %s", elf_errmsg(-1));
+out:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return r;
+}
+
 int elfcorehdr_build(const struct crash_facts *f, uint8_t **buf, size_t *len, struct kexec_log *log)
 {
 	struct rangeset ram = RANGESET_INIT;
 	uint64_t page_offset = f->page_offset;
 	bool text = f->kernel_text_vaddr && f->kernel_text_end > f->kernel_text_start;
-	size_t nph, k = 0;
-	uint8_t *out = NULL;
-	Elf *e = NULL;
-	GElf_Ehdr ehm;
-	ssize_t size;
-	int fd = -1, r;
+	size_t nph;
+	int r;
 
 	*buf = NULL;
 	*len = 0;
@@ -340,61 +417,10 @@ int elfcorehdr_build(const struct crash_facts *f, uint8_t **buf, size_t *len, st
 		r = log_errno(log, -ELIBBAD, "libelf: %s", elf_errmsg(-1));
 		goto out;
 	}
-	fd = memfd_create("elfcorehdr", MFD_CLOEXEC);
-	if (fd < 0) {
-		r = log_errno(log, -errno, "elfcorehdr: memfd_create: %s", strerror(errno));
-		goto out;
-	}
-	if (!(e = elf_begin(fd, ELF_C_WRITE, NULL)) || !gelf_newehdr(e, ELFCLASS64) ||
-	    !gelf_newphdr(e, nph) || !gelf_getehdr(e, &ehm))
-		goto elf_error;
-	ehm.e_ident[EI_DATA] = ELFDATA2LSB;
-	ehm.e_ident[EI_VERSION] = EV_CURRENT;
-	ehm.e_ident[EI_OSABI] = ELFOSABI_NONE;
-	ehm.e_type = ET_CORE;
-	ehm.e_machine = EM_X86_64;
-	ehm.e_version = EV_CURRENT;
-	if (!gelf_update_ehdr(e, &ehm))
-		goto elf_error;
-
-	/* crash_prepare_elf64_headers(): notes, vmcoreinfo, kernel text, RAM */
-	for (size_t i = 0; i < f->nr_cpu_notes; i++) {
-		GElf_Phdr ph = { .p_type = PT_NOTE, .p_offset = f->cpu_notes[i].addr,
-				 .p_paddr = f->cpu_notes[i].addr, .p_filesz = f->cpu_notes[i].size,
-				 .p_memsz = f->cpu_notes[i].size };
-		if (!gelf_update_phdr(e, (int)k++, &ph))
-			goto elf_error;
-	}
-	GElf_Phdr vi = { .p_type = PT_NOTE, .p_offset = f->vmcoreinfo.addr, .p_paddr = f->vmcoreinfo.addr,
-			 .p_filesz = f->vmcoreinfo.size, .p_memsz = f->vmcoreinfo.size };
-	if (!gelf_update_phdr(e, (int)k++, &vi))
-		goto elf_error;
-	if (text) {
-		uint64_t sz = f->kernel_text_end - f->kernel_text_start;
-		GElf_Phdr ph = { .p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X,
-				 .p_offset = f->kernel_text_start, .p_paddr = f->kernel_text_start,
-				 .p_vaddr = f->kernel_text_vaddr, .p_filesz = sz, .p_memsz = sz };
-		if (!gelf_update_phdr(e, (int)k++, &ph))
-			goto elf_error;
-	}
-	for (size_t i = 0; i < ram.n; i++) {
-		uint64_t sz = ram.v[i].end - ram.v[i].start;
-		GElf_Phdr ph = { .p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X,
-				 .p_offset = ram.v[i].start, .p_paddr = ram.v[i].start,
-				 .p_vaddr = page_offset + ram.v[i].start, .p_filesz = sz, .p_memsz = sz };
-		if (!gelf_update_phdr(e, (int)k++, &ph))
-			goto elf_error;
-	}
-	if ((size = (ssize_t)elf_update(e, ELF_C_WRITE)) < 0)
-		goto elf_error;
-	*len = ((size_t)size + CORE_ALIGN - 1) & ~(size_t)(CORE_ALIGN - 1);
-	out = calloc(1, *len);
-	if (!out) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (pread(fd, out, (size_t)size, 0) != size) {
-		r = log_errno(log, -EIO, "elfcorehdr: reading back %zd bytes from the memfd failed", size);
+	if ((r = core_write(f, &ram, page_offset, text, nph, buf, len, log)) < 0) {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
 		goto out;
 	}
 	if (log_enabled(log, LOG_DEBUG)) {
@@ -405,19 +431,7 @@ int elfcorehdr_build(const struct crash_facts *f, uint8_t **buf, size_t *len, st
 			log_debug(log, "  PT_LOAD [0x%016" PRIx64 ", 0x%016" PRIx64 ")", ram.v[i].start,
 				  ram.v[i].end);
 	}
-	*buf = out;
-	out = NULL;
-	r = 0;
-	goto out;
-elf_error:
-	r = log_errno(log, -EINVAL, "elfcorehdr: libelf: %s", elf_errmsg(-1));
-	*len = 0;
 out:
-	if (e)
-		elf_end(e);
-	if (fd >= 0)
-		close(fd);
-	free(out);
 	rangeset_free(&ram);
 	return r;
 }
@@ -449,7 +463,7 @@ int crash_e820(const struct crash_facts *f, uint64_t hdr_addr, uint64_t hdr_size
 
 	if (__builtin_add_overflow(hdr_addr, hdr_size, &hdr_end))
 		return -ERANGE;
-	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]) && r == 0; t++) {
+	for (size_t t = 0; t < ARRAY_SIZE(order) && r == 0; t++) {
 		set.n = 0;
 		for (size_t i = 0; i < f->firmware.n && r == 0; i++)
 			if (f->firmware.v[i].type == order[t])

@@ -45,15 +45,18 @@ void crash_facts_free(struct crash_facts *f);
 /*
  * The ELF core header (ET_CORE, EM_X86_64): one PT_NOTE per CPU note, one
  * for vmcoreinfo, a PT_LOAD for the kernel text mapping when known, and
- * one PT_LOAD per System RAM range minus the crash regions.  Pure; built
- * with libelf.
+ * one PT_LOAD per System RAM range minus the crash regions and the low
+ * 1 MiB (the crash kernel's own).  Pure; built with libelf.
  */
 int elfcorehdr_build(const struct crash_facts *f, uint8_t **buf, size_t *len, struct kexec_log *log);
 
 /*
- * The crash kernel's e820: the first 640 KiB as RAM, the firmware ranges
- * as they are, the crash regions as RAM less [hdr_addr, hdr_addr+hdr_size)
- * (reserved).  Sorted.
+ * The crash kernel's e820: the ACPI, NVS and reserved ranges of
+ * /proc/iomem (where they overlap, NVS before ACPI before reserved); as
+ * RAM, what /proc/iomem calls System RAM below 1 MiB and the crash
+ * regions less [hdr_addr, hdr_addr+hdr_size), which is left out (the
+ * crash kernel reads it through elfcorehdr=), each less the firmware
+ * ranges; RAM pieces above 1 MiB smaller than 4 KiB are dropped.  Sorted.
  */
 int crash_e820(const struct crash_facts *f, uint64_t hdr_addr, uint64_t hdr_size, struct memmap *out);
 

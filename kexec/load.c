@@ -17,6 +17,7 @@
 #include "pagetable.h"
 #include "sha256.h"
 #include "syscall.h"
+#include "text.h"
 #include "tdx/tdx.h"
 
 #define KERNEL_MAX      (512u << 20)    /* after decompression */
@@ -197,7 +198,7 @@ static bool type_matches(const struct image_ops *ops, const char *type)
 static int probe_image(struct kexec_ctx *ctx, const struct kernel_file *k, const char *type,
 		       const struct image_ops **ops)
 {
-	for (size_t i = 0; i < sizeof(image_formats) / sizeof(image_formats[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(image_formats); i++) {
 		int r = image_formats[i]->probe(k->buf, k->len, k->path, &ctx->log);
 
 		if (r == IMAGE_NOT_MINE)
@@ -245,266 +246,394 @@ static void print_ranges(FILE *out, const char *title, const char *indent,
 	rangeset_print(out, set, indent, RANGE_FIXED);
 }
 
-int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
-{
-	struct kernel_file k = { .path = req->kernel };
-	struct load_plan *plan = NULL;
-	struct mem_plan own = { 0 };
-	const struct mem_plan *mp = req->mem;
-	const struct memmap *map;
-	struct rangeset ram = RANGESET_INIT, clear = RANGESET_INIT;
-	struct efi_boot_info efi = { 0 };
-	struct bootparams_blob blob = { 0 };
-	struct purgatory purg = { 0 };
+/*
+ * One kexec_load in stages, as the kernel's kexec_file.c reads: plan
+ * memory, load the kernel and initrd, the crash extras, boot_params, the
+ * purgatory and its parameters, the system call.  Each stage reads what
+ * the ones before it left here and adds its part; load_state_free()
+ * releases all of it, whichever stage failed.
+ */
+struct load_state {
+	struct kexec_ctx *ctx;
+	const struct load_request *req;
+	/* plan memory */
+	struct mem_plan own;            /* read here when the caller passed none */
+	const struct mem_plan *mp;      /* req->mem, or &own */
+	struct load_plan plan;          /* the segments, and what the format says */
+	/* kernel and initrd */
+	struct kernel_file k;
+	uint8_t *initrd;
+	size_t initrd_len;
+	uint64_t initrd_addr;
+	/* crash extras (-p) */
+	struct crash_facts crash;
+	uint8_t *corehdr;
+	size_t corehdr_len;
+	uint64_t corehdr_addr;
+	struct memmap crash_map;        /* the crash kernel's e820 */
+	char *crash_cmd;                /* its command line, with elfcorehdr= */
+	/* boot_params */
+	struct efi_boot_info efi;
+	struct bootparams_blob blob;
+	/* the purgatory and its parameters */
+	uint32_t cpu_flags;             /* KTDX_FLAG_* from cpuinfo */
+	bool smp;                       /* the other CPUs flush and clear too */
+	uint64_t tramp_addr, pgt_addr, pgt_size;
+	struct rangeset low;            /* RAM below 1 MiB, for the new kernel's decompressor */
+	struct rangeset clear;          /* the clear list */
+	struct rangeset ptmap;          /* what the purgatory's page tables map */
+	struct purgatory purg;
 	struct ktdx_params params;
-	const struct image_ops *ops = NULL;
-	uint8_t *initrd = NULL;
-	size_t initrd_len = 0;
-	uint64_t initrd_addr = 0, pgt_addr = 0, pgt_size = 0, tramp_addr = 0;
-	struct rangeset private_in = RANGESET_INIT, ptmap = RANGESET_INIT, low = RANGESET_INIT;
+};
+
+static void load_state_free(struct load_state *s)
+{
+	crash_facts_free(&s->crash);
+	memmap_free(&s->crash_map);
+	free(s->corehdr);
+	free(s->crash_cmd);
+	purgatory_free(&s->purg);
+	bootparams_blob_free(&s->blob);
+	efi_boot_info_free(&s->efi);
+	free(s->initrd);
+	free(s->k.buf);
+	mem_plan_free(&s->own);
+	rangeset_free(&s->clear);
+	rangeset_free(&s->ptmap);
+	rangeset_free(&s->low);
+	segments_free(&s->plan.segs);
+	free(s);
+}
+
+/*
+ * What only a caller can get wrong.  A crash kernel never clears: the old
+ * kernel's memory is the dump, and tdx_policy_apply() (tdx/policy.c) is
+ * the one place that turns a clear into a flush for -p.
+ */
+static int load_request_check(struct kexec_ctx *ctx, const struct load_request *req)
+{
+	if (req->crash && req->action == KTDX_ACTION_CLEAR)
+		return log_errno(&ctx->log, -EINVAL, "internal error: a crash kernel load asked for a "
+				 "TDX clear (the old kernel's memory is the dump; the policy flushes at most)");
+	if (req->action == KTDX_ACTION_CLEAR && !req->private_ranges)
+		return log_errno(&ctx->log, -EINVAL, "TDX clear requested without private ranges");
+	return 0;
+}
+
+/* A crash kernel's segments go into the "Crash kernel" regions of /proc/iomem only. */
+static int crash_region(struct load_state *s, struct rangeset *ram)
+{
 	int r;
 
-	struct crash_facts crash = { 0 };
-	struct memmap crash_map = { 0 };
-	uint8_t *corehdr = NULL;
-	size_t corehdr_len = 0;
-	uint64_t corehdr_addr = 0;
-	char *crash_cmd = NULL;
-	unsigned action = req->action;
-	uint32_t cpu_flags;
-	bool smp;
+	if ((r = s->mp->io_err) < 0 || (r = crash_facts_read(s->ctx, &s->mp->io, &s->crash)) < 0)
+		return r;
+	if (!s->crash.crash_regions.n)
+		return log_errno(&s->ctx->log, -ENOMEM,
+				 "/proc/iomem: no \"Crash kernel\" region: boot with crashkernel=SIZE "
+				 "to reserve memory for a crash kernel");
+	return rangeset_copy(ram, &s->crash.crash_regions);
+}
 
-	plan = calloc(1, sizeof(*plan));
-	if (!plan)
-		return -ENOMEM;
-	/*
-	 * The memory plan of this invocation (the caller's, read once for
-	 * detection and load alike).  Without /proc/iomem placement makes do
-	 * with the firmware map, a crash load fails with its error; without
-	 * a firmware map (or its /proc/iomem stand-in) there is no e820.
-	 */
-	if (!mp) {
-		if ((r = mem_plan_read(ctx->sr, &ctx->log, &own)) < 0)
-			goto out;
-		mp = &own;
+/*
+ * Plan memory: the memory plan of this invocation (the caller's, read
+ * once for detection and load alike) and the RAM the segments may use.
+ * Without /proc/iomem placement makes do with the firmware map, a crash
+ * load fails with its error; without a firmware map (or its /proc/iomem
+ * stand-in) there is no e820.
+ */
+static int load_plan_memory(struct load_state *s)
+{
+	const struct load_request *req = s->req;
+	struct rangeset ram = RANGESET_INIT;
+	int r;
+
+	s->mp = req->mem;
+	if (!s->mp) {
+		if ((r = mem_plan_read(s->ctx->sr, &s->ctx->log, &s->own)) < 0)
+			return r;
+		s->mp = &s->own;
 	}
-	map = &mp->map;
-	if ((r = mp->map_err) < 0)
-		goto out;
-	if (mp->map_from_iomem)
-		log_debug(&ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top level "
-			  "(%zu entries)", map->n);
-	if (req->crash) {
-		/* the old kernel's memory is the dump: flush at most, never clear */
-		if (action == KTDX_ACTION_CLEAR)
-			action = KTDX_ACTION_FLUSH;
-		if ((r = mp->io_err) < 0 || (r = crash_facts_read(ctx, &mp->io, &crash)) < 0)
-			goto out;
-		if (!crash.crash_regions.n) {
-			r = log_errno(&ctx->log, -ENOMEM,
-				      "/proc/iomem: no \"Crash kernel\" region: boot with crashkernel=SIZE "
-				      "to reserve memory for a crash kernel");
-			goto out;
-		}
-		if ((r = rangeset_copy(&ram, &crash.crash_regions)) < 0)
-			goto out;
-	} else if ((r = mem_plan_usable(mp, &ram)) < 0) {
-		goto out;
-	}
-	if ((r = segments_init(&plan->segs, &ram, req->mem_min > LOW_MIN ? req->mem_min : LOW_MIN,
-			       req->mem_max)) < 0)
-		goto out;
+	if ((r = s->mp->map_err) < 0)
+		return r;
+	if (s->mp->map_from_iomem)
+		log_debug(&s->ctx->log, "no /sys/firmware/memmap: the e820 map is /proc/iomem's top "
+			  "level (%zu entries)", s->mp->map.n);
+	r = req->crash ? crash_region(s, &ram) : mem_plan_usable(s->mp, &ram);
+	if (r == 0)
+		r = segments_init(&s->plan.segs, &ram, req->mem_min > LOW_MIN ? req->mem_min : LOW_MIN,
+				  req->mem_max);
+	rangeset_free(&ram);
+	return r;
+}
 
-	if ((r = file_read(req->kernel, true, KERNEL_MAX, &k.buf, &k.len, &ctx->log)) < 0)
-		goto out;
-	if ((r = probe_image(ctx, &k, req->type, &ops)) < 0)
-		goto out;
-	if ((r = ops->load(ctx, &k, plan)) < 0)
-		goto out;
+/* Load the kernel (its format places it) and the initrd, top down below what the kernel accepts. */
+static int load_kernel_initrd(struct load_state *s)
+{
+	const struct load_request *req = s->req;
+	struct kexec_log *log = &s->ctx->log;
+	const struct image_ops *ops = NULL;
+	int r;
 
-	if (req->initrd) {
-		if ((r = file_read(req->initrd, false, INITRD_MAX, &initrd, &initrd_len, &ctx->log)) < 0)
-			goto out;
-		struct segment_req ir = {
-			.buf = initrd, .bufsz = initrd_len, .align = 4096, .min = LOW_MIN,
-			.max = plan->initrd_max, .top_down = true, .hash = true, .what = "initrd",
-		};
-		if ((r = segments_place(&plan->segs, &ir, &ctx->log, &initrd_addr)) < 0) {
-			r = log_errno(&ctx->log, r, "%s: cannot place the initrd (%zu bytes) below 0x%" PRIx64,
-				      req->initrd, initrd_len, plan->initrd_max);
-			goto out;
-		}
-	}
+	s->k.path = req->kernel;
+	if ((r = file_read(req->kernel, true, KERNEL_MAX, &s->k.buf, &s->k.len, log)) < 0 ||
+	    (r = probe_image(s->ctx, &s->k, req->type, &ops)) < 0 ||
+	    (r = ops->load(s->ctx, &s->k, &s->plan)) < 0)
+		return r;
+	if (!req->initrd)
+		return 0;
+	if ((r = file_read(req->initrd, false, INITRD_MAX, &s->initrd, &s->initrd_len, log)) < 0)
+		return r;
+	struct segment_req ir = {
+		.buf = s->initrd, .bufsz = s->initrd_len, .align = 4096, .min = LOW_MIN,
+		.max = s->plan.initrd_max, .top_down = true, .hash = true, .what = "initrd",
+	};
+	if ((r = segments_place(&s->plan.segs, &ir, log, &s->initrd_addr)) < 0)
+		return log_errno(log, r, "%s: cannot place the initrd (%zu bytes) below 0x%" PRIx64,
+				 req->initrd, s->initrd_len, s->plan.initrd_max);
+	return 0;
+}
 
+/*
+ * Crash extras (-p): the ELF core header, placed bottom up in the crash
+ * region, and the crash kernel's e820 and command line that point at it.
+ */
+static int load_crash_extras(struct load_state *s)
+{
+	struct kexec_log *log = &s->ctx->log;
+	struct segments *segs = &s->plan.segs;
+	int r;
+
+	if (!s->req->crash)
+		return 0;
+	if ((r = elfcorehdr_build(&s->crash, &s->corehdr, &s->corehdr_len, log)) < 0)
+		return r;
+	struct segment_req hr = {
+		.buf = s->corehdr, .bufsz = s->corehdr_len, .align = 4096, .top_down = false,
+		.hash = true, .what = "elfcorehdr",
+	};
+	if ((r = segments_place(segs, &hr, log, &s->corehdr_addr)) < 0 ||
+	    (r = crash_e820(&s->crash, s->corehdr_addr, segs->v[segs->n - 1].memsz, &s->crash_map)) < 0)
+		return r;
+	return crash_cmdline(s->req->cmdline, s->corehdr_addr, &s->crash_cmd);
+}
+
+/* boot_params: the command line, initrd, e820 and EFI facts, and the report slot. */
+static int load_boot_params(struct load_state *s)
+{
+	const struct load_request *req = s->req;
 	struct bootparams_input in = {
-		.cmdline = req->cmdline, .initrd_addr = initrd_addr, .initrd_size = initrd_len,
-		.e820 = map, .efi = true, .rng_seed = true, .report_slot = true,
+		.cmdline = req->cmdline, .initrd_addr = s->initrd_addr, .initrd_size = s->initrd_len,
+		.e820 = &s->mp->map, .efi = true, .rng_seed = true, .report_slot = true,
 		.report_cpus = req->cpus && req->cpus->nr_cpus ? req->cpus->nr_cpus : 1,
 	};
+	int r;
+
 	if (req->crash) {
-		if ((r = elfcorehdr_build(&crash, &corehdr, &corehdr_len, &ctx->log)) < 0)
-			goto out;
-		struct segment_req hr = {
-			.buf = corehdr, .bufsz = corehdr_len, .align = 4096, .top_down = false,
-			.hash = true, .what = "elfcorehdr",
-		};
-		if ((r = segments_place(&plan->segs, &hr, &ctx->log, &corehdr_addr)) < 0)
-			goto out;
-		if ((r = crash_e820(&crash, corehdr_addr, plan->segs.v[plan->segs.n - 1].memsz,
-				    &crash_map)) < 0 ||
-		    (r = crash_cmdline(req->cmdline, corehdr_addr, &crash_cmd)) < 0)
-			goto out;
-		in.cmdline = crash_cmd;
-		in.e820 = &crash_map;
+		in.cmdline = s->crash_cmd;
+		in.e820 = &s->crash_map;
 		in.rng_seed = false;    /* nothing to draw from at panic time that matters */
 	}
-	if ((r = efi_boot_info_read(ctx, &efi)) < 0)
-		goto out;
-	if ((r = bootparams_build(ctx, plan, &in, &efi, &blob)) < 0)
-		goto out;
+	if ((r = efi_boot_info_read(s->ctx, &s->efi)) < 0)
+		return r;
+	return bootparams_build(s->ctx, &s->plan, &in, &s->efi, &s->blob);
+}
 
-	if (action == KTDX_ACTION_CLEAR && !req->private_ranges) {
-		r = log_errno(&ctx->log, -EINVAL, "TDX clear requested without private ranges");
-		goto out;
-	}
-	cpu_flags = purgatory_cpu_flags(req->cpu);
-	/*
-	 * Step 4 (every CPU flushes and clears its share): a kexec -l with
-	 * a flush or clear and more than one CPU known.  A crash kernel's
-	 * memory has nothing below 1 MiB for the trampoline.
-	 */
-	smp = action != KTDX_ACTION_NONE && !req->crash && req->cpus && req->cpus->nr_cpus > 1;
-	if (smp && (r = cpus_trampoline_place(&plan->segs, map, &ctx->log, &tramp_addr)) < 0)
-		goto out;
-	/*
-	 * Flush and clear: the purgatory's own page tables, a zero-filled
-	 * segment, never cleared, sized for what they will map.  The plain
-	 * path (action none) runs on the old kernel's identity map.
-	 */
-	if (action != KTDX_ACTION_NONE) {
-		if (action == KTDX_ACTION_CLEAR) {
-			if ((r = rangeset_copy(&private_in, req->private_ranges)) < 0)
-				goto out;
-			rangeset_align_inward(&private_in, PAGE_SIZE_4K);
-		}
-		if ((r = low_ram(map, &low)) < 0)
-			goto out;
-		for (size_t i = 0; i < low.n; i++)
-			if ((r = rangeset_add(&private_in, low.v[i].start, low.v[i].end)) < 0)
-				goto out;
-		if (smp && (r = cpus_map_add(&private_in)) < 0)      /* sized with the xAPIC page */
-			goto out;
-		if ((r = pgtable_reserve(&private_in, &plan->segs, cpu_flags & KTDX_FLAG_GBPAGES,
-					 &pgt_size, &ctx->log)) < 0)
-			goto out;
-		struct segment_req pr = {
-			.buf = NULL, .bufsz = 0, .memsz = pgt_size, .align = 4096, .min = LOW_MIN,
-			.max = 1ULL << 32, .top_down = true, .hash = false, .what = "pagetables",
-		};
-		if ((r = segments_place(&plan->segs, &pr, &ctx->log, &pgt_addr)) < 0)
-			goto out;
-	}
-	if ((r = purgatory_load(purgatory_blob, purgatory_blob_size, &plan->segs, LOW_MIN,
-				1ULL << 32, &ctx->log, &purg)) < 0)
-		goto out;
+/*
+ * Flush and clear: the purgatory's own page tables, a zero-filled
+ * segment, never cleared, sized for what they will map (the private
+ * ranges, the RAM below 1 MiB, the xAPIC page with SMP, every segment).
+ * The plain path (action none) runs on the old kernel's identity map.
+ */
+static int load_pagetables(struct load_state *s)
+{
+	const struct load_request *req = s->req;
+	struct rangeset private_in = RANGESET_INIT;
+	int r;
 
-	memset(&params, 0, sizeof(params));
-	params.magic = KTDX_PARAMS_MAGIC;
-	params.version = KTDX_PARAMS_VERSION;
-	params.size = sizeof(params);
-	params.entry = plan->entry;
-	params.boot_params = blob.addr;
-	params.report = blob.report_addr;
-	params.pgtable_base = pgt_addr;
-	params.pgtable_size = pgt_size;
-	params.action = action;
-	params.flags = cpu_flags;
-	if (req->serial_debug)
-		params.flags |= KTDX_FLAG_SERIAL_DEBUG;
-	if (req->cpus)
-		cpus_params_fill(req->cpus, smp ? tramp_addr : 0, &params);
-	if (action == KTDX_ACTION_CLEAR) {
-		if ((r = clear_list_build(req->private_ranges, &plan->segs, &clear, &ctx->log)) < 0)
+	if (req->action == KTDX_ACTION_CLEAR) {
+		if ((r = rangeset_copy(&private_in, req->private_ranges)) < 0)
 			goto out;
-		params.nr_ranges = (uint32_t)clear.n;
-		for (size_t i = 0; i < clear.n; i++)
-			params.ranges[i] = (struct ktdx_range){ clear.v[i].start, clear.v[i].end };
+		rangeset_align_inward(&private_in, PAGE_SIZE_4K);
 	}
-	if (action != KTDX_ACTION_NONE) {
-		uint64_t need;
-
-		if ((r = purgatory_map_build(&clear, &low, &plan->segs, &ptmap, &ctx->log)) < 0)
-			goto out;
-		if (smp && ((r = cpus_map_add(&ptmap)) < 0 ||
-			    (ptmap.n > KTDX_MAX_MAP_RANGES &&
-			     (r = log_errno(&ctx->log, -E2BIG, "purgatory page-table map: %zu ranges, "
-					    "at most %d", ptmap.n, KTDX_MAX_MAP_RANGES)) < 0)))
-			goto out;
-		need = map_table_bytes(&ptmap, cpu_flags & KTDX_FLAG_GBPAGES, &ctx->log, NULL);
-		if (!need || need > pgt_size) {
-			r = log_errno(&ctx->log, -ERANGE,
-				      "purgatory page tables: 0x%" PRIx64 " bytes needed, 0x%" PRIx64
-				      " reserved", need, pgt_size);
-			goto out;
-		}
-		params.nr_map = (uint32_t)ptmap.n;
-		for (size_t i = 0; i < ptmap.n; i++)
-			params.map[i] = (struct ktdx_range){ ptmap.v[i].start, ptmap.v[i].end };
-	}
-	if (!req->no_checks && (r = sha256_segments(&ctx->log, &plan->segs, &params)) < 0)
+	if ((r = low_ram(&s->mp->map, &s->low)) < 0)
 		goto out;
-	purgatory_set_params(&purg, &params);
-
-	if (log_enabled(&ctx->log, LOG_DEBUG)) {
-		segments_print(&plan->segs, ctx->log.out);
-		fprintf(ctx->log.out, "entry: purgatory 0x%" PRIx64 " -> kernel 0x%" PRIx64
-			", boot_params 0x%" PRIx64 ", report 0x%" PRIx64 ", e820 %u entries%s\n",
-			purg.entry, plan->entry, blob.addr, blob.report_addr, blob.e820_entries,
-			blob.efi_passed ? ", EFI runtime map passed" : "");
-		fprintf(ctx->log.out, "purgatory action: %s, flags 0x%" PRIx32 "\n",
-			action == KTDX_ACTION_CLEAR ? "WBINVD + clear" :
-			action == KTDX_ACTION_FLUSH ? "WBINVD" : "none (verify in C on the kernel's map)",
-			params.flags);
-		if (action != KTDX_ACTION_NONE) {
-			fprintf(ctx->log.out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n",
-				pgt_size, pgt_addr, cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
-			print_ranges(ctx->log.out, "page-table map", "  map ", &ptmap);
-		}
-		if (action == KTDX_ACTION_CLEAR)
-			print_ranges(ctx->log.out, "TDX clear list", "  ", &clear);
-		if (action != KTDX_ACTION_NONE)
-			fprintf(ctx->log.out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%"
-				PRIx64 ", TSC %" PRIu64 " kHz%s\n", params.nr_cpus, params.clear_cpus,
-				params.trampoline, params.tsc_khz,
-				params.trampoline ? "" : " (the boot CPU alone)");
-	}
-	if (!req->dry_run) {
-		r = sys_kexec_load(purg.entry, &plan->segs, req->crash ? KEXEC_ON_CRASH : 0);
-		if (r < 0) {
-			load_explain_errno(ctx, r, "kexec_load");
-			if (!log_enabled(&ctx->log, LOG_DEBUG) && ctx->log.out)
-				segments_print(&plan->segs, ctx->log.out);
-		}
-	}
+	for (size_t i = 0; i < s->low.n; i++)
+		if ((r = rangeset_add(&private_in, s->low.v[i].start, s->low.v[i].end)) < 0)
+			goto out;
+	if (s->smp && (r = cpus_map_add(&private_in)) < 0)     /* sized with the xAPIC page */
+		goto out;
+	if ((r = pgtable_reserve(&private_in, &s->plan.segs, s->cpu_flags & KTDX_FLAG_GBPAGES,
+				 &s->pgt_size, &s->ctx->log)) < 0)
+		goto out;
+	struct segment_req pr = {
+		.buf = NULL, .bufsz = 0, .memsz = s->pgt_size, .align = 4096, .min = LOW_MIN,
+		.max = 1ULL << 32, .top_down = true, .hash = false, .what = "pagetables",
+	};
+	r = segments_place(&s->plan.segs, &pr, &s->ctx->log, &s->pgt_addr);
 out:
-	crash_facts_free(&crash);
-	memmap_free(&crash_map);
-	free(corehdr);
-	free(crash_cmd);
-	purgatory_free(&purg);
-	bootparams_blob_free(&blob);
-	efi_boot_info_free(&efi);
-	free(initrd);
-	free(k.buf);
-	mem_plan_free(&own);
-	rangeset_free(&ram);
-	rangeset_free(&clear);
 	rangeset_free(&private_in);
-	rangeset_free(&ptmap);
-	rangeset_free(&low);
-	if (plan)
-		segments_free(&plan->segs);
-	free(plan);
+	return r;
+}
+
+/*
+ * The purgatory, and before it what it runs on: the SMP trampoline (step
+ * 4, every CPU flushes and clears its share: a kexec -l with a flush or
+ * clear and more than one CPU known; a crash kernel's memory has nothing
+ * below 1 MiB for it) and, for a flush or clear, its page tables.
+ */
+static int load_purgatory(struct load_state *s)
+{
+	const struct load_request *req = s->req;
+	int r;
+
+	s->cpu_flags = purgatory_cpu_flags(req->cpu);
+	s->smp = req->action != KTDX_ACTION_NONE && !req->crash && req->cpus && req->cpus->nr_cpus > 1;
+	if (s->smp && (r = cpus_trampoline_place(&s->plan.segs, &s->mp->map, &s->ctx->log,
+						 &s->tramp_addr)) < 0)
+		return r;
+	if (req->action != KTDX_ACTION_NONE && (r = load_pagetables(s)) < 0)
+		return r;
+	return purgatory_load(purgatory_blob, purgatory_blob_size, &s->plan.segs, LOW_MIN,
+			      1ULL << 32, &s->ctx->log, &s->purg);
+}
+
+/*
+ * The map list of the parameters: every segment is placed now, so the
+ * final map (clear list, low RAM, segments, the xAPIC page with SMP)
+ * must fit in the page tables load_pagetables() reserved.
+ */
+static int load_map_fill(struct load_state *s)
+{
+	struct kexec_log *log = &s->ctx->log;
+	uint64_t need;
+	int r;
+
+	if ((r = purgatory_map_build(&s->clear, &s->low, &s->plan.segs, &s->ptmap, log)) < 0)
+		return r;
+	if (s->smp && (r = cpus_map_add(&s->ptmap)) < 0)
+		return r;
+	if (s->smp && s->ptmap.n > KTDX_MAX_MAP_RANGES)
+		return log_errno(log, -E2BIG, "purgatory page-table map: %zu ranges, at most %d",
+				 s->ptmap.n, KTDX_MAX_MAP_RANGES);
+	need = map_table_bytes(&s->ptmap, s->cpu_flags & KTDX_FLAG_GBPAGES, log, NULL);
+	if (!need || need > s->pgt_size)
+		return log_errno(log, -ERANGE, "purgatory page tables: 0x%" PRIx64 " bytes needed, 0x%"
+				 PRIx64 " reserved", need, s->pgt_size);
+	s->params.nr_map = (uint32_t)s->ptmap.n;
+	for (size_t i = 0; i < s->ptmap.n; i++)
+		s->params.map[i] = (struct ktdx_range){ s->ptmap.v[i].start, s->ptmap.v[i].end };
+	return 0;
+}
+
+/*
+ * The purgatory's parameters: entry points, page tables, action and CPU
+ * flags, the CPUs, the clear list, the map, the SHA-256 digest of the
+ * segments; written into the loaded purgatory by symbol.
+ */
+static int load_params(struct load_state *s)
+{
+	const struct load_request *req = s->req;
+	struct ktdx_params *p = &s->params;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->magic = KTDX_PARAMS_MAGIC;
+	p->version = KTDX_PARAMS_VERSION;
+	p->size = sizeof(*p);
+	p->entry = s->plan.entry;
+	p->boot_params = s->blob.addr;
+	p->report = s->blob.report_addr;
+	p->pgtable_base = s->pgt_addr;
+	p->pgtable_size = s->pgt_size;
+	p->action = req->action;
+	p->flags = s->cpu_flags | (req->serial_debug ? KTDX_FLAG_SERIAL_DEBUG : 0);
+	if (req->cpus)
+		cpus_params_fill(req->cpus, s->smp ? s->tramp_addr : 0, p);
+	if (req->action == KTDX_ACTION_CLEAR) {
+		if ((r = clear_list_build(req->private_ranges, &s->plan.segs, &s->clear,
+					  &s->ctx->log)) < 0)
+			return r;
+		p->nr_ranges = (uint32_t)s->clear.n;
+		for (size_t i = 0; i < s->clear.n; i++)
+			p->ranges[i] = (struct ktdx_range){ s->clear.v[i].start, s->clear.v[i].end };
+	}
+	if (req->action != KTDX_ACTION_NONE && (r = load_map_fill(s)) < 0)
+		return r;
+	if (!req->no_checks && (r = sha256_segments(&s->ctx->log, &s->plan.segs, p)) < 0)
+		return r;
+	purgatory_set_params(&s->purg, p);
+	return 0;
+}
+
+/* -d: the segment table, the entry chain, the action and what the purgatory will map and clear. */
+static void load_print(const struct load_state *s)
+{
+	FILE *out = s->ctx->log.out;
+	unsigned action = s->req->action;
+	const struct ktdx_params *p = &s->params;
+
+	if (!log_enabled(&s->ctx->log, LOG_DEBUG))
+		return;
+	segments_print(&s->plan.segs, out);
+	fprintf(out, "entry: purgatory 0x%" PRIx64 " -> kernel 0x%" PRIx64 ", boot_params 0x%" PRIx64
+		", report 0x%" PRIx64 ", e820 %u entries%s\n", s->purg.entry, s->plan.entry,
+		s->blob.addr, s->blob.report_addr, s->blob.e820_entries,
+		s->blob.efi_passed ? ", EFI runtime map passed" : "");
+	fprintf(out, "purgatory action: %s, flags 0x%" PRIx32 "\n",
+		action == KTDX_ACTION_CLEAR ? "WBINVD + clear" :
+		action == KTDX_ACTION_FLUSH ? "WBINVD" : "none (verify in C on the kernel's map)",
+		p->flags);
+	if (action == KTDX_ACTION_NONE)
+		return;
+	fprintf(out, "page tables: 0x%" PRIx64 " bytes at 0x%" PRIx64 ", %s pages\n", s->pgt_size,
+		s->pgt_addr, s->cpu_flags & KTDX_FLAG_GBPAGES ? "1 GiB" : "2 MiB");
+	print_ranges(out, "page-table map", "  map ", &s->ptmap);
+	if (action == KTDX_ACTION_CLEAR)
+		print_ranges(out, "TDX clear list", "  ", &s->clear);
+	fprintf(out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%" PRIx64 ", TSC %"
+		PRIu64 " kHz%s\n", p->nr_cpus, p->clear_cpus, p->trampoline, p->tsc_khz,
+		p->trampoline ? "" : " (the boot CPU alone)");
+}
+
+/* The system call (not with dry_run); on failure the reason, and the segment table once. */
+static int load_syscall(const struct load_state *s)
+{
+	struct kexec_log *log = &s->ctx->log;
+	int r;
+
+	if (s->req->dry_run)
+		return 0;
+	r = sys_kexec_load(s->purg.entry, &s->plan.segs, s->req->crash ? KEXEC_ON_CRASH : 0);
+	if (r < 0) {
+		load_explain_errno(s->ctx, r, "kexec_load");
+		if (!log_enabled(log, LOG_DEBUG) && log->out)
+			segments_print(&s->plan.segs, log->out);
+	}
+	return r;
+}
+
+int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
+{
+	struct load_state *s;
+	int r;
+
+	if ((r = load_request_check(ctx, req)) < 0)
+		return r;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->req = req;
+	if ((r = load_plan_memory(s)) == 0 &&
+	    (r = load_kernel_initrd(s)) == 0 &&
+	    (r = load_crash_extras(s)) == 0 &&
+	    (r = load_boot_params(s)) == 0 &&
+	    (r = load_purgatory(s)) == 0 &&
+	    (r = load_params(s)) == 0) {
+		load_print(s);
+		r = load_syscall(s);
+	}
+	load_state_free(s);
 	return r;
 }
 

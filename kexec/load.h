@@ -21,7 +21,7 @@ struct load_request {
 	bool crash;                     /* -p */
 	bool no_checks;                 /* -i: no SHA-256 in the purgatory */
 	bool serial_debug;              /* --console-serial: purgatory steps on COM1 */
-	unsigned action;                /* KTDX_ACTION_* */
+	unsigned action;                /* KTDX_ACTION_*; never CLEAR with crash (tdx/policy.c) */
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	const struct rangeset *private_ranges;  /* what may hold TDX private memory */
 	const struct tdx_cpuinfo *cpu;  /* the purgatory's paths; NULL: unknown, portable ones */
@@ -30,7 +30,11 @@ struct load_request {
 	bool dry_run;                   /* build everything, call nothing (tests) */
 };
 
-/* kexec_load with this tool's purgatory.  -errno, one line logged. */
+/*
+ * kexec_load with this tool's purgatory.  -errno, one line logged;
+ * -EINVAL for a request only a caller can get wrong (a clear for a crash
+ * kernel, a clear without private_ranges).
+ */
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req);
 /* kexec_file_load: the kernel parses the files and runs its own purgatory. */
 int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req);

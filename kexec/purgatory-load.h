@@ -32,6 +32,14 @@ extern const uint64_t purgatory_blob_size;
  */
 int purgatory_load(const void *obj, size_t objsz, struct segments *segs, uint64_t min,
 		   uint64_t max, struct kexec_log *log, struct purgatory *out);
+/*
+ * What a relocation of `type` writes at pc for symbol address s and
+ * addend a (*v), and how many bytes (*width): R_X86_64_64, 32, 32S, PC32
+ * and PLT32.  -ERANGE when the value does not fit its width, -ENOEXEC
+ * for any other type (nothing logged: purgatory_load names it).
+ */
+int purgatory_reloc_value(unsigned type, uint64_t s, int64_t a, uint64_t pc, uint64_t *v,
+			  size_t *width);
 /* Write the parameter block into the loaded image. */
 void purgatory_set_params(struct purgatory *p, const struct ktdx_params *params);
 void purgatory_free(struct purgatory *p);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include "memmap.h"
 #include "segments.h"
 
 static uint64_t page_up(uint64_t v)
@@ -87,7 +88,7 @@ int segments_add_low(struct segments *s, uint64_t mem, uint64_t memsz, const cha
 {
 	int other;
 
-	if ((mem | memsz) & (PAGE_SIZE_4K - 1) || !memsz || mem + memsz > 0x100000)
+	if ((mem | memsz) & (PAGE_SIZE_4K - 1) || !memsz || mem + memsz > LOW_1M)
 		return log_errno(log, -EINVAL, "%s: [0x%" PRIx64 ", +0x%" PRIx64 ") is not whole pages "
 				 "below 1 MiB", what, mem, memsz);
 	if ((other = segments_overlap(s, mem, mem + memsz)) >= 0)
@@ -142,11 +143,10 @@ int segments_place(struct segments *s, const struct segment_req *req, struct kex
 	if (memsz == 0)
 		return log_errno(log, -EINVAL, "%s: empty segment", req->what);
 	/* free = RAM within [lo, hi) minus the segments placed so far */
-	if ((r = rangeset_copy(&free_mem, &s->ram)) < 0)
-		return r;
-	rangeset_subtract(&free_mem, 0, lo);
-	rangeset_subtract(&free_mem, hi, UINT64_MAX);
-	if ((r = segments_subtract_from(s, &free_mem)) < 0)
+	if ((r = rangeset_copy(&free_mem, &s->ram)) < 0 ||
+	    (r = rangeset_subtract(&free_mem, 0, lo)) < 0 ||
+	    (r = rangeset_subtract(&free_mem, hi, UINT64_MAX)) < 0 ||
+	    (r = segments_subtract_from(s, &free_mem)) < 0)
 		goto out;
 	rangeset_normalize(&free_mem);
 	for (size_t k = 0; k < free_mem.n && !found; k++) {

@@ -451,6 +451,45 @@ static void test_cpus(void **state)
 	rangeset_free(&priv);
 }
 
+/*
+ * What only a caller can get wrong is refused before anything is read or
+ * placed: a crash load never clears (tdx/policy.c turns a clear into a
+ * flush for -p), and a clear needs the ranges to clear.
+ */
+static void test_caller_bugs(void **state)
+{
+	struct rangeset priv = RANGESET_INIT;
+	static const struct {
+		bool crash, ranges;
+		const char *says;
+	} cases[] = {
+		{ true, true, "kexec: internal error: a crash kernel load asked for a TDX clear (the old "
+			      "kernel's memory is the dump; the policy flushes at most)\n" },
+		{ true, false, "kexec: internal error: a crash kernel load asked for a TDX clear" },
+		{ false, false, "kexec: TDX clear requested without private ranges\n" },
+	};
+
+	rangeset_add(&priv, 1 * MiB, 0x7ffe0000);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct load_request req = {
+			.kernel = kernel, .initrd = initrd, .cmdline = "console=ttyS0",
+			.action = KTDX_ACTION_CLEAR, .crash = cases[i].crash,
+			.private_ranges = cases[i].ranges ? &priv : NULL,
+		};
+		char *out;
+		int r;
+
+		memset(&sys, 0, sizeof(sys));
+		out = run(&req, &r);
+		assert_int_equal(r, -EINVAL);
+		assert_int_equal(sys.calls, 0);
+		assert_non_null(strstr(out, cases[i].says));
+		assert_null(strstr(out, "segment  "));         /* nothing placed */
+		free(out);
+	}
+	rangeset_free(&priv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_no_firmware_memmap),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
+		cmocka_unit_test(test_caller_bugs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

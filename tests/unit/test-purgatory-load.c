@@ -264,6 +264,41 @@ static void test_not_an_object(void **state)
 	segments_free(&s);
 }
 
+/* The value and width of each relocation type, and where it overflows. */
+static void test_reloc_value(void **state)
+{
+	static const struct {
+		unsigned type;
+		uint64_t s;
+		int64_t a;
+		uint64_t pc;
+		int r;
+		uint64_t v;
+		size_t width;
+	} cases[] = {
+		{ R_X86_64_64, 0xffffffff80001000ULL, 8, 0, 0, 0xffffffff80001008ULL, 8 },
+		{ R_X86_64_32, 0xfffff000, 0xfff, 0, 0, 0xffffffff, 4 },
+		{ R_X86_64_32, 0xfffff000, 0x1000, 0, -ERANGE, 0x100000000ULL, 4 },
+		{ R_X86_64_32S, 0x7ffff000, 0xfff, 0, 0, 0x7fffffff, 4 },
+		{ R_X86_64_32S, 0x7ffff000, 0x1000, 0, -ERANGE, 0x80000000, 4 },
+		{ R_X86_64_32S, 0xffffffff80000000ULL, 0, 0, 0, 0xffffffff80000000ULL, 4 },
+		{ R_X86_64_PC32, 0x2000, -4, 0x1000, 0, 0xffc, 4 },
+		{ R_X86_64_PLT32, 0x1000, -4, 0x2000, 0, (uint64_t)-0x1004, 4 },
+		{ R_X86_64_PC32, 0x100001000ULL, 0, 0x1000, -ERANGE, 0x100000000ULL, 4 },
+		{ R_X86_64_GOTPCREL, 0x1000, 0, 0, -ENOEXEC, 0x1000, 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 0;
+		size_t width = 0;
+
+		assert_int_equal(purgatory_reloc_value(cases[i].type, cases[i].s, cases[i].a, cases[i].pc,
+						       &v, &width), cases[i].r);
+		assert_int_equal(v, cases[i].v);
+		assert_int_equal(width, cases[i].width);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_relocation_sites),
 		cmocka_unit_test(test_unsupported_relocation),
 		cmocka_unit_test(test_not_an_object),
+		cmocka_unit_test(test_reloc_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
