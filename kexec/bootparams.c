@@ -298,7 +298,7 @@ static int blob_place(struct kexec_ctx *ctx, struct load_plan *plan, const struc
 		return -ENOMEM;
 	/* keep it low but clear of the first MiB, like the kernel's own loader */
 	struct segment_req req = {
-		.buf = out->buf, .bufsz = out->size, .align = 4096,
+		.buf = out->buf, .bufsz = out->size, .align = PAGE_SIZE_4K,
 		.min = LOW_1M, .max = 1ULL << 32, .top_down = true, .hash = true,
 		.what = "bootparams",
 	};

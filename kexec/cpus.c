@@ -12,7 +12,6 @@
 
 _Static_assert(TDX_MAX_APICIDS == KTDX_MAX_CPUS, "cpuinfo keeps as many APIC ids as the purgatory takes");
 
-#define PAGE            4096ull
 
 static int parse_ids(const char *list, struct cpus_plan *out, struct kexec_log *log)
 {
@@ -78,18 +77,18 @@ int cpus_trampoline_place(struct segments *segs, const struct memmap *map, struc
 
 	if ((r = memmap_collect(map, E820_TYPE_RAM, &ram)) < 0)
 		return r;
-	if ((r = rangeset_subtract(&ram, 0, PAGE)) < 0 ||
+	if ((r = rangeset_subtract(&ram, 0, PAGE_SIZE_4K)) < 0 ||
 	    (r = rangeset_subtract(&ram, LOW_1M, UINT64_MAX)) < 0 ||
 	    (r = segments_subtract_from(segs, &ram)) < 0)
 		goto out;
-	rangeset_align_inward(&ram, PAGE);
+	rangeset_align_inward(&ram, PAGE_SIZE_4K);
 	rangeset_normalize(&ram);
 	r = -ENOSPC;
 	for (size_t i = ram.n; i-- > 0;) {
-		if (ram.v[i].end - ram.v[i].start < PAGE)
+		if (ram.v[i].end - ram.v[i].start < PAGE_SIZE_4K)
 			continue;
-		*addr = ram.v[i].end - PAGE;
-		r = segments_add_low(segs, *addr, PAGE, "trampoline", log);
+		*addr = ram.v[i].end - PAGE_SIZE_4K;
+		r = segments_add_low(segs, *addr, PAGE_SIZE_4K, "trampoline", log);
 		goto out;
 	}
 	log_errno(log, r, "no free RAM page below 1 MiB in the firmware map for the CPU start "
@@ -101,7 +100,7 @@ out:
 
 int cpus_map_add(struct rangeset *map)
 {
-	int r = rangeset_add(map, CPUS_XAPIC_BASE, CPUS_XAPIC_BASE + PAGE);
+	int r = rangeset_add(map, CPUS_XAPIC_BASE, CPUS_XAPIC_BASE + PAGE_SIZE_4K);
 
 	if (r < 0)
 		return r;

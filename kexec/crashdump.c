@@ -26,8 +26,7 @@
 #define START_KERNEL_MAP        0xffffffff80000000ULL  /* __START_KERNEL_map */
 /* __PAGE_OFFSET_BASE_L4: the direct map without KASLR, 4-level paging */
 #define DEFAULT_PAGE_OFFSET     0xffff888000000000ULL
-#define CORE_ALIGN              4096ULL                 /* ELF_CORE_HEADER_ALIGN */
-#define PAGE_4K                 4096ULL
+#define CORE_ALIGN              PAGE_SIZE_4K            /* ELF_CORE_HEADER_ALIGN */
 
 static const char cpu_dir[] = "sys/devices/system/cpu";
 static const char vmcoreinfo_file[] = "sys/kernel/vmcoreinfo";
@@ -499,7 +498,7 @@ int crash_e820(const struct crash_facts *f, uint64_t hdr_addr, uint64_t hdr_size
 		goto out;
 	rangeset_normalize(&set);
 	for (size_t i = 0; i < set.n && r == 0; i++)
-		if (set.v[i].end - set.v[i].start >= PAGE_4K || set.v[i].start < LOW_1M)
+		if (set.v[i].end - set.v[i].start >= PAGE_SIZE_4K || set.v[i].start < LOW_1M)
 			r = map_append(&m, &cap, set.v[i].start, set.v[i].end, E820_TYPE_RAM);
 	if (r < 0)
 		goto out;

@@ -384,7 +384,7 @@ static int load_kernel_initrd(struct load_state *s)
 	if ((r = file_read(req->initrd, false, INITRD_MAX, &s->initrd, &s->initrd_len, log)) < 0)
 		return r;
 	struct segment_req ir = {
-		.buf = s->initrd, .bufsz = s->initrd_len, .align = 4096, .min = LOW_MIN,
+		.buf = s->initrd, .bufsz = s->initrd_len, .align = PAGE_SIZE_4K, .min = LOW_MIN,
 		.max = s->plan.initrd_max, .top_down = true, .hash = true, .what = "initrd",
 	};
 	if ((r = segments_place(&s->plan.segs, &ir, log, &s->initrd_addr)) < 0)
@@ -408,7 +408,7 @@ static int load_crash_extras(struct load_state *s)
 	if ((r = elfcorehdr_build(&s->crash, &s->corehdr, &s->corehdr_len, log)) < 0)
 		return r;
 	struct segment_req hr = {
-		.buf = s->corehdr, .bufsz = s->corehdr_len, .align = 4096, .top_down = false,
+		.buf = s->corehdr, .bufsz = s->corehdr_len, .align = PAGE_SIZE_4K, .top_down = false,
 		.hash = true, .what = "elfcorehdr",
 	};
 	if ((r = segments_place(segs, &hr, log, &s->corehdr_addr)) < 0 ||
@@ -466,7 +466,7 @@ static int load_pagetables(struct load_state *s)
 				 &s->pgt_size, &s->ctx->log)) < 0)
 		goto out;
 	struct segment_req pr = {
-		.buf = NULL, .bufsz = 0, .memsz = s->pgt_size, .align = 4096, .min = LOW_MIN,
+		.buf = NULL, .bufsz = 0, .memsz = s->pgt_size, .align = PAGE_SIZE_4K, .min = LOW_MIN,
 		.max = 1ULL << 32, .top_down = true, .hash = false, .what = "pagetables",
 	};
 	r = segments_place(&s->plan.segs, &pr, &s->ctx->log, &s->pgt_addr);

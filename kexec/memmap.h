@@ -26,6 +26,8 @@
 
 /* The first MiB: firmware, real-mode trampolines; never TDX memory, never ours to place in. */
 #define LOW_1M                  0x100000ULL
+/* The x86 page, the unit of segments, clear ranges and the trampoline. */
+#define PAGE_SIZE_4K            4096ULL
 
 struct memmap_entry {
 	uint64_t start;

@@ -287,7 +287,7 @@ int purgatory_load(const void *obj, size_t objsz, struct segments *segs, uint64_
 	struct layout l = { 0 };
 	GElf_Shdr symsh = { 0 };
 	Elf_Data *symdata = NULL;
-	uint64_t align = 4096;
+	uint64_t align = PAGE_SIZE_4K;
 	char *copy = NULL;
 	int r;
 

@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "log.h"
+#include "memmap.h"
 #include "range.h"
 
 #define KEXEC_MAX_SEGMENTS 16          /* the kernel's KEXEC_SEGMENT_MAX */
-#define PAGE_SIZE_4K 4096ULL
 
 struct segment {
 	const void *buf;        /* NULL: memsz bytes of zeros */
