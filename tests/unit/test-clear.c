@@ -94,12 +94,6 @@ static void test_avx(void **state)
 	check_tail(clear_nt_avx, "vmovntdq-ymm");
 }
 
-static void test_movnti(void **state)
-{
-	check(clear_nt_movnti, "movnti");
-	check_tail(clear_nt_movnti, "movnti");
-}
-
 static void test_nt_default(void **state)
 {
 	check(clear_nt, "clear_nt");
@@ -150,7 +144,6 @@ static void test_dispatch(void **state)
 	assert_string_equal(clear_method_name(CLEAR_MOVDIR64B), "movdir64b");
 	assert_string_equal(clear_method_name(CLEAR_NT_AVX), "vmovntdq-ymm");
 	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTDQ), "movntdq");
-	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTI), "movnti");
 	check(range_nt, "clear_range(nt)");
 	check(range_auto, "clear_range(auto)");
 }
@@ -160,7 +153,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_movntdq),
 		cmocka_unit_test(test_avx),
-		cmocka_unit_test(test_movnti),
 		cmocka_unit_test(test_nt_default),
 		cmocka_unit_test(test_movdir64b),
 		cmocka_unit_test(test_dispatch),
