@@ -263,7 +263,7 @@ static void test_names(void **state)
 {
 	static const struct { uint32_t v; const char *action, *method; } names[] = {
 		{ 0, "none", "none" }, { 1, "flush", "wbinvd" }, { 2, "clear", "nt-store" },
-		{ 3, NULL, "movdir64b" }, { 4, NULL, NULL },
+		{ 3, NULL, "movdir64b" }, { 4, NULL, "nt-store-avx" }, { 5, NULL, NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
