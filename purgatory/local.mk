@@ -60,9 +60,12 @@ libkexec_a_SOURCES += \
 	kexec/tdx/report.c kexec/tdx/report.h
 
 # Unit tests of the purgatory's pieces, run hosted from the same sources.
+# They live in tests/unit/ with the other cmocka tests; they are built
+# here because each one compiles purgatory sources with this folder's
+# settings (purgatory.c with KTDX_PURGATORY and KTDX_CPU_STUBS).
 PURGATORY_UNIT_TESTS = tests/unit/test-clear tests/unit/test-sha256 tests/unit/test-report \
 	tests/unit/test-split \
-	purgatory/test-pagetable purgatory/test-purgatory
+	tests/unit/test-pagetable tests/unit/test-purgatory
 check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
 TESTS += $(PURGATORY_UNIT_TESTS)
 tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
@@ -77,16 +80,16 @@ tests_unit_test_sha256_LDADD = $(UNIT_LDADD)
 tests_unit_test_report_SOURCES = tests/unit/test-report.c purgatory/report.c
 tests_unit_test_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_report_LDADD = $(UNIT_LDADD)
-purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
-purgatory_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
-purgatory_test_pagetable_LDADD = $(UNIT_LDADD)
+tests_unit_test_pagetable_SOURCES = tests/unit/test-pagetable.c purgatory/pagetable.c
+tests_unit_test_pagetable_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pagetable_LDADD = $(UNIT_LDADD)
 # purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
-purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
+tests_unit_test_purgatory_SOURCES = tests/unit/test-purgatory.c purgatory/purgatory.c \
 	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
 	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
-purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
+tests_unit_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
 	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
-purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_purgatory_LDADD = $(CMOCKA_LIBS)
 
 # The purgatory alone in QEMU: a multiboot harness that hands over as
 # relocate_kernel does and checks what the new kernel receives.

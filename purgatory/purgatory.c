@@ -19,8 +19,8 @@
  * no path runs CPUID.  A failure on either path (fail()) prints on COM1
  * and resets through ports 0xCF9/0x64: in a TD or an SEV-ES guest that
  * port I/O faults with no handler, which shuts the guest down; either
- * way the new kernel is never entered.  purgatory/test-purgatory.c runs this file hosted
- * with every privileged instruction counted.
+ * way the new kernel is never entered.  tests/unit/test-purgatory.c
+ * runs this file hosted with every privileged instruction counted.
  */
 #include <stdbool.h>
 #include <stddef.h>
