@@ -4,6 +4,8 @@ dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8 doc/kexec-tdx.conf.5
 # The configuration file's template: the packages install it as
 # /etc/kexec-tdx.conf (debian/kexec-tdx.install, kexec-tdx.spec).
 EXTRA_DIST += doc/kexec-tdx.conf
+# Notes for maintainers.
+EXTRA_DIST += doc/purgatory.md
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec

@@ -3,7 +3,7 @@
  * The local APIC as far as starting the other CPUs needs it (SDM vol.
  * 3A, chapter 11 "Advanced Programmable Interrupt Controller", and
  * 11.12 "Extended xAPIC (x2APIC)"), and the MSR instructions.  Under
- * KTDX_CPU_STUBS (purgatory/test-purgatory.c) rdmsr, wrmsr and the MMIO
+ * KTDX_CPU_STUBS (tests/unit/test-purgatory.c) rdmsr, wrmsr and the MMIO
  * accessors are the test's counting functions, as in cpu.h.
  */
 #ifndef PURGATORY_APIC_H

@@ -127,31 +127,6 @@ void clear_nt_avx(void *dst, size_t len)
 	sfence();
 }
 
-void clear_nt_movnti(void *dst, size_t len)
-{
-	size_t lines = len / CLEAR_ALIGN;
-	char *p = dst, *end = p + lines * 64;
-
-	if (!lines)
-		return;
-	__asm__ volatile("1:\n\t"
-			 "movnti %[z], 0(%[p])\n\t"
-			 "movnti %[z], 8(%[p])\n\t"
-			 "movnti %[z], 16(%[p])\n\t"
-			 "movnti %[z], 24(%[p])\n\t"
-			 "movnti %[z], 32(%[p])\n\t"
-			 "movnti %[z], 40(%[p])\n\t"
-			 "movnti %[z], 48(%[p])\n\t"
-			 "movnti %[z], 56(%[p])\n\t"
-			 "add $64, %[p]\n\t"
-			 "cmp %[end], %[p]\n\t"
-			 "jb 1b"
-			 : [p] "+r"(p)
-			 : [end] "r"(end), [z] "r"(0ull)
-			 : "memory", "cc");
-	sfence();
-}
-
 void clear_nt(void *dst, size_t len)
 {
 	clear_nt_movntdq(dst, len);
@@ -188,9 +163,6 @@ void clear_range(enum clear_method m, void *dst, size_t len)
 	case CLEAR_NT_AVX:
 		clear_nt_avx(dst, len);
 		break;
-	case CLEAR_NT_MOVNTI:
-		clear_nt_movnti(dst, len);
-		break;
 	case CLEAR_NT_MOVNTDQ:
 	default:
 		clear_nt(dst, len);
@@ -204,7 +176,6 @@ const char *clear_method_name(enum clear_method m)
 	case CLEAR_MOVDIR64B: return "movdir64b";
 	case CLEAR_NT_AVX: return "vmovntdq-ymm";
 	case CLEAR_NT_MOVNTDQ: return "movntdq";
-	case CLEAR_NT_MOVNTI: return "movnti";
 	}
 	return "?";
 }

@@ -30,7 +30,6 @@ enum clear_method {
 	CLEAR_MOVDIR64B,        /* MOVDIR64B from a 64-byte zero source */
 	CLEAR_NT_AVX,           /* 2 x VMOVNTDQ of a zeroed ymm register per line; needs AVX enabled */
 	CLEAR_NT_MOVNTDQ,       /* 4 x MOVNTDQ of a zeroed xmm register per line; needs CR4.OSFXSR */
-	CLEAR_NT_MOVNTI,        /* 8 x MOVNTI of a zeroed GPR per line; needs no CR4 bit */
 };
 
 /* MOVDIR64B: the CPU must have CPUID.(7,0):ECX[28]. */
@@ -40,12 +39,11 @@ void clear_movdir64b(void *dst, size_t len);
  * fallback that needs nothing but CR4.OSFXSR; clear_nt_avx() needs AVX
  * usable (clear_avx_usable()).  Measured on an AMD EPYC (tests/bench):
  * 16-byte stores are limited by store throughput (~58 GB/s), 32-byte
- * stores reach the memory's bandwidth (~80 GB/s), MOVNTI ~41 GB/s.
+ * stores reach the memory's bandwidth (~80 GB/s).
  */
 void clear_nt(void *dst, size_t len);
 void clear_nt_avx(void *dst, size_t len);
 void clear_nt_movntdq(void *dst, size_t len);
-void clear_nt_movnti(void *dst, size_t len);
 
 /* CPUID.(7,0):ECX[28]. */
 bool clear_movdir64b_supported(void);

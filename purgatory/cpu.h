@@ -16,7 +16,7 @@ struct cpuid_regs {
 
 #ifdef KTDX_CPU_STUBS
 /*
- * A hosted build of the purgatory's C code (purgatory/test-purgatory.c):
+ * A hosted build of the purgatory's C code (tests/unit/test-purgatory.c):
  * every instruction below is a function the test provides, which counts
  * the calls, so that a test can assert that a path executes none.
  */

@@ -57,19 +57,9 @@ libkexec_a_SOURCES += \
 	purgatory/pagetable.c purgatory/pagetable.h \
 	purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c purgatory/sha256.h purgatory/sha256-k.h purgatory/sha256-round.h purgatory/cpu.h
 
-# Unit tests of the purgatory's pieces, run hosted from the same sources.
-# (tests/unit/local.mk has those of clear.c, split.c, report.c, sha256.c.)
-PURGATORY_UNIT_TESTS = purgatory/test-pagetable purgatory/test-purgatory
-check_PROGRAMS += $(PURGATORY_UNIT_TESTS)
-TESTS += $(PURGATORY_UNIT_TESTS)
-purgatory_test_pagetable_SOURCES = purgatory/test-pagetable.c purgatory/pagetable.c
-# purgatory.c hosted, every privileged instruction a counting stub (cpu.h)
-purgatory_test_purgatory_SOURCES = purgatory/test-purgatory.c purgatory/purgatory.c \
-	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
-	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
-purgatory_test_purgatory_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/purgatory \
-	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
-purgatory_test_purgatory_LDADD = $(CMOCKA_LIBS)
+# The hosted tests of the purgatory's C code (test-clear, test-split,
+# test-report, test-sha256, test-pagetable, test-purgatory) are built by
+# tests/unit/local.mk from the same sources.
 
 # The purgatory alone in QEMU: a multiboot harness that hands over as
 # relocate_kernel does and checks what the new kernel receives.

@@ -17,7 +17,7 @@
  * Pure functions over buffers, freestanding: the purgatory builds the
  * tables, the loader (libkexec.a) sizes the area with pagetable_bytes(),
  * which runs the same walk without writing, so the counts agree exactly,
- * and purgatory/test-pagetable.c walks the result as the MMU would.
+ * and tests/unit/test-pagetable.c walks the result as the MMU would.
  */
 #ifndef PURGATORY_PAGETABLE_H
 #define PURGATORY_PAGETABLE_H

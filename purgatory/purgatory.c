@@ -19,8 +19,8 @@
  * no path runs CPUID.  A failure on either path (fail()) prints on COM1
  * and resets through ports 0xCF9/0x64: in a TD or an SEV-ES guest that
  * port I/O faults with no handler, which shuts the guest down; either
- * way the new kernel is never entered.  purgatory/test-purgatory.c runs this file hosted
- * with every privileged instruction counted.
+ * way the new kernel is never entered.  tests/unit/test-purgatory.c
+ * runs this file hosted with every privileged instruction counted.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -245,6 +245,17 @@ static struct ktdx_report_cpu *report_cpus(const struct ktdx_params *p)
 			 : NULL;
 }
 
+/* report.method for a clear path: the AVX loop has its own name ("nt-store-avx"). */
+static uint32_t report_method(enum clear_method m)
+{
+	switch (m) {
+	case CLEAR_MOVDIR64B: return KTDX_METHOD_MOVDIR64B;
+	case CLEAR_NT_AVX: return KTDX_METHOD_NT_AVX;
+	case CLEAR_NT_MOVNTDQ: break;
+	}
+	return KTDX_METHOD_NT_STORE;
+}
+
 static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 {
 	struct ktdx_report_cpu *cpus = report_cpus(p);
@@ -255,7 +266,7 @@ static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 
 	if (m == CLEAR_NT_AVX)
 		avx_enable(&avx);
-	rep->method = m == CLEAR_MOVDIR64B ? KTDX_METHOD_MOVDIR64B : KTDX_METHOD_NT_STORE;
+	rep->method = report_method(m);
 	t0 = rdtsc();
 	/* every CPU its share (smp.c); the boot CPU alone without a trampoline */
 	smp_run(p, true, m, rep, cpus);

@@ -1,23 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The other CPUs (DESIGN.md "Purgatory", step 4, and "Facts for starting
- * the other CPUs").  The boot CPU sends INIT, then two SIPIs, to every
- * APIC id the loader listed but its own (as the kernel's
- * wakeup_secondary_cpu_via_init() does: INIT, 10 ms, SIPI, 200 us,
- * SIPI), all CPUs at once rather than one by one.  Each CPU comes up
- * through trampoline.S on our page tables, runs WBINVD, finds its index
- * by its APIC id, clears its share of the list (split.c) piece by piece,
- * publishing its progress after each piece, says done and halts with
- * interrupts off.  The boot CPU clears share 0, then waits for the
- * others until a deadline (three times its own clear time, at least two
- * seconds, by the TSC); a CPU that has not finished by then gets INIT,
- * which stops it wherever it is (SDM vol. 3A, 9.1: INIT leaves it
- * waiting for a SIPI), and the boot CPU clears the rest of its share
- * from its last published progress.  At the end every other CPU gets
- * INIT again, so that it waits for a SIPI and runs none of our code
- * while the new kernel overwrites it; the new kernel's own
- * INIT-SIPI-SIPI starts it from there, as with kernels that park CPUs in
- * INIT at shutdown.
+ * the other CPUs"; doc/purgatory.md says why each step is as it is).
+ * smp_run() goes through these stages, in this order:
+ *
+ *  1. start: INIT, 10 ms, SIPI, 200 us, SIPI to every APIC id the loader
+ *     listed but the boot CPU's own (the kernel's
+ *     wakeup_secondary_cpu_via_init() sequence), all CPUs at once.  Each
+ *     comes up through trampoline.S on our page tables and runs WBINVD
+ *     before it writes anything, then claims its slot (AP_STARTED) and
+ *     waits for the go.
+ *  2. wait for the starts, until every listed CPU has claimed its slot or
+ *     START_WAIT_MS have passed.  A CPU still silent then is marked
+ *     AP_SILENT with the same compare-and-exchange the CPU claims with,
+ *     so exactly one of the two wins: a CPU that comes up later finds its
+ *     slot taken and halts without writing anything.  The wait does not
+ *     depend on how long a share takes: a listed CPU that does not exist
+ *     costs START_WAIT_MS, however slow the clear.
+ *  3. the go: nothing is cleared before every CPU that answered has run
+ *     its WBINVD.  WBINVD writes back the caches of its own package only,
+ *     and a dirty line of a TDX private KeyID is, for the cache, another
+ *     address than the one a clear writes: written back after the clear,
+ *     it would undo it.
+ *  4. the boot CPU clears share 0, then the shares of the silent CPUs.
+ *  5. the others: wait until three times as long as share 0 took, at
+ *     least FINISH_WAIT_MS, after the boot CPU is done.  A CPU not done
+ *     by then gets INIT, which stops it wherever it is (SDM vol. 3A, 9.1:
+ *     INIT leaves it waiting for a SIPI), and the boot CPU clears the
+ *     rest of its share from the progress it last published.
+ *  6. park: the trampoline's first bytes become a real-mode halt loop,
+ *     then every other CPU gets INIT again, so that it waits for a SIPI
+ *     and runs none of our code while the new kernel overwrites it; the
+ *     new kernel's own INIT-SIPI-SIPI starts it from there.  The halt
+ *     loop catches a SIPI that took effect after that INIT (QEMU's TCG
+ *     keeps a SIPI pending across an INIT the CPU had not yet taken).
+ *
+ * CPUs the loader did not list stay where the old kernel left them
+ * (halted with interrupts off in its stop loop), as with any other
+ * purgatory; the new kernel's INIT-SIPI-SIPI finds them there.
  *
  * The old kernel software-disabled the local APICs; a disabled APIC
  * still takes INIT and SIPI, but its own ICR sends only once the SVR
@@ -33,10 +53,32 @@
 #include "smp.h"
 #include "split.h"
 
-enum { AP_IDLE = 0, AP_STARTED = 1, AP_DONE = 2 };
+enum {
+	AP_IDLE = 0,            /* not heard from */
+	AP_STARTED = 1,         /* flushed, slot claimed: clears after the go */
+	AP_DONE = 2,            /* its share cleared (or none), halted */
+	AP_SILENT = 3,          /* given up before the go: must never clear */
+};
 
 /* Pieces of at most 64 MiB between two progress marks. */
 #define PIECE_PAGES     (64u << (20 - 12))
+
+/* How long a listed CPU may take to answer INIT-SIPI-SIPI and run WBINVD. */
+#define START_WAIT_MS   2000
+/* The least time a started CPU gets to finish after the boot CPU is done. */
+#define FINISH_WAIT_MS  2000
+/* The INIT assert before the de-assert (and the SIPIs), and the gap between the SIPIs. */
+#define INIT_DELAY_MS   10
+#define SIPI_DELAY_US   200
+
+/*
+ * Polls between two PAUSEs in the wait loops.  Under QEMU's TCG a PAUSE
+ * leaves the translated code and takes QEMU's global lock, which the
+ * other virtual CPUs need to take an INIT or a SIPI; a loop of nothing
+ * but PAUSEs can keep them from starting.  On hardware each poll reads
+ * the TSC, which spaces the polls anyway.
+ */
+#define POLLS_PER_PAUSE 64
 
 struct ap_slot {
 	volatile uint32_t state;
@@ -55,9 +97,20 @@ static struct {
 	enum clear_method m;
 	uint64_t total_pages;
 	uint32_t nshares;
+	volatile uint32_t go;           /* every CPU that answered has flushed */
 } smp;
 
 static struct ap_slot slots[KTDX_MAX_CPUS];
+
+/* The boot CPU's side of one run. */
+struct boot_cpu {
+	const struct ktdx_params *p;
+	uint32_t n;                     /* listed CPUs */
+	uint32_t boot;                  /* this CPU's index in the list */
+	uint64_t khz;
+	uint64_t tsc_share0;            /* cycles share 0 took */
+	struct ktdx_report_cpu me;
+};
 
 #define PTE_ADDR_MASK_SMP       0x000ffffffffff000ull
 
@@ -85,17 +138,32 @@ static uint32_t own_apic_id(void)
 	return mmio_read32(smp.mmio + XAPIC_ID) >> 24;
 }
 
+/* One poll of a wait loop: a PAUSE every POLLS_PER_PAUSE calls. */
+static void poll_relax(uint32_t *polls)
+{
+	if (++*polls % POLLS_PER_PAUSE == 0)
+		pause();
+}
+
 static void tsc_delay(uint64_t cycles)
 {
 	uint64_t t0 = rdtsc();
+	uint32_t polls = 0;
 
 	while (rdtsc() - t0 < cycles)
-		pause();
+		poll_relax(&polls);
 }
 
 static uint64_t tsc_khz(const struct ktdx_params *p)
 {
 	return p->tsc_khz ? p->tsc_khz : KTDX_TSC_KHZ_UNKNOWN;
+}
+
+/* One CPU takes a slot from `from` to `to`; false if the slot was not in state `from`. */
+static bool slot_claim(struct ap_slot *s, uint32_t from, uint32_t to)
+{
+	return __atomic_compare_exchange_n(&s->state, &from, to, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
 }
 
 static void apic_send(uint32_t dest, uint32_t icr)
@@ -141,15 +209,15 @@ static void send_init_deassert(uint32_t dest)
 }
 
 /* INIT to every listed CPU but the boot CPU, 10 ms, then the INIT deassert. */
-static void init_others(const struct ktdx_params *p, uint32_t n, uint32_t boot, uint64_t khz)
+static void init_others(const struct boot_cpu *b)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init(p->apic_ids[i]);
-	tsc_delay(10 * khz);
-	for (uint32_t i = 0; i < n; i++)
-		if (i != boot)
-			send_init_deassert(p->apic_ids[i]);
+	for (uint32_t i = 0; i < b->n; i++)
+		if (i != b->boot)
+			send_init(b->p->apic_ids[i]);
+	tsc_delay(INIT_DELAY_MS * b->khz);
+	for (uint32_t i = 0; i < b->n; i++)
+		if (i != b->boot)
+			send_init_deassert(b->p->apic_ids[i]);
 }
 
 /*
@@ -182,19 +250,22 @@ static void ap_avx_enable(void)
 	xsetbv(0, XCR0_X87 | XCR0_SSE | XCR0_AVX);
 }
 
+/* Every other CPU, after trampoline.S ran WBINVD on it (stage 1). */
 void ap_main(uint32_t ticket)
 {
 	const struct ktdx_params *p = smp.p;
-	uint32_t id = own_apic_id();
+	uint32_t id = own_apic_id(), polls = 0;
 	struct ap_slot *s = NULL;
 
 	(void)ticket;
 	for (uint32_t i = 0; i < p->nr_cpus; i++)
 		if (p->apic_ids[i] == id)
 			s = &slots[i];
-	if (!s)
-		ap_halt();
-	s->state = AP_STARTED;
+	if (!s || !slot_claim(s, AP_IDLE, AP_STARTED))
+		ap_halt();      /* not listed, or given up on: write nothing more */
+	while (!smp.go)
+		poll_relax(&polls);
+	barrier();
 	if (smp.clear && s->share) {
 		uint64_t first, end, t0;
 
@@ -264,6 +335,16 @@ static void trampoline_install(const struct ktdx_params *p, uint64_t root)
 #undef AT
 }
 
+/* Stage 6: a CPU started from the trampoline from now on halts there: CLI; HLT; JMP back to HLT. */
+static void trampoline_halt(const struct ktdx_params *p)
+{
+	static const uint8_t halt16[] = { 0xfa, 0xf4, 0xeb, 0xfd };
+	volatile uint8_t *dst = (volatile uint8_t *)(uintptr_t)p->trampoline;
+
+	for (size_t i = 0; i < sizeof(halt16); i++)
+		dst[i] = halt16[i];
+}
+
 static void serial_cpu(const char *what, uint32_t id)
 {
 	serial_puts("kexec-tdx purgatory: CPU with APIC id ");
@@ -271,137 +352,188 @@ static void serial_cpu(const char *what, uint32_t id)
 	serial_puts(what);
 }
 
-void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
-	     struct ktdx_report *rep, struct ktdx_report_cpu *cpus)
+/* Can the others be started at all with what the loader gave? */
+static bool smp_possible(const struct ktdx_params *p, uint64_t root)
 {
-	uint64_t root = read_cr3() & PTE_ADDR_MASK_SMP;
-	uint64_t base, khz, t_start, t_boot, deadline, bytes, first, end;
-	uint32_t self, boot = 0, order, n = p->nr_cpus;
-	struct ktdx_report_cpu me;
-	bool found = false;
+	uint32_t n = p->nr_cpus;
 
-	smp.p = p;
-	smp.clear = clear;
-	smp.m = m;
-	smp.total_pages = clear ? split_total_pages(p->ranges, p->nr_ranges) : 0;
-	if (!p->trampoline || n < 2 || n > KTDX_MAX_CPUS ||
-	    p->trampoline >= SMP_LOW_LIMIT || (p->trampoline & 4095) ||
-	    (uint64_t)(trampoline_end - trampoline_start) > 4096 ||
-	    root >= SMP_32BIT_LIMIT || (uint64_t)(uintptr_t)ap_entry64 >= SMP_32BIT_LIMIT) {
-		run_alone(p, clear, n == 1 ? p->apic_ids[0] : KTDX_APIC_ID_UNKNOWN, rep, cpus);
-		return;
-	}
-	base = rdmsr(MSR_IA32_APIC_BASE);
+	return p->trampoline && n >= 2 && n <= KTDX_MAX_CPUS &&
+	       p->trampoline < SMP_LOW_LIMIT && !(p->trampoline & 4095) &&
+	       (uint64_t)(trampoline_end - trampoline_start) <= 4096 &&
+	       root < SMP_32BIT_LIMIT && (uint64_t)(uintptr_t)ap_entry64 < SMP_32BIT_LIMIT;
+}
+
+/* The APIC mode and, for xAPIC, the MMIO page made uncached; false if it cannot send. */
+static bool apic_setup(const struct ktdx_params *p, uint64_t root)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
 	smp.x2apic = base & APIC_BASE_X2APIC;
 	smp.mmio = base & APIC_BASE_ADDR_MASK;
-	if (!(base & APIC_BASE_ENABLE) ||
-	    (!smp.x2apic && (smp.mmio != p->apic_mmio ||
-			     !map_apic_uncached(root, read_cr4() & X86_CR4_LA57, smp.mmio)))) {
-		serial_puts("kexec-tdx purgatory: local APIC disabled or not where the loader mapped it: "
-			    "the boot CPU alone\n");
-		run_alone(p, clear, KTDX_APIC_ID_UNKNOWN, rep, cpus);
-		return;
-	}
-	self = own_apic_id();
-	for (uint32_t i = 0; i < n; i++)
+	if (!(base & APIC_BASE_ENABLE))
+		return false;
+	return smp.x2apic || (smp.mmio == p->apic_mmio &&
+			      map_apic_uncached(root, read_cr4() & X86_CR4_LA57, smp.mmio));
+}
+
+/* This CPU's index in the loader's list; false if it is not there. */
+static bool boot_cpu_find(const struct ktdx_params *p, uint32_t self, uint32_t *boot)
+{
+	bool found = false;
+
+	for (uint32_t i = 0; i < p->nr_cpus; i++)
 		if (p->apic_ids[i] == self) {
-			boot = i;
+			*boot = i;
 			found = true;
 		}
-	if (!found) {
-		serial_cpu(" (this one) is not in the loader's list: the boot CPU alone\n", self);
-		run_alone(p, clear, self, rep, cpus);
-		return;
-	}
+	return found;
+}
 
-	/* shares: the boot CPU 0, then the others in list order up to clear_cpus */
-	smp.nshares = p->clear_cpus < 1 ? 1 : p->clear_cpus > n ? n : p->clear_cpus;
+/* Shares: the boot CPU 0, then the others in list order up to clear_cpus. */
+static void slots_init(const struct boot_cpu *b, bool clear)
+{
+	uint32_t order = 1;
+
+	smp.nshares = b->p->clear_cpus < 1 ? 1 : b->p->clear_cpus > b->n ? b->n : b->p->clear_cpus;
 	if (!clear)
 		smp.nshares = 1;
-	order = 1;
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < b->n; i++) {
 		slots[i].state = AP_IDLE;
+		slots[i].share = 0;
 		slots[i].progress = 0;
 		slots[i].bytes = 0;
 		slots[i].tsc = 0;
-		slots[i].share = 0;
-		if (i == boot)
+		if (i == b->boot)
 			continue;
 		if (order < smp.nshares)
 			slots[i].share = order + 1;
 		order++;
 	}
+	smp.go = 0;
 	ap_ticket = 0;
+}
+
+/* Stage 1: INIT, 10 ms, SIPI, 200 us, SIPI, 200 us: all CPUs at once. */
+static void cpus_start(const struct boot_cpu *b, uint64_t root)
+{
+	const struct ktdx_params *p = b->p;
+
 	trampoline_install(p, root);
 	apic_software_enable();
-	khz = tsc_khz(p);
 	barrier();
-
-	/* INIT, 10 ms, SIPI, 200 us, SIPI, 200 us: all CPUs at once */
-	init_others(p, n, boot, khz);
+	init_others(b);
 	for (int k = 0; k < 2; k++) {
-		for (uint32_t i = 0; i < n; i++) {
-			if (i == boot)
+		for (uint32_t i = 0; i < b->n; i++) {
+			if (i == b->boot)
 				continue;
 			apic_clear_esr();
 			apic_send(p->apic_ids[i],
 				  APIC_DM_STARTUP | ((uint32_t)(p->trampoline >> 12) & 0xff));
 		}
-		tsc_delay(khz / 5);
+		tsc_delay(SIPI_DELAY_US * b->khz / 1000);
 	}
+}
 
-	/* share 0 */
-	t_start = rdtsc();
+/* Stage 2: wait for every listed CPU to claim its slot; mark the silent ones. */
+static void cpus_wait_started(const struct boot_cpu *b)
+{
+	uint64_t t0 = rdtsc(), deadline = t0 + START_WAIT_MS * b->khz, last = t0;
+	uint32_t idle = 0, polls = 0;
+
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (i == b->boot)
+			continue;
+		while (slots[i].state == AP_IDLE && rdtsc() < deadline)
+			poll_relax(&polls);
+		if (slot_claim(&slots[i], AP_IDLE, AP_SILENT))
+			idle++;
+		else
+			last = rdtsc();         /* an upper bound: the CPUs are looked at in order */
+	}
+	serial_puts("kexec-tdx purgatory: ");
+	serial_put_dec(b->n - 1 - idle);
+	serial_puts(" of ");
+	serial_put_dec(b->n - 1);
+	serial_puts(" other CPUs started and flushed, seen within ");
+	serial_put_dec((last - t0) / b->khz);
+	serial_puts(" ms; waited ");
+	serial_put_dec((rdtsc() - t0) / b->khz);
+	serial_puts(" ms\n");
+}
+
+/* Clear the rest of share s->share - 1 from page offset `from` on the boot CPU. */
+static void take_over(struct boot_cpu *b, struct ap_slot *s, uint64_t from)
+{
+	uint64_t f, e, t0 = rdtsc();
+
+	split_share(smp.total_pages, smp.nshares, s->share - 1, &f, &e);
+	if (from < f)
+		from = f;
+	b->me.bytes += clear_pages(from, e, NULL);
+	s->bytes = (from - f) << SPLIT_PAGE_SHIFT;      /* what the CPU did itself */
+	b->me.tsc_clear += rdtsc() - t0;
+}
+
+/* Stage 4: share 0, then the shares of the CPUs that did not start. */
+static void boot_clear(struct boot_cpu *b)
+{
+	uint64_t first, end, t0 = rdtsc();
+
 	split_share(smp.total_pages, smp.nshares, 0, &first, &end);
-	bytes = clear ? clear_pages(first, end, NULL) : 0;
-	t_boot = rdtsc();
-	me = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, bytes, t_boot - t_start };
-	deadline = 3 * (t_boot - t_start);
-	if (deadline < 2000 * khz)
-		deadline = 2000 * khz;
-	deadline += t_boot;
+	b->me.bytes = smp.clear ? clear_pages(first, end, NULL) : 0;
+	b->tsc_share0 = rdtsc() - t0;
+	b->me.tsc_clear = b->tsc_share0;
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (i == b->boot || slots[i].state != AP_SILENT)
+			continue;
+		serial_cpu(" did not start: the boot CPU takes over its share\n", b->p->apic_ids[i]);
+		if (smp.clear && slots[i].share)
+			take_over(b, &slots[i], 0);
+	}
+}
 
-	/* the others: wait, then stop and take over what is left */
-	rep->cpus_used = clear ? 1 : 0;
+/* Stage 5 for one CPU that started: its status, after a takeover if it is late. */
+static uint32_t cpu_finish(struct boot_cpu *b, uint32_t i, uint64_t deadline)
+{
+	struct ap_slot *s = &slots[i];
+	uint32_t polls = 0;
+
+	while (s->state != AP_DONE && rdtsc() < deadline)
+		poll_relax(&polls);
+	if (s->state != AP_DONE) {
+		send_init(b->p->apic_ids[i]);
+		tsc_delay(INIT_DELAY_MS * b->khz);
+		send_init_deassert(b->p->apic_ids[i]);
+		barrier();
+	}
+	if (s->state == AP_DONE)
+		return s->share && smp.clear ? KTDX_CPU_CLEARED : KTDX_CPU_FLUSHED;
+	serial_cpu(" did not finish: the boot CPU takes over its share\n", b->p->apic_ids[i]);
+	if (smp.clear && s->share)
+		take_over(b, s, s->progress);
+	return KTDX_CPU_LATE;
+}
+
+/* Stage 5: every other CPU's entry; fills cpus[1..n) and rep's sums. */
+static void cpus_collect(struct boot_cpu *b, struct ktdx_report *rep,
+			 struct ktdx_report_cpu *cpus)
+{
+	uint64_t wait = 3 * b->tsc_share0, deadline;
+	uint32_t order = 1;
+
+	if (wait < FINISH_WAIT_MS * b->khz)
+		wait = FINISH_WAIT_MS * b->khz;
+	deadline = rdtsc() + wait;
+	rep->cpus_used = smp.clear ? 1 : 0;
 	rep->bytes_cleared = 0;
-	order = 1;
-	for (uint32_t i = 0; i < n; i++) {
-		struct ap_slot *s = &slots[i];
+	for (uint32_t i = 0; i < b->n; i++) {
 		struct ktdx_report_cpu c;
 		uint32_t status;
 
-		if (i == boot)
+		if (i == b->boot)
 			continue;
-		while (s->state != AP_DONE && rdtsc() < deadline)
-			pause();
-		barrier();
-		if (s->state == AP_DONE) {
-			status = s->share && clear ? KTDX_CPU_CLEARED : KTDX_CPU_FLUSHED;
-		} else {
-			uint64_t rest = 0;
-
-			send_init(p->apic_ids[i]);
-			tsc_delay(10 * khz);
-			send_init_deassert(p->apic_ids[i]);
-			barrier();
-			status = s->state == AP_IDLE ? KTDX_CPU_NO_START : KTDX_CPU_LATE;
-			serial_cpu(status == KTDX_CPU_NO_START ? " did not start: " : " did not finish: ",
-				   p->apic_ids[i]);
-			serial_puts("the boot CPU takes over its share\n");
-			if (clear && s->share) {
-				uint64_t f, e, from;
-				uint64_t t0 = rdtsc();
-
-				split_share(smp.total_pages, smp.nshares, s->share - 1, &f, &e);
-				from = status == KTDX_CPU_LATE && s->progress > f ? s->progress : f;
-				rest = clear_pages(from, e, NULL);
-				me.tsc_clear += rdtsc() - t0;
-				/* what the CPU did itself before it was stopped */
-				s->bytes = (from - f) << SPLIT_PAGE_SHIFT;
-			}
-			me.bytes += rest;
-		}
-		c = (struct ktdx_report_cpu){ p->apic_ids[i], status, s->bytes, s->tsc };
+		status = slots[i].state == AP_SILENT ? KTDX_CPU_NO_START : cpu_finish(b, i, deadline);
+		c = (struct ktdx_report_cpu){ b->p->apic_ids[i], status, slots[i].bytes, slots[i].tsc };
 		if (cpus)
 			cpus[order] = c;
 		order++;
@@ -409,12 +541,48 @@ void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
 			rep->cpus_used++;
 		rep->bytes_cleared += c.bytes;
 	}
-	if (cpus)
-		cpus[0] = me;
-	/* park them in INIT, away from memory the new kernel will reuse */
-	init_others(p, n, boot, khz);
+}
 
-	rep->nr_cpus = n;
+void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
+	     struct ktdx_report *rep, struct ktdx_report_cpu *cpus)
+{
+	uint64_t root = read_cr3() & PTE_ADDR_MASK_SMP;
+	struct boot_cpu b = { .p = p, .n = p->nr_cpus, .khz = tsc_khz(p) };
+	uint32_t self;
+
+	smp.p = p;
+	smp.clear = clear;
+	smp.m = m;
+	smp.total_pages = clear ? split_total_pages(p->ranges, p->nr_ranges) : 0;
+	if (!smp_possible(p, root)) {
+		run_alone(p, clear, b.n == 1 ? p->apic_ids[0] : KTDX_APIC_ID_UNKNOWN, rep, cpus);
+		return;
+	}
+	if (!apic_setup(p, root)) {
+		serial_puts("kexec-tdx purgatory: local APIC disabled or not where the loader mapped it: "
+			    "the boot CPU alone\n");
+		run_alone(p, clear, KTDX_APIC_ID_UNKNOWN, rep, cpus);
+		return;
+	}
+	self = own_apic_id();
+	if (!boot_cpu_find(p, self, &b.boot)) {
+		serial_cpu(" (this one) is not in the loader's list: the boot CPU alone\n", self);
+		run_alone(p, clear, self, rep, cpus);
+		return;
+	}
+	slots_init(&b, clear);
+	cpus_start(&b, root);                   /* 1 */
+	cpus_wait_started(&b);                  /* 2 */
+	barrier();
+	smp.go = 1;                             /* 3 */
+	b.me = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, 0, 0 };
+	boot_clear(&b);                         /* 4 */
+	cpus_collect(&b, rep, cpus);            /* 5 */
+	if (cpus)
+		cpus[0] = b.me;
+	trampoline_halt(p);                     /* 6 */
+	init_others(&b);
+	rep->nr_cpus = b.n;
 	rep->apic_mode = smp.x2apic ? KTDX_APIC_X2APIC : KTDX_APIC_XAPIC;
-	rep->bytes_cleared += me.bytes;
+	rep->bytes_cleared += b.me.bytes;
 }

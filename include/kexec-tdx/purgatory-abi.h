@@ -48,8 +48,9 @@
 /* How the ranges were cleared (report.method). */
 #define KTDX_METHOD_NONE        0
 #define KTDX_METHOD_WBINVD      1   /* flush only */
-#define KTDX_METHOD_NT_STORE    2   /* WBINVD + 64-byte non-temporal stores */
+#define KTDX_METHOD_NT_STORE    2   /* WBINVD + 64-byte non-temporal stores (4 x 16-byte MOVNTDQ) */
 #define KTDX_METHOD_MOVDIR64B   3   /* WBINVD + MOVDIR64B */
+#define KTDX_METHOD_NT_AVX      4   /* WBINVD + 64-byte non-temporal stores (2 x 32-byte VMOVNTDQ) */
 
 /* report.verify */
 #define KTDX_VERIFY_SKIPPED     0   /* no digest was given */

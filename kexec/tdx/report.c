@@ -41,6 +41,7 @@ const char *tdx_report_method_name(uint32_t method)
 	case KTDX_METHOD_WBINVD: return "wbinvd";
 	case KTDX_METHOD_NT_STORE: return "nt-store";
 	case KTDX_METHOD_MOVDIR64B: return "movdir64b";
+	case KTDX_METHOD_NT_AVX: return "nt-store-avx";
 	}
 	return NULL;
 }

@@ -43,7 +43,7 @@ int tdx_report_write(const struct tdx_report *r, FILE *out, bool json);
 /* tdx_report_read() then tdx_report_write(). */
 int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json);
 
-/* "none"/"flush"/"clear", "none"/"wbinvd"/"nt-store"/"movdir64b", NULL if unknown. */
+/* "none"/"flush"/"clear", "none"/"wbinvd"/"nt-store"/"movdir64b"/"nt-store-avx", NULL if unknown. */
 const char *tdx_report_action_name(uint32_t action);
 const char *tdx_report_method_name(uint32_t method);
 /* report CPU status: "boot", "cleared", "flushed", "no-start", "late", "not-started"; NULL if unknown */

@@ -103,7 +103,6 @@ int main(void)
 	if (clear_avx_usable())
 		m[n++] = (struct method){ "ours: clear_nt_avx (vmovntdq ymm x2)", clear_nt_avx, true, 0 };
 	m[n++] = (struct method){ "ours: clear_nt (movntdq xmm x4)", clear_nt, true, 0 };
-	m[n++] = (struct method){ "ours: movnti x8/line", clear_nt_movnti, true, 0 };
 	m[n++] = (struct method){ "glibc memset", glibc_memset, false, 0 };
 	if (avx512)
 		m[n++] = (struct method){ "reference: avx-512 vmovntdq 64 B", stream_avx512, false, 0 };

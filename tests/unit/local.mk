@@ -2,8 +2,7 @@
 # that file alone (automake's default source) and linked with the global
 # LDADD (libkexec.a, the libraries, cmocka).  The purgatory pieces the
 # loader does not share (clear, split, report) are compiled in from
-# purgatory/ as they are; purgatory/local.mk has the tests that build
-# purgatory.c itself hosted.
+# purgatory/ as they are; test-purgatory builds purgatory.c itself hosted.
 UNIT_TESTS = \
 	tests/unit/test-range \
 	tests/unit/test-text \
@@ -31,7 +30,9 @@ UNIT_TESTS = \
 	tests/unit/test-clear \
 	tests/unit/test-split \
 	tests/unit/test-sha256 \
-	tests/unit/test-report
+	tests/unit/test-report \
+	tests/unit/test-pagetable \
+	tests/unit/test-purgatory
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/bzimage-fixture.h tests/unit/tree.h
@@ -41,3 +42,10 @@ tests_unit_test_split_SOURCES = tests/unit/test-split.c purgatory/split.c purgat
 tests_unit_test_report_SOURCES = tests/unit/test-report.c purgatory/report.c
 # the system call is stubbed: tests/unit/test-load.c defines __wrap_sys_kexec_load
 tests_unit_test_load_LDFLAGS = -Wl,--wrap=sys_kexec_load
+# purgatory.c hosted, every privileged instruction a counting stub (purgatory/cpu.h)
+tests_unit_test_purgatory_SOURCES = tests/unit/test-purgatory.c purgatory/purgatory.c \
+	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \
+	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
+tests_unit_test_purgatory_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/purgatory \
+	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
+tests_unit_test_purgatory_LDADD = $(CMOCKA_LIBS)

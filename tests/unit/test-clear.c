@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "clear.h"
+#include "cpu.h"
 
 #define GUARD   4096u
 #define PATTERN 0xa5
@@ -94,12 +95,6 @@ static void test_avx(void **state)
 	check_tail(clear_nt_avx, "vmovntdq-ymm");
 }
 
-static void test_movnti(void **state)
-{
-	check(clear_nt_movnti, "movnti");
-	check_tail(clear_nt_movnti, "movnti");
-}
-
 static void test_nt_default(void **state)
 {
 	check(clear_nt, "clear_nt");
@@ -122,7 +117,7 @@ static void range_nt(void *dst, size_t len)
 
 static void range_auto(void *dst, size_t len)
 {
-	uint32_t ecx = clear_movdir64b_supported() ? 1u << 28 : 0;
+	uint32_t ecx = clear_movdir64b_supported() ? CPUID_7_ECX_MOVDIR64B : 0;
 
 	clear_range(clear_select(ecx, 0, clear_avx_usable()), dst, len);
 }
@@ -135,14 +130,14 @@ static void test_dispatch(void **state)
 		bool avx;
 		enum clear_method want;
 	} sel[] = {
-		{ 1u << 28, 0, false, CLEAR_MOVDIR64B },
-		{ 1u << 28, 0, true, CLEAR_MOVDIR64B },
-		{ 1u << 28, KTDX_FLAG_NO_MOVDIR64B, false, CLEAR_NT_MOVNTDQ },
-		{ 1u << 28, KTDX_FLAG_NO_MOVDIR64B, true, CLEAR_NT_AVX },
-		{ 1u << 28, KTDX_FLAG_SERIAL_DEBUG, false, CLEAR_MOVDIR64B },
+		{ CPUID_7_ECX_MOVDIR64B, 0, false, CLEAR_MOVDIR64B },
+		{ CPUID_7_ECX_MOVDIR64B, 0, true, CLEAR_MOVDIR64B },
+		{ CPUID_7_ECX_MOVDIR64B, KTDX_FLAG_NO_MOVDIR64B, false, CLEAR_NT_MOVNTDQ },
+		{ CPUID_7_ECX_MOVDIR64B, KTDX_FLAG_NO_MOVDIR64B, true, CLEAR_NT_AVX },
+		{ CPUID_7_ECX_MOVDIR64B, KTDX_FLAG_SERIAL_DEBUG, false, CLEAR_MOVDIR64B },
 		{ 0, 0, false, CLEAR_NT_MOVNTDQ },
 		{ 0, 0, true, CLEAR_NT_AVX },
-		{ ~(1u << 28), 0, false, CLEAR_NT_MOVNTDQ },
+		{ ~CPUID_7_ECX_MOVDIR64B, 0, false, CLEAR_NT_MOVNTDQ },
 	};
 
 	for (size_t i = 0; i < sizeof(sel) / sizeof(sel[0]); i++)
@@ -150,7 +145,6 @@ static void test_dispatch(void **state)
 	assert_string_equal(clear_method_name(CLEAR_MOVDIR64B), "movdir64b");
 	assert_string_equal(clear_method_name(CLEAR_NT_AVX), "vmovntdq-ymm");
 	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTDQ), "movntdq");
-	assert_string_equal(clear_method_name(CLEAR_NT_MOVNTI), "movnti");
 	check(range_nt, "clear_range(nt)");
 	check(range_auto, "clear_range(auto)");
 }
@@ -160,7 +154,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_movntdq),
 		cmocka_unit_test(test_avx),
-		cmocka_unit_test(test_movnti),
 		cmocka_unit_test(test_nt_default),
 		cmocka_unit_test(test_movdir64b),
 		cmocka_unit_test(test_dispatch),

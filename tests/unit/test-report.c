@@ -216,14 +216,14 @@ static void test_good(void **state)
 	assert_true(json_object_object_get_ex(o, "cpus", &v));
 	assert_int_equal(json_object_array_length(v), 4);
 	{
-		struct json_object *c = json_object_array_get_idx(v, 1), *f;
+		struct json_object *c = json_object_array_get_idx(v, 1), *field;
 
-		assert_true(json_object_object_get_ex(c, "apic_id", &f));
-		assert_int_equal(json_object_get_int64(f), 2);
-		assert_true(json_object_object_get_ex(c, "status", &f));
-		assert_string_equal(json_object_get_string(f), "cleared");
-		assert_true(json_object_object_get_ex(c, "tsc_clear", &f));
-		assert_int_equal(json_object_get_int64(f), 900);
+		assert_true(json_object_object_get_ex(c, "apic_id", &field));
+		assert_int_equal(json_object_get_int64(field), 2);
+		assert_true(json_object_object_get_ex(c, "status", &field));
+		assert_string_equal(json_object_get_string(field), "cleared");
+		assert_true(json_object_object_get_ex(c, "tsc_clear", &field));
+		assert_int_equal(json_object_get_int64(field), 900);
 	}
 	assert_false(json_object_object_get_ex(o, "movdir64b", &v));     /* version 1's CPUID bits */
 	assert_false(json_object_object_get_ex(o, "sha_ni", &v));
@@ -263,7 +263,7 @@ static void test_names(void **state)
 {
 	static const struct { uint32_t v; const char *action, *method; } names[] = {
 		{ 0, "none", "none" }, { 1, "flush", "wbinvd" }, { 2, "clear", "nt-store" },
-		{ 3, NULL, "movdir64b" }, { 4, NULL, NULL },
+		{ 3, NULL, "movdir64b" }, { 4, NULL, "nt-store-avx" }, { 5, NULL, NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -151,11 +151,14 @@ static uint64_t apic_base_msr;
 static struct { uint32_t msr; uint64_t v; } msr_writes[64];
 static unsigned nr_msr_writes;
 
+static uint32_t x2apic_id;      /* what X2APIC_ID reads: 0, the boot CPU, unless a test says */
+
 uint64_t rdmsr(uint32_t msr)
 {
 	apic_calls++;
 	switch (msr) {
 	case MSR_IA32_APIC_BASE: return apic_base_msr;
+	case X2APIC_ID: return x2apic_id;
 	case MSR_EFER: return 0xd01;    /* SCE, LME, LMA, NXE */
 	default: return 0;              /* X2APIC_ID 0, SVR 0 */
 	}
@@ -218,9 +221,16 @@ void ap_entry64(void)
 {
 }
 
+/* ap_main() on this thread ends here: back to the test, if one armed ap_jmp. */
+static jmp_buf ap_jmp;
+static bool ap_jmp_armed;
+
 void ap_halt(void)
 {
-	abort();
+	if (!ap_jmp_armed)
+		abort();
+	ap_jmp_armed = false;
+	longjmp(ap_jmp, 1);
 }
 
 void purgatory_reset(void)
@@ -278,6 +288,7 @@ static void prepare(uint32_t action, uint32_t flags)
 	resets = 0;
 	apic_calls = 0;
 	apic_base_msr = 0;
+	x2apic_id = 0;
 	nr_msr_writes = 0;
 	tsc = 0;
 	cr3 = 0;
@@ -420,7 +431,7 @@ static void test_clear_avx(void **state __attribute__((unused)))
 	assert_int_equal(calls.xgetbv, 1);
 	assert_int_equal(calls.xsetbv, 2);
 	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
-	assert_int_equal(report()->method, KTDX_METHOD_NT_STORE);
+	assert_int_equal(report()->method, KTDX_METHOD_NT_AVX);
 }
 
 /* MOVDIR64B named but forbidden by KTDX_FLAG_NO_MOVDIR64B: NT stores. */
@@ -452,9 +463,11 @@ static void test_flush(void **state __attribute__((unused)))
 /*
  * Step 4 in x2APIC mode, with APIC ids 0 (this CPU), 5 and 9 that never
  * answer: the SVR enable bit, INIT to both (no de-assert in x2APIC), two
- * rounds of ESR clear + SIPI with the trampoline's page as the vector,
- * then at the deadline INIT to each, and INIT again to park them; the
- * boot CPU clears every byte, the report names both as no-start.
+ * rounds of ESR clear + SIPI with the trampoline's page as the vector;
+ * after the start wait both are marked silent (no IPI: a CPU that comes
+ * up later finds its slot taken and halts), the boot CPU clears every
+ * byte, the trampoline becomes a halt loop and both get INIT to park
+ * them; the report names both as no-start.
  */
 static void test_smp_x2apic_no_answer(void **state __attribute__((unused)))
 {
@@ -484,7 +497,6 @@ static void test_smp_x2apic_no_answer(void **state __attribute__((unused)))
 		{ X2APIC_ESR, 0 }, { icr, (9ull << 32) | 0x600 | vec },
 		{ X2APIC_ESR, 0 }, { icr, (5ull << 32) | 0x600 | vec },
 		{ X2APIC_ESR, 0 }, { icr, (9ull << 32) | 0x600 | vec },
-		{ icr, (5ull << 32) | 0xc500 }, { icr, (9ull << 32) | 0xc500 },     /* deadline */
 		{ icr, (5ull << 32) | 0xc500 }, { icr, (9ull << 32) | 0xc500 },     /* park */
 	};
 	assert_int_equal(nr_msr_writes, sizeof(want) / sizeof(want[0]));
@@ -494,9 +506,14 @@ static void test_smp_x2apic_no_answer(void **state __attribute__((unused)))
 				 msr_writes[i].msr, (unsigned long long)msr_writes[i].v, want[i].msr,
 				 (unsigned long long)want[i].v);
 	}
-	/* the trampoline: copied, its far pointers and control registers filled in */
+	/*
+	 * the trampoline: copied, its far pointers and control registers
+	 * filled in, and at the end its entry a real-mode CLI; HLT; JMP $-1
+	 */
 	const uint8_t *t = (const uint8_t *)(uintptr_t)tramp;
-	assert_int_equal(t[0], 0xf4);
+	static const uint8_t halt16[] = { 0xfa, 0xf4, 0xeb, 0xfd };
+	assert_memory_equal(t, halt16, sizeof(halt16));
+	assert_int_equal(t[sizeof(halt16)], 0xf4);
 	uint32_t v;
 	memcpy(&v, t + (tr_jump32 - trampoline_start), 4);
 	assert_int_equal(v, (uint32_t)(tramp + (uint64_t)(tr_32 - trampoline_start)));
@@ -522,6 +539,48 @@ static void test_smp_x2apic_no_answer(void **state __attribute__((unused)))
 	assert_int_equal(c[1].bytes, 0);
 	assert_int_equal(c[2].apic_id, 9);
 	assert_int_equal(c[2].status, KTDX_CPU_NO_START);
+}
+
+/* ap_main() as CPU `id` would run it; true if it halted. */
+static bool ap_run(uint32_t id)
+{
+	x2apic_id = id;
+	ap_jmp_armed = true;
+	if (setjmp(ap_jmp))
+		return true;
+	ap_main(0);
+	return false;
+}
+
+/*
+ * A CPU that comes up after the boot CPU gave up on it (APIC id 5 above,
+ * whose SIPI took effect late) and one the loader never listed: each
+ * halts at once, without writing memory or sending an IPI, although
+ * its share is back in the state it was in before the clear.
+ */
+static void test_smp_late_start_halts(void **state __attribute__((unused)))
+{
+	struct ktdx_params *p = &ktdx_params;
+
+	prepare(KTDX_ACTION_CLEAR, 0);
+	p->trampoline = at(50);
+	p->tsc_khz = 1;
+	p->nr_cpus = 2;
+	p->clear_cpus = 2;
+	p->apic_ids[0] = 0;
+	p->apic_ids[1] = 5;
+	apic_base_msr = 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC | APIC_BASE_BSP;
+	assert_true(run(0, 0));
+	assert_int_equal(((const struct ktdx_report_cpu *)(report() + 1))[1].status,
+			 KTDX_CPU_NO_START);
+	memset(test_arena + (size_t)PG_CLEAR * PAGE, 0xc3, 16 * PAGE);
+	nr_msr_writes = 0;
+	memset(&calls, 0, sizeof(calls));
+	assert_true(ap_run(5));
+	assert_true(ap_run(7));
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0xc3));
+	assert_int_equal(nr_msr_writes, 0);
+	assert_int_equal(calls.rdtsc + calls.write_cr4 + calls.xsetbv, 0);
 }
 
 /* This CPU not in the loader's list: the boot CPU alone, no IPI. */
@@ -607,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_no_movdir64b),
 		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_smp_x2apic_no_answer),
+		cmocka_unit_test(test_smp_late_start_halts),
 		cmocka_unit_test(test_smp_self_not_listed),
 		cmocka_unit_test(test_refusals),
 	};
