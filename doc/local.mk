@@ -5,7 +5,7 @@ dist_man_MANS = doc/kexec.8 doc/kexec-tdx.8 doc/kexec-tdx.conf.5
 # /etc/kexec-tdx.conf (debian/kexec-tdx.install, kexec-tdx.spec).
 EXTRA_DIST += doc/kexec-tdx.conf
 # Notes for maintainers.
-EXTRA_DIST += doc/purgatory.md
+EXTRA_DIST += doc/purgatory.md doc/layout.md
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec
