@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "bootparams.h"
+#include "text.h"
 
 #define E820_ZEROPAGE_MAX 128   /* boot_params.e820_table[] */
 #define RNG_SEED_BYTES    32
@@ -114,7 +115,7 @@ static int efi_memdesc_read(struct kexec_ctx *ctx, const char *name, uint8_t *ds
 	char path[64];
 	int r;
 
-	for (size_t f = 0; f < sizeof(field) / sizeof(field[0]); f++) {
+	for (size_t f = 0; f < ARRAY_SIZE(field); f++) {
 		snprintf(path, sizeof(path), "sys/firmware/efi/runtime-map/%s/%s", name, field[f]);
 		if ((r = read_u64(ctx, path, val[f])) < 0)
 			return log_errno(&ctx->log, r, "/%s: %s", path, strerror(-r));

@@ -19,6 +19,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 #include "image.h"
+#include "text.h"
 
 #define OUT_MIN         (64u << 10)     /* first output buffer, bytes */
 #define XZ_MEM_SLACK    (16u << 20)     /* liblzma state beyond the dictionary */
@@ -38,7 +39,7 @@ static const struct {
 
 static enum zformat detect(const uint8_t *in, size_t inlen, const char **name)
 {
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(magics); i++)
 		if (inlen >= magics[i].len && memcmp(in, magics[i].magic, magics[i].len) == 0) {
 			*name = magics[i].name;
 			return magics[i].fmt;

@@ -30,6 +30,7 @@
 #include <libelf.h>
 #include <string.h>
 #include "image.h"
+#include "text.h"
 
 #define PAGE_MASK_4K    (PAGE_SIZE_4K - 1)
 
@@ -59,7 +60,7 @@ static const char *machine_name(unsigned m)
 		{ EM_AARCH64, "AArch64" }, { EM_RISCV, "RISC-V" }, { 258, "LoongArch" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].m == m)
 			return names[i].name;
 	return NULL;
@@ -69,7 +70,7 @@ static const char *type_name(unsigned t)
 {
 	static const char *const names[] = { "ET_NONE", "ET_REL", "ET_EXEC", "ET_DYN", "ET_CORE" };
 
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
+	return t < ARRAY_SIZE(names) ? names[t] : "unknown";
 }
 
 static void elf_image_end(struct elf_image *img)

@@ -34,7 +34,7 @@ void text_size(uint64_t bytes, char *buf, size_t size)
 		return;
 	}
 	v /= 1024;
-	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	while (v >= 1023.95 && u + 1 < ARRAY_SIZE(units)) {
 		v /= 1024;
 		u++;
 	}
