@@ -54,7 +54,7 @@ static int choose_under_lockdown(const struct syscall_facts *f, enum kexec_sysca
 {
 	if (!lockdown_forbids_kexec_load(f->lockdown) || (*sc != SYSCALL_DEFAULT && *sc != SYSCALL_AUTO))
 		return 0;
-	if (f->action == KTDX_ACTION_CLEAR && !f->crash && !f->force)
+	if (f->action == KTDX_ACTION_CLEAR && !f->force)
 		return log_errno(log, TDX_REFUSED,
 				 "kernel lockdown (%s) forbids kexec_load, and only this tool's purgatory, "
 				 "loaded with kexec_load, can clear TDX private memory (%s). Do a cold "

@@ -33,7 +33,7 @@ struct syscall_facts {
 	unsigned action;                        /* KTDX_ACTION_*: what TDX calls for */
 	enum tdx_policy policy;                 /* the policy in force (names the reason) */
 	const char *reason;                     /* the TDX decision's reason */
-	bool crash;                             /* -p: a crash kernel never clears */
+	bool crash;                             /* -p */
 	bool force;                             /* --tdx-force */
 };
 
@@ -43,10 +43,10 @@ struct syscall_facts {
  * so) in *out; never SYSCALL_DEFAULT.  Lockdown (any mode but "none")
  * forbids kexec_load: without -c, kexec_file_load is chosen, unless a
  * clear is called for, which only our purgatory does (loaded with
- * kexec_load).  -s where TDX asks for a flush or a clear warns, or is
- * refused for a clear.  --tdx-force turns the refusals into warnings; a
- * crash kernel never clears.  Returns 0, or TDX_REFUSED after logging
- * one line that says why and what to do.
+ * kexec_load).  -s where TDX asks for a clear is refused, and where it
+ * asks for a flush (but for -p) warns.  --tdx-force turns the refusals
+ * into warnings.  Returns 0, or TDX_REFUSED after logging one line that
+ * says why and what to do.
  */
 int syscall_choose(const struct syscall_facts *f, enum kexec_syscall_choice *out,
 		   struct kexec_log *log);

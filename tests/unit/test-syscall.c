@@ -62,8 +62,8 @@ static const struct choice_case cases[] = {
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, S_CLEAR(WHY) },
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY) },
-	/* -s for a crash kernel: it never clears, so nothing to say */
-	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, "" },
+	/* -s for a crash kernel: tdx_policy_apply() gives it a flush at most; nothing to say */
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, "" },
 	/* lockdown: none and -a go kexec_file_load, unless a clear is called for */
 	{ SYSCALL_DEFAULT, "integrity", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
 	{ SYSCALL_AUTO, "confidentiality", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE,
@@ -71,7 +71,7 @@ static const struct choice_case cases[] = {
 	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, LOCKED_CLEAR("--tdx=clear") },
 	{ SYSCALL_AUTO, "integrity", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, LOCKED_CLEAR(WHY) },
 	/* a crash kernel under lockdown: kexec_file_load, no clear to refuse */
-	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
+	{ SYSCALL_DEFAULT, "integrity", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
 	/* -c is kept under lockdown: the kernel's EPERM is the answer (load_explain_errno) */
 	{ SYSCALL_LOAD, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, 0, SYSCALL_LOAD, "" },
 	/* -s under lockdown: the -s rules alone */
