@@ -31,15 +31,10 @@ static const char *loaded_file(bool crash)
 
 int lifecycle_loaded(struct kexec_ctx *ctx, bool crash)
 {
-	char *buf;
-	size_t len;
-	int r = sysroot_read(ctx->sr, loaded_file(crash), 64, &buf, &len);
+	char v[16];
+	int r = sysroot_read_small(ctx->sr, loaded_file(crash), v, sizeof(v));
 
-	if (r < 0)
-		return r;
-	r = buf[0] == '1';
-	free(buf);
-	return r;
+	return r < 0 ? r : v[0] == '1';
 }
 
 int lifecycle_loaded_logged(struct kexec_ctx *ctx, bool crash)
@@ -112,7 +107,7 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 
 /*
  * The TDX part of a load or an exec: detect, apply the policy.  Fills
- * *action; -EPERM when refused (one line logged).
+ * *action; TDX_REFUSED when refused (one line logged).
  */
 static int tdx_gate(struct kexec_ctx *ctx, const struct kexec_options *o, const struct mem_plan *mp,
 		    struct tdx_status *st, unsigned *action)
