@@ -26,8 +26,10 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
+	if (!f)
+		return -1;
 	snprintf(f->root, sizeof(f->root), "/tmp/kt-cmdline-XXXXXX");
-	if (!f || !mkdtemp(f->root) || sysroot_open(f->root, &f->sr) < 0)
+	if (!mkdtemp(f->root) || sysroot_open(f->root, &f->sr) < 0)
 		return -1;
 	*state = f;
 	return 0;
