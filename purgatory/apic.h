@@ -48,9 +48,6 @@ uint64_t rdmsr(uint32_t msr);
 void wrmsr(uint32_t msr, uint64_t v);
 uint32_t mmio_read32(uint64_t addr);
 void mmio_write32(uint64_t addr, uint32_t v);
-void pause(void);
-uint64_t read_cr0(void);
-uint64_t read_cr3(void);
 #else
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -73,27 +70,6 @@ static inline uint32_t mmio_read32(uint64_t addr)
 static inline void mmio_write32(uint64_t addr, uint32_t v)
 {
 	*(volatile uint32_t *)(uintptr_t)addr = v;
-}
-
-static inline void pause(void)
-{
-	__asm__ volatile("pause" ::: "memory");
-}
-
-static inline uint64_t read_cr0(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline uint64_t read_cr3(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
 }
 #endif
 

@@ -31,6 +31,9 @@ uint64_t read_cr4(void);
 void write_cr4(uint64_t v);
 void xsetbv(uint32_t index, uint64_t v);
 void write_cr3(uint64_t v);
+uint64_t read_cr3(void);
+uint64_t read_cr0(void);
+void pause(void);
 #define KTDX_CPU_STUBBED 1
 #endif
 
@@ -134,6 +137,28 @@ static inline void xsetbv(uint32_t index, uint64_t v)
 static inline void write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+/* The spin-loop hint of every wait loop (serial, reset, the other CPUs). */
+static inline void pause(void)
+{
+	__asm__ volatile("pause" ::: "memory");
 }
 
 #endif /* KTDX_PURGATORY && !KTDX_CPU_STUBBED */

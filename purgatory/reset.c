@@ -19,7 +19,7 @@ static void spin_tsc(uint64_t cycles)
 	uint64_t t0 = rdtsc();
 
 	while (rdtsc() - t0 < cycles)
-		__asm__ volatile("pause");
+		pause();
 }
 
 void purgatory_reset(void)

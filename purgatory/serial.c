@@ -32,7 +32,7 @@ void serial_enable(void)
 static void serial_putc(char c)
 {
 	for (int i = 0; i < 100000 && !(inb(COM1 + UART_LSR) & UART_LSR_THRE); i++)
-		__asm__ volatile("pause");
+		pause();
 	outb((uint8_t)c, COM1 + UART_THR);
 }
 

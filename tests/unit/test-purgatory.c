@@ -552,13 +552,8 @@ static bool ap_run(uint32_t id)
 	return false;
 }
 
-/*
- * A CPU that comes up after the boot CPU gave up on it (APIC id 5 above,
- * whose SIPI took effect late) and one the loader never listed: each
- * halts at once, without writing memory or sending an IPI, although
- * its share is back in the state it was in before the clear.
- */
-static void test_smp_late_start_halts(void **state __attribute__((unused)))
+/* A clear on two listed x2APIC CPUs, APIC ids id0 and id1, 1 kHz TSC. */
+static void prepare_two_cpus(uint32_t id0, uint32_t id1, uint64_t apic_base)
 {
 	struct ktdx_params *p = &ktdx_params;
 
@@ -567,9 +562,20 @@ static void test_smp_late_start_halts(void **state __attribute__((unused)))
 	p->tsc_khz = 1;
 	p->nr_cpus = 2;
 	p->clear_cpus = 2;
-	p->apic_ids[0] = 0;
-	p->apic_ids[1] = 5;
-	apic_base_msr = 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC | APIC_BASE_BSP;
+	p->apic_ids[0] = id0;
+	p->apic_ids[1] = id1;
+	apic_base_msr = apic_base;
+}
+
+/*
+ * A CPU that comes up after the boot CPU gave up on it (APIC id 5 above,
+ * whose SIPI took effect late) and one the loader never listed: each
+ * halts at once, without writing memory or sending an IPI, although
+ * its share is back in the state it was in before the clear.
+ */
+static void test_smp_late_start_halts(void **state __attribute__((unused)))
+{
+	prepare_two_cpus(0, 5, 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC | APIC_BASE_BSP);
 	assert_true(run(0, 0));
 	assert_int_equal(((const struct ktdx_report_cpu *)(report() + 1))[1].status,
 			 KTDX_CPU_NO_START);
@@ -586,16 +592,7 @@ static void test_smp_late_start_halts(void **state __attribute__((unused)))
 /* This CPU not in the loader's list: the boot CPU alone, no IPI. */
 static void test_smp_self_not_listed(void **state __attribute__((unused)))
 {
-	struct ktdx_params *p = &ktdx_params;
-
-	prepare(KTDX_ACTION_CLEAR, 0);
-	p->trampoline = at(50);
-	p->tsc_khz = 1;
-	p->nr_cpus = 2;
-	p->clear_cpus = 2;
-	p->apic_ids[0] = 7;
-	p->apic_ids[1] = 8;
-	apic_base_msr = 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC;
+	prepare_two_cpus(7, 8, 0xfee00000 | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	assert_true(run(0, 0));
 	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
 	assert_int_equal(nr_msr_writes, 0);
