@@ -198,8 +198,10 @@ static void head_json(const struct tdx_status *st, struct json_object *o)
 	json_object_object_add(o, "schema_version", json_object_new_int(TDX_SCHEMA_VERSION));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
 	json_object_object_add(o, "action", json_object_new_string(tdx_action_name(st->action)));
-	json_object_object_add(o, "reason", text(st->action == TDX_ACTION_REFUSE &&
-						   st->action_why[0] ? st->action_why : st->reason));
+	/* the decision's reason, unless the policy refuses what the decision allows */
+	json_object_object_add(o, "reason", text(st->action == TDX_ACTION_REFUSE && st->action_why[0] &&
+						   st->decision != TDX_DECISION_REFUSE ?
+						   st->action_why : st->reason));
 	json_object_object_add(o, "warnings", warnings_json(st));
 	json_object_object_add(o, "decision_reason", text(st->reason));
 	json_object_object_add(o, "policy", policy_json(st));
