@@ -109,8 +109,9 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 		record_loaded_read(ctx->sr, &ctx->log, &st, o->tdx_policy, lifecycle_loaded(ctx, false),
 				   lifecycle_loaded(ctx, true), &loaded);
 		st.loaded = &loaded;
-		if (o->check)
-			r = tdx_status_check_code(&st);
+		if (o->check)       /* a loaded image that -e would refuse: refused too */
+			r = tdx_status_check_code(&st) ?: (loaded.kexec.loaded > 0 &&
+							  loaded.kexec.verdict != RECORD_OK);
 		else
 			r = tdx_status_print(&st, stdout, o->json, o->debug || o->verbose);
 	} else if (o->check) {

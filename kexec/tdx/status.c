@@ -379,6 +379,12 @@ static const struct record_image *exec_refused(const struct tdx_status *st)
 	return img->verdict == RECORD_OK ? NULL : img;
 }
 
+/* "nothing", "a flush", "a clear" */
+static const char *action_phrase(unsigned action)
+{
+	return action == KTDX_ACTION_CLEAR ? "a clear" : action == KTDX_ACTION_FLUSH ? "a flush" : "nothing";
+}
+
 /* The first line when a load is refused. */
 static void refused_headline(const struct tdx_status *st, FILE *out)
 {
@@ -419,8 +425,8 @@ static void status_headline(const struct tdx_status *st, FILE *out)
 	}
 	if (img && st->action != TDX_ACTION_REFUSE)
 		fprintf(out, "kexec -e is refused: the loaded image does %s, %s is needed\n",
-			img->recorded > 0 ? record_action_name(img->rec.action) : "an unknown action",
-			record_action_name(img->needed_now));
+			img->recorded > 0 ? action_phrase(img->rec.action) : "what kexec-tdx cannot tell",
+			action_phrase(img->needed_now));
 	switch (st->action) {
 	case KTDX_ACTION_CLEAR:
 		text_size(rangeset_bytes(&st->private_ranges), size, sizeof(size));
@@ -495,19 +501,19 @@ static void refused_advice(const struct tdx_status *st, FILE *out)
 static void status_advice(const struct tdx_status *st, FILE *out)
 {
 	const struct record_image *img = exec_refused(st);
-	const char *first = st->nwarnings ? "first the warnings below; then " : "";
+	const char *first = st->nwarnings ? "first the warnings below; then" : "nothing;";
 
 	if (st->action == TDX_ACTION_REFUSE || tdx_kernel_refuses(st))
 		refused_advice(st, out);
 	else if (img)
 		wrapf(out, "What to do: ", "  ", "%sload the image again with kexec -l, or add "
-		      "--tdx-force to kexec -e (then it does only what it was loaded with).", first);
+		      "--tdx-force to kexec -e (then it does only what it was loaded with).",
+		      st->nwarnings ? "first the warnings below; then " : "");
 	else if (st->action == KTDX_ACTION_CLEAR)
-		wrapf(out, "What to do: ", "  ", "%s%s kexec -l and -e do it (a crash kernel, -p, gets "
-		      "the WBINVD only: the old memory is the dump).", first, *first ? "" : "nothing;");
+		wrapf(out, "What to do: ", "  ", "%s kexec -l and -e do it (a crash kernel, -p, gets "
+		      "the WBINVD only: the old memory is the dump).", first);
 	else if (st->action == KTDX_ACTION_FLUSH)
-		wrapf(out, "What to do: ", "  ", "%s%s kexec -l and -e do it.", first,
-		      *first ? "" : "nothing;");
+		wrapf(out, "What to do: ", "  ", "%s kexec -l and -e do it.", first);
 	else if (st->decision != TDX_DECISION_PLAIN)
 		wrapf(out, "What to do: ", "  ", "drop --tdx=%s (%s), or do a cold reboot instead of "
 		      "kexec.", tdx_policy_name(st->policy), st->policy_source);

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Validate kexec-tdx JSON output against its shipped JSON Schema.
+
+  json-schema-check.py SCHEMA FILE          a file holding one JSON object
+  json-schema-check.py SCHEMA --log LOG     the last pretty-printed object
+                                            in a serial log ("{" ... "}"
+                                            lines, carriage returns dropped)
+
+Checks the schema itself (draft 2020-12), the instance against it, and
+that the object starts with schema_version, decision, action, reason,
+warnings in this order (json-c keeps insertion order; a schema cannot say
+it).  Exit 0 valid, 1 invalid (one line per error), 2 usage or unreadable.
+Needs python3-jsonschema (tools/install-deps.sh).
+"""
+import json
+import sys
+
+HEAD = ["schema_version", "decision", "action", "reason", "warnings"]
+
+
+def last_object(path):
+    lines = open(path, encoding="utf-8", errors="replace").read().replace("\r", "").split("\n")
+    end = None
+    for i in range(len(lines) - 1, -1, -1):
+        if end is None and lines[i] == "}":
+            end = i
+        elif end is not None and lines[i] == "{":
+            return "\n".join(lines[i:end + 1])
+    raise ValueError(f"{path}: no JSON object (a line '{{' ... a line '}}')")
+
+
+def main(argv):
+    try:
+        import jsonschema
+    except ImportError:
+        print("FAIL: python3-jsonschema is not installed (tools/install-deps.sh)")
+        return 2
+    if len(argv) == 4 and argv[2] == "--log":
+        text, where = last_object(argv[3]), argv[3]
+    elif len(argv) == 3:
+        text, where = open(argv[2], encoding="utf-8").read(), argv[2]
+    else:
+        print(__doc__.strip().split("\n\n")[1])
+        return 2
+    schema = json.load(open(argv[1], encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    pairs = json.loads(text, object_pairs_hook=lambda kv: kv)
+    keys = [k for k, _ in pairs][:len(HEAD)]
+    errors = []
+    if keys != HEAD:
+        errors.append(f"the object starts with {keys}, not {HEAD}")
+    validator = jsonschema.Draft202012Validator(schema)
+    for e in sorted(validator.iter_errors(json.loads(text)), key=lambda e: list(e.path)):
+        errors.append(f"/{'/'.join(str(p) for p in e.path)}: {e.message}")
+    for e in errors:
+        print(f"{where}: {e}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except (OSError, ValueError) as e:
+        print(f"FAIL: {e}")
+        sys.exit(2)
