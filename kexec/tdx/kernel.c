@@ -195,7 +195,8 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 		return;
 	if (tdx_version_file_parse(buf, len, st->module_version, sizeof(st->module_version), log,
 				   path) < 0)
-		log_warn(log, "%s: unusable (see above); TDX module version unknown", path);
+		log_warn(log, "%s: unusable (see above); TDX module version unknown", path),
+		tdx_warn(st, "%s: not a TDX module version; the version is unknown", path);
 	else
 		snprintf(st->module_version_source, sizeof(st->module_version_source), "%s",
 			 "/sys/devices/faux/tdx_host/version");
@@ -269,7 +270,8 @@ void tdx_update_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 	if (sysroot_read(sr, "sys/devices/faux/tdx_host/seamldr_version", 4096, &buf, &len) == 0) {
 		if (tdx_version_file_parse(buf, len, u->seamldr_version, sizeof(u->seamldr_version), log,
 					   path) < 0)
-			log_warn(log, "%s: unusable (see above); SEAM loader version unknown", path);
+			log_warn(log, "%s: unusable (see above); SEAM loader version unknown", path),
+			tdx_warn(st, "%s: not a version; the SEAM loader version is unknown", path);
 		free(buf);
 	}
 	if (sysroot_read_small(sr, "sys/devices/faux/tdx_host/num_remaining_updates", v, sizeof(v)) == 0 &&

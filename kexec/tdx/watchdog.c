@@ -183,7 +183,7 @@ bool tdx_watchdog_outlasted(const struct tdx_watchdog *w, long estimate_s)
 }
 
 static void read_attr(const struct sysroot *sr, struct kexec_log *log, const char *dir,
-		      const char *file, const char *attr, struct tdx_watchdog *w)
+		      const char *file, const char *attr, struct tdx_watchdog *w, struct tdx_status *st)
 {
 	char rel[256], path[4096], *buf;
 	size_t len;
@@ -192,8 +192,10 @@ static void read_attr(const struct sysroot *sr, struct kexec_log *log, const cha
 	if (sysroot_read(sr, rel, 4096, &buf, &len) < 0)
 		return;         /* older kernels lack some attributes: unknown */
 	sysroot_path(sr, rel, path, sizeof(path));
-	if (tdx_watchdog_attr_parse(w, attr, buf, len, log, path) < 0)
+	if (tdx_watchdog_attr_parse(w, attr, buf, len, log, path) < 0) {
 		log_warn(log, "%s: unusable (see above); taken as unknown", path);
+		tdx_warn(st, "%s: unusable; the watchdog's %s is taken as unknown", path, attr);
+	}
 	free(buf);
 }
 
@@ -204,6 +206,8 @@ static struct tdx_watchdog *watchdog_add(struct tdx_status *st, struct kexec_log
 
 	if (st->nwatchdogs == TDX_MAX_WATCHDOGS) {
 		log_warn(log, "more than %d watchdogs; %s and later ones are not checked",
+			 TDX_MAX_WATCHDOGS, name);
+		tdx_warn(st, "more than %d watchdogs; %s and later ones are not checked",
 			 TDX_MAX_WATCHDOGS, name);
 		return NULL;
 	}
@@ -246,10 +250,10 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
 			if (!(w = watchdog_add(st, log, names[i])))
 				break;
 			snprintf(dir, sizeof(dir), "sys/class/watchdog/%s", names[i]);
-			read_attr(sr, log, dir, "identity", "identity", w);
-			read_attr(sr, log, dir, "timeout", "timeout", w);
-			read_attr(sr, log, dir, "state", "state", w);
-			read_attr(sr, log, dir, "nowayout", "nowayout", w);
+			read_attr(sr, log, dir, "identity", "identity", w, st);
+			read_attr(sr, log, dir, "timeout", "timeout", w, st);
+			read_attr(sr, log, dir, "state", "state", w, st);
+			read_attr(sr, log, dir, "nowayout", "nowayout", w, st);
 		}
 		sysroot_names_free(names, n);
 		qsort(st->watchdogs, st->nwatchdogs, sizeof(st->watchdogs[0]), watchdog_cmp);
@@ -257,8 +261,8 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
 	if (sysroot_exists(sr, "sys/module/ipmi_watchdog") && (w = watchdog_add(st, log, "ipmi_watchdog"))) {
 		w->ipmi = true;
 		snprintf(w->identity, sizeof(w->identity), "IPMI");
-		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "timeout", "timeout", w);
-		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "nowayout", "nowayout", w);
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "timeout", "timeout", w, st);
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "nowayout", "nowayout", w, st);
 	}
 }
 
