@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Validate kexec-tdx JSON output against its shipped JSON Schema.
 
-  json-schema-check.py SCHEMA FILE          a file holding one JSON object
+  json-schema-check.py SCHEMA FILE...       files holding one JSON object each
   json-schema-check.py SCHEMA --log LOG     the last pretty-printed object
                                             in a serial log ("{" ... "}"
                                             lines, carriage returns dropped)
@@ -37,25 +37,33 @@ def main(argv):
         print("FAIL: python3-jsonschema is not installed (tools/install-deps.sh)")
         return 2
     if len(argv) == 4 and argv[2] == "--log":
-        text, where = last_object(argv[3]), argv[3]
-    elif len(argv) == 3:
-        text, where = open(argv[2], encoding="utf-8").read(), argv[2]
+        inputs = [(argv[3], last_object(argv[3]))]
+    elif len(argv) >= 3:
+        inputs = [(f, open(f, encoding="utf-8").read()) for f in argv[2:]]
     else:
         print(__doc__.strip().split("\n\n")[1])
         return 2
     schema = json.load(open(argv[1], encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    bad = 0
+    for where, text in inputs:
+        errors = check(validator, text)
+        for e in errors:
+            print(f"{where}: {e}")
+        bad += bool(errors)
+    return 1 if bad else 0
+
+
+def check(validator, text):
     pairs = json.loads(text, object_pairs_hook=lambda kv: kv)
     keys = [k for k, _ in pairs][:len(HEAD)]
     errors = []
     if keys != HEAD:
         errors.append(f"the object starts with {keys}, not {HEAD}")
-    validator = jsonschema.Draft202012Validator(schema)
     for e in sorted(validator.iter_errors(json.loads(text)), key=lambda e: list(e.path)):
         errors.append(f"/{'/'.join(str(p) for p in e.path)}: {e.message}")
-    for e in errors:
-        print(f"{where}: {e}")
-    return 1 if errors else 0
+    return errors
 
 
 if __name__ == "__main__":
