@@ -139,7 +139,7 @@ void options_usage(FILE *out)
 "                             cannot be read\n"
 "      --tdx-report           in the new kernel: print the purgatory's report\n"
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
-"                             (schema_version 1: doc/kexec-tdx-status.schema.json)\n"
+"                             (schema_version 1: kexec(8), JSON OUTPUT)\n"
 "      --sysroot=DIR          read /proc, /sys and /dev under DIR\n"
 "                             (also the KEXEC_SYSROOT environment variable)\n"
 "\n"
