@@ -10,3 +10,6 @@ EXTRA_DIST += doc/purgatory.md doc/layout.md
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec
 
+# The JSON contracts of --tdx-status --json and --tdx-report --json
+# (tests/json-schema-check.py validates the fixtures' and VM runs' output).
+EXTRA_DIST += doc/kexec-tdx-status.schema.json doc/kexec-tdx-report.schema.json

@@ -20,6 +20,23 @@ static bool is_key_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/* tdx_sys_disable_supported = yes|no */
+static int sys_disable_value(const char *val, const char *end, const char *where, unsigned line,
+			     struct kexec_config *out, struct kexec_log *log)
+{
+	size_t n = (size_t)(end - val);
+
+	if (n == 3 && !memcmp(val, "yes", 3))
+		out->sys_disable = TDX_YES;
+	else if (n == 2 && !memcmp(val, "no", 2))
+		out->sys_disable = TDX_NO;
+	else
+		return log_errno(log, -EINVAL, "%s:%u: tdx_sys_disable_supported=%.*s: not yes or no",
+				 where, line, (int)n, val);
+	out->sys_disable_line = line;
+	return 0;
+}
+
 /* One line [p, end) without its newline.  0, or -EINVAL logged. */
 static int parse_line(const char *p, const char *end, const char *where, unsigned line,
 		      struct kexec_config *out, struct kexec_log *log)
@@ -70,6 +87,8 @@ static int parse_line(const char *p, const char *end, const char *where, unsigne
 		out->tdx_line = line;
 		return 0;
 	}
+	if ((size_t)(key_end - key) == 25 && !memcmp(key, "tdx_sys_disable_supported", 25))
+		return sys_disable_value(val, val_end, where, line, out, log);
 	log_warn(log, "%s:%u: unknown key \"%.*s\", ignored", where, line, (int)(key_end - key), key);
 	return 0;
 }
@@ -77,7 +96,7 @@ static int parse_line(const char *p, const char *end, const char *where, unsigne
 int config_parse(const char *buf, size_t len, const char *where, struct kexec_config *out,
 		 struct kexec_log *log)
 {
-	struct kexec_config c = { .tdx = TDX_POLICY_AUTO };
+	struct kexec_config c = { .tdx = TDX_POLICY_AUTO, .sys_disable = TDX_UNKNOWN };
 	const char *p = buf, *end = buf + len;
 	unsigned line = 0;
 	int r;
@@ -106,7 +125,7 @@ int config_read(const struct sysroot *sr, struct kexec_log *log, struct kexec_co
 	sysroot_path(sr, CONFIG_PATH, where, sizeof(where));
 	r = sysroot_read(sr, CONFIG_PATH, CONFIG_MAX, &buf, &len);
 	if (r == -ENOENT) {
-		*out = (struct kexec_config){ .tdx = TDX_POLICY_AUTO };
+		*out = (struct kexec_config){ .tdx = TDX_POLICY_AUTO, .sys_disable = TDX_UNKNOWN };
 		return 0;
 	}
 	if (r < 0)
@@ -125,6 +144,11 @@ int config_choose_policy(const struct sysroot *sr, struct kexec_log *log, bool c
 
 	if (r < 0)
 		return r;
+	out->sys_disable = c.sys_disable;
+	out->sys_disable_where[0] = '\0';
+	if (c.sys_disable != TDX_UNKNOWN)
+		snprintf(out->sys_disable_where, sizeof(out->sys_disable_where), "/%s:%u", CONFIG_PATH,
+			 c.sys_disable_line);
 	if (cmdline_set) {
 		out->policy = cmdline;
 		snprintf(out->source, sizeof(out->source), "--tdx");

@@ -25,6 +25,13 @@ struct kexec_config {
 	bool tdx_set;                   /* a tdx= line was seen */
 	enum tdx_policy tdx;
 	unsigned tdx_line;              /* its line number (the last one wins) */
+	/*
+	 * tdx_sys_disable_supported = yes|no: the operator's statement that
+	 * the TDX module supports TDH.SYS.DISABLE (kexec-tdx.conf(5));
+	 * TDX_UNKNOWN when absent.
+	 */
+	int sys_disable;
+	unsigned sys_disable_line;
 };
 
 /*
@@ -47,6 +54,9 @@ struct policy_choice {
 	enum tdx_policy policy;
 	/* "--tdx", "KEXEC_TDX_POLICY", "/etc/kexec-tdx.conf:LINE" or "default" */
 	char source[48];
+	/* the file's tdx_sys_disable_supported (TDX_UNKNOWN: not set) and where */
+	int sys_disable;
+	char sys_disable_where[48];
 };
 
 /*

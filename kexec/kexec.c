@@ -25,7 +25,8 @@ static bool needs_policy(const struct kexec_options *o)
 /* The policy: --tdx, KEXEC_TDX_POLICY, /etc/kexec-tdx.conf, auto. */
 static int choose_policy(struct kexec_ctx *ctx, struct kexec_options *o, struct policy_choice *policy)
 {
-	*policy = (struct policy_choice){ .policy = o->tdx_policy, .source = "default" };
+	*policy = (struct policy_choice){ .policy = o->tdx_policy, .source = "default",
+					  .sys_disable = TDX_UNKNOWN };
 	if (needs_policy(o) &&
 	    config_choose_policy(ctx->sr, &ctx->log, o->tdx_policy_given, o->tdx_policy,
 				 getenv("KEXEC_TDX_POLICY"), policy) < 0)
@@ -44,8 +45,10 @@ static int dispatch(struct kexec_ctx *ctx, const struct kexec_options *o,
 	struct kexec_record loaded_now;
 	int r;
 
-	if (o->tdx_status)
-		return lifecycle_tdx_status(ctx, o, policy) < 0 ? EXIT_FAIL : 0;
+	if (o->tdx_status) {
+		r = lifecycle_tdx_status(ctx, o, policy);
+		return o->check ? r : r < 0 ? EXIT_FAIL : 0;
+	}
 	if (o->tdx_report)
 		return tdx_report_print(ctx->sr, &ctx->log, stdout, o->json) < 0 ? EXIT_FAIL : 0;
 	if (o->print_ckr_size)
@@ -88,9 +91,12 @@ int main(int argc, char **argv)
 	r = sysroot_open(o.sysroot, &ctx.sr);
 	if (r < 0) {
 		log_errno(&ctx.log, r, "--sysroot=%s: %s", o.sysroot, strerror(-r));
-		return EXIT_FAIL;
+		return o.check ? 2 : EXIT_FAIL;     /* --check: the evidence is unreadable */
 	}
-	ret = choose_policy(&ctx, &o, &policy) < 0 ? EXIT_FAIL : dispatch(&ctx, &o, &policy);
+	if (choose_policy(&ctx, &o, &policy) < 0)
+		ret = o.check ? 2 : EXIT_FAIL;      /* a broken /etc/kexec-tdx.conf */
+	else
+		ret = dispatch(&ctx, &o, &policy);
 	sysroot_free(ctx.sr);
 	return ret;
 }

@@ -86,20 +86,36 @@ int lifecycle_print_crash_size(struct kexec_ctx *ctx)
 	return r;
 }
 
+/*
+ * --tdx-status: detect, settle under the invocation's policy, read what is
+ * loaded, print.  With --check nothing is printed and the result is the
+ * exit code (tdx_status_check_code; 2 when detection itself failed).
+ */
 int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 			 const struct policy_choice *policy)
 {
 	struct tdx_status st = { 0 };
 	struct record_loaded loaded;
+	struct tdx_status_opts so = {
+		.policy = policy->policy, .policy_source = policy->source, .force = o->tdx_force,
+		.max_clear_cpus = o->tdx_cpus, .sys_disable_stated = policy->sys_disable,
+		.sys_disable_where = policy->sys_disable_where,
+		.measured_clear_bps = 0,        /* the last kexec's rate: not kept yet */
+	};
 	int r = tdx_detect(ctx->sr, &ctx->log, &st);
 
-	st.policy = policy->policy;
-	snprintf(st.policy_source, sizeof(st.policy_source), "%s", policy->source);
 	if (r == 0) {
+		tdx_status_settle(&st, &so);
 		record_loaded_read(ctx->sr, &ctx->log, &st, o->tdx_policy, lifecycle_loaded(ctx, false),
 				   lifecycle_loaded(ctx, true), &loaded);
 		st.loaded = &loaded;
-		r = tdx_status_print(&st, stdout, o->json);
+		if (o->check)       /* a loaded image that -e would refuse: refused too */
+			r = tdx_status_check_code(&st) ?: (loaded.kexec.loaded > 0 &&
+							  loaded.kexec.verdict != RECORD_OK);
+		else
+			r = tdx_status_print(&st, stdout, o->json, o->debug || o->verbose);
+	} else if (o->check) {
+		r = 2;
 	}
 	tdx_status_free(&st);
 	return r;

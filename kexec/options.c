@@ -16,6 +16,8 @@ enum {
 	OPT_TDX_STATUS,
 	OPT_TDX_REPORT,
 	OPT_JSON,
+	OPT_CHECK,
+	OPT_VERBOSE,
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
 	OPT_CONSOLE_SERIAL,
@@ -55,6 +57,8 @@ static const struct option long_options[] = {
 	{ "tdx-status",          no_argument,       NULL, OPT_TDX_STATUS },
 	{ "tdx-report",          no_argument,       NULL, OPT_TDX_REPORT },
 	{ "json",                no_argument,       NULL, OPT_JSON },
+	{ "check",               no_argument,       NULL, OPT_CHECK },
+	{ "verbose",             no_argument,       NULL, OPT_VERBOSE },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
 	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
@@ -127,16 +131,15 @@ void options_usage(FILE *out)
 "                             where the kernel itself refuses (tdx_pw_mce, 6.18-7.1)\n"
 "      --tdx-cpus=N           at most N CPUs clear in the purgatory (1: the boot\n"
 "                             CPU alone; the others still flush); default all\n"
-"      --tdx-status           print the decision in one line (\"kexec will WBINVD and\n"
-"                             clear 2.0 TiB (about 4 min)\"), what to do, warnings,\n"
-"                             then the evidence: CPU, TDX module and its version,\n"
-"                             what the running kernel does at kexec (symbol names\n"
-"                             in /proc/kallsyms), guests, watchdogs that could fire\n"
-"                             during the clear, the clear estimate, the ranges\n"
+"      --tdx-status           what kexec will do, in its first line, what to do,\n"
+"                             warnings, then the evidence (-d or --verbose: with\n"
+"                             the range lists)\n"
+"      --check                with --tdx-status: print nothing, exit 0 when kexec\n"
+"                             would proceed, 1 when refused, 2 when the evidence\n"
+"                             cannot be read\n"
 "      --tdx-report           in the new kernel: print the purgatory's report\n"
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
-"                             (--tdx-status: also the keys kernel, module_version,\n"
-"                             clear_estimate_s, watchdogs and warnings)\n"
+"                             (schema_version 1: kexec(8), JSON OUTPUT)\n"
 "      --sysroot=DIR          read /proc, /sys and /dev under DIR\n"
 "                             (also the KEXEC_SYSROOT environment variable)\n"
 "\n"
@@ -253,6 +256,8 @@ static int parse_tdx_option(int c, const char *arg, struct kexec_options *o, str
 	case OPT_TDX_STATUS: o->tdx_status = true; break;
 	case OPT_TDX_REPORT: o->tdx_report = true; break;
 	case OPT_JSON: o->json = true; break;
+	case OPT_CHECK: o->check = true; break;
+	case OPT_VERBOSE: o->verbose = true; break;
 	case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
 	default: return 0;
@@ -313,6 +318,8 @@ static int options_finish(int argc, char **argv, struct kexec_options *o,
 	}
 	if (o->json && !o->tdx_status && !o->tdx_report)
 		return log_errno(log, -EINVAL, "--json goes with --tdx-status or --tdx-report");
+	if (o->check && !o->tdx_status)
+		return log_errno(log, -EINVAL, "--check goes with --tdx-status");
 	if (o->mem_max && o->mem_min >= o->mem_max)
 		return log_errno(log, -EINVAL, "--mem-min=0x%llx is not below --mem-max=0x%llx",
 				 (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);

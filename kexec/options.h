@@ -26,6 +26,8 @@ struct kexec_options {
 	bool opt_load;                  /* -l given (for -S) */
 	bool help, version;
 	bool tdx_status, tdx_report, json;
+	bool check;                     /* --check: --tdx-status answers by exit code */
+	bool verbose;                   /* --verbose: as -d for --tdx-status (the range lists) */
 	bool print_ckr_size;
 	enum kexec_syscall_choice syscall;
 

@@ -189,6 +189,20 @@ static int apicid_line(struct cpuinfo_parse *ps, const char *key, const char *va
 	return 0;
 }
 
+/* "physical id : N": the package of each block, in order, like apicid. */
+static int pkgid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+{
+	struct tdx_cpuinfo *ci = &ps->ci;
+	unsigned id;
+	int r = number_field(key, value, &id, ps->lineno, ps->log, ps->where);
+
+	if (r < 0)
+		return r;
+	if (ci->npkgid == ci->ncpus - 1 && ci->npkgid < TDX_MAX_APICIDS && id <= UINT16_MAX)
+		ci->pkgid[ci->npkgid++] = (uint16_t)id;
+	return 0;
+}
+
 /* One "key : value" line (line is modified). */
 static int cpuinfo_line(struct cpuinfo_parse *ps, char *line)
 {
@@ -208,7 +222,8 @@ static int cpuinfo_line(struct cpuinfo_parse *ps, char *line)
 				 "\"processor\" line", ps->where, ps->lineno, key);
 	if ((r = ids_line(ps, key, value)) < 0 ||
 	    (ps->ci.ncpus == 1 && (r = cpu0_line(ps, key, value)) < 0) ||
-	    (!strcmp(key, "apicid") && (r = apicid_line(ps, key, value)) < 0))
+	    (!strcmp(key, "apicid") && (r = apicid_line(ps, key, value)) < 0) ||
+	    (!strcmp(key, "physical id") && (r = pkgid_line(ps, key, value)) < 0))
 		return r;
 	if (ps->cur != &ps->cpu0)
 		return ids_check(&ps->cpu0, ps->cur, ps->cpu, ps->lineno, ps->log, ps->where);

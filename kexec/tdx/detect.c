@@ -83,6 +83,7 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 	if (r < 0) {
 		snprintf(st->cpuinfo_why, sizeof(st->cpuinfo_why), "%.440s: %s", path, strerror(-r));
 		log_warn(log, "%s; CPU flags unknown", st->cpuinfo_why);
+		tdx_warn(st, "%s: the CPU flags are unknown", st->cpuinfo_why);
 		return;
 	}
 	r = tdx_cpuinfo_parse(buf, len, &st->cpu, log, path);
@@ -90,6 +91,7 @@ static void detect_cpu(const struct sysroot *sr, struct kexec_log *log, struct t
 	if (r < 0) {
 		snprintf(st->cpuinfo_why, sizeof(st->cpuinfo_why), "%.500s", log ? log->last : path);
 		log_warn(log, "%s: unusable (see above); CPU flags unknown", path);
+		tdx_warn(st, "%s: the CPU flags are unknown", st->cpuinfo_why);
 		return;
 	}
 	st->cpuinfo_ok = true;
@@ -106,6 +108,8 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 	r = sysroot_read_kmsg(sr, &buf, &len, &src);
 	if (r < 0) {
 		log_warn(log, "kernel log: cannot read it (%s); TDX log lines unknown", strerror(-r));
+		tdx_warn(st, "the kernel log cannot be read (%s): what it would say is unknown",
+			 strerror(-r));
 		return 0;
 	}
 	st->kmsg_source = kmsg_source_name(src);
@@ -117,9 +121,12 @@ static int detect_kmsg(const struct sysroot *sr, struct kexec_log *log, struct t
 	free(buf);
 	if (r < 0)
 		return r;       /* -ENOMEM: a malformed record is skipped, never fatal */
-	if (k->bad_records)
+	if (k->bad_records) {
 		log_warn(log, "%s: %u malformed record%s skipped (the first at line %u)", path,
 			 k->bad_records, k->bad_records == 1 ? "" : "s", k->first_bad_line);
+		tdx_warn(st, "%s: %u malformed record%s skipped (the first at line %u)", path,
+			 k->bad_records, k->bad_records == 1 ? "" : "s", k->first_bad_line);
+	}
 	if (k->module_initialized) {
 		st->module_initialized = true;
 		snprintf(st->module_evidence, sizeof(st->module_evidence), "%s", k->module_line);
@@ -163,12 +170,18 @@ static int detect_memory(const struct mem_plan *plan, struct kexec_log *log, str
 			goto out;
 		st->cmr_uncovered_bytes = rangeset_bytes(&gap);
 		st->cmr_covers_ram = !gap.n;
-		if (gap.n)
+		if (gap.n) {
 			log_warn(log, "the kernel log's CMR lines leave %zu range%s of System RAM "
 				 "(0x%llx bytes, the first [0x%llx, 0x%llx)) uncovered: the log may have "
 				 "lost CMR lines; they are cleared all the same", gap.n,
 				 gap.n == 1 ? "" : "s", (unsigned long long)st->cmr_uncovered_bytes,
 				 (unsigned long long)gap.v[0].start, (unsigned long long)gap.v[0].end);
+			tdx_warn(st, "the kernel log's CMR lines leave %zu range%s of System RAM "
+				 "(0x%llx bytes, the first [0x%llx, 0x%llx)) uncovered: the log may have "
+				 "lost CMR lines; they are cleared all the same", gap.n,
+				 gap.n == 1 ? "" : "s", (unsigned long long)st->cmr_uncovered_bytes,
+				 (unsigned long long)gap.v[0].start, (unsigned long long)gap.v[0].end);
+		}
 	}
 out:
 	rangeset_free(&gap);
@@ -180,6 +193,8 @@ static void detect_guests(const struct sysroot *sr, struct kexec_log *log, struc
 	int r = tdx_misc_read(sr, log, &st->misc, &st->misc_capacity, &st->misc_found);
 
 	if (r < 0) {
+		tdx_warn(st, "the misc cgroup is unusable (%s): running guests unknown",
+			 log && log->last[0] ? log->last : "see the log");
 		log_warn(log, "misc cgroup unusable (see above); running guests unknown");
 		st->misc_found = false;
 		st->misc = (struct tdx_misc){ -1, -1, -1 };
@@ -210,6 +225,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	st->running_tds = st->running_sev_guests = -1;
 	st->misc = st->misc_capacity = (struct tdx_misc){ -1, -1, -1 };
 	st->clear_estimate_s = -1;
+	st->update.remaining_updates = -1;
 
 	detect_cpu(sr, log, st);
 	if ((r = detect_kmsg(sr, log, st)) < 0)
@@ -217,6 +233,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	st->tdx_guest = st->cpu.tdx_guest || st->kmsg.tdx_guest;
 	detect_kvm(sr, log, st);
 	tdx_kernel_detect(sr, log, st);
+	tdx_update_detect(sr, log, st);
 	tdx_watchdogs_detect(sr, log, st);
 	lockdown_read(sr, log, st->lockdown, sizeof(st->lockdown));
 	detect_guests(sr, log, st);
@@ -232,8 +249,8 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 		st->module_initialized = true;
 		snprintf(st->module_evidence, sizeof(st->module_evidence), "/sys/devices/faux/tdx_host");
 	}
-	st->decision = tdx_decide(st, true, st->reason, sizeof(st->reason));
-	tdx_clear_assess(st);
+	st->nwarnings_detected = st->nwarnings;
+	tdx_status_settle(st, &(struct tdx_status_opts){ .sys_disable_stated = TDX_UNKNOWN });
 	return 0;
 fail:
 	tdx_status_free(st);

@@ -166,7 +166,7 @@ int tdx_version_file_parse(const char *buf, size_t len, char *out, size_t size,
 }
 
 /*
- * Read /proc/kallsyms and the faux device's version; st->kmsg.kernel_refuses_kexec
+ * Read /proc/kallsyms and the faux device's version; st->kmsg.kexec_refusal_logged
  * and st->module_version (from the log) must be set already.
  */
 void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
@@ -180,11 +180,11 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 	r = sysroot_read(sr, "proc/kallsyms", 0, &buf, &len);
 	if (r < 0) {
 		log_debug(log, "%s: %s; what the kernel does at kexec is unknown", path, strerror(-r));
-		tdx_kernel_from_kallsyms(NULL, st->kmsg.kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(NULL, st->kmsg.kexec_refusal_logged, &st->kernel);
 	} else {
 		r = tdx_kallsyms_parse(buf, len, &k, log, path);
 		free(buf);
-		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kmsg.kernel_refuses_kexec, &st->kernel);
+		tdx_kernel_from_kallsyms(r < 0 ? NULL : &k, st->kmsg.kexec_refusal_logged, &st->kernel);
 	}
 
 	/* the log line wins (it was there at boot); the faux device says the same later */
@@ -195,9 +195,113 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 		return;
 	if (tdx_version_file_parse(buf, len, st->module_version, sizeof(st->module_version), log,
 				   path) < 0)
-		log_warn(log, "%s: unusable (see above); TDX module version unknown", path);
+		log_warn(log, "%s: unusable (see above); TDX module version unknown", path),
+		tdx_warn(st, "%s: not a TDX module version; the version is unknown", path);
 	else
 		snprintf(st->module_version_source, sizeof(st->module_version_source), "%s",
 			 "/sys/devices/faux/tdx_host/version");
 	free(buf);
+}
+
+/*
+ * TDX module versions known to implement TDH.SYS.DISABLE.  An entry needs
+ * a public source (a release note of Intel's tdx-module repository or the
+ * TDX module ABI specification naming the version), cited beside it.  As
+ * of this writing no such public statement names a version, so the table
+ * is empty: every version is "unknown" and --tdx=flush is offered only on
+ * the operator's word (tdx_sys_disable_supported=yes in
+ * /etc/kexec-tdx.conf, kexec-tdx.conf(5)).  A failed TDH.SYS.DISABLE in
+ * the log is a "no" whatever the table says (tdx_status_settle).
+ */
+static const struct {
+	const char *version;
+	int sys_disable;                /* TDX_YES or TDX_NO */
+} sys_disable_table[] = {
+	{ NULL, TDX_UNKNOWN },          /* no public source yet: see above */
+};
+
+int tdx_module_sys_disable_known(const char *version)
+{
+	if (!version || !*version)
+		return TDX_UNKNOWN;
+	for (size_t i = 0; i < ARRAY_SIZE(sys_disable_table); i++)
+		if (sys_disable_table[i].version && !strcmp(sys_disable_table[i].version, version))
+			return sys_disable_table[i].sys_disable;
+	return TDX_UNKNOWN;
+}
+
+static const char *const upload_states[] = {
+	"idle", "receiving", "preparing", "transferring", "programming",
+};
+
+int tdx_upload_status_parse(const char *buf, size_t len, char *out, size_t size,
+			    struct kexec_log *log, const char *where)
+{
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	for (size_t i = 0; i < ARRAY_SIZE(upload_states); i++)
+		if (strlen(upload_states[i]) == len && !memcmp(upload_states[i], buf, len) &&
+		    len < size) {
+			memcpy(out, buf, len);
+			out[len] = '\0';
+			return 0;
+		}
+	out[0] = '\0';
+	return log_errno(log, -EINVAL, "%s: not a firmware upload status (idle, receiving, preparing, "
+			 "transferring, programming)", where);
+}
+
+/*
+ * The faux device's seamldr_version and num_remaining_updates, and the
+ * firmware upload's status.  An unreadable or unknown status is taken as
+ * an update in progress: a kexec in the middle of one is refused, and
+ * missing evidence never weakens the decision.
+ */
+void tdx_update_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st)
+{
+	struct tdx_module_update *u = &st->update;
+	char path[4096], v[32], *buf;
+	size_t len;
+	uint64_t n;
+	int r;
+
+	*u = (struct tdx_module_update){ .remaining_updates = -1 };
+	sysroot_path(sr, "sys/devices/faux/tdx_host/seamldr_version", path, sizeof(path));
+	if (sysroot_read(sr, "sys/devices/faux/tdx_host/seamldr_version", 4096, &buf, &len) == 0) {
+		if (tdx_version_file_parse(buf, len, u->seamldr_version, sizeof(u->seamldr_version), log,
+					   path) < 0)
+			log_warn(log, "%s: unusable (see above); SEAM loader version unknown", path),
+			tdx_warn(st, "%s: not a version; the SEAM loader version is unknown", path);
+		free(buf);
+	}
+	if (sysroot_read_small(sr, "sys/devices/faux/tdx_host/num_remaining_updates", v, sizeof(v)) == 0 &&
+	    text_parse_u64_all(v, 10, &n) == 0 && n < 1000000)
+		u->remaining_updates = (long)n;
+	if (!sysroot_exists(sr, "sys/class/firmware/tdx_module"))
+		return;
+	sysroot_path(sr, "sys/class/firmware/tdx_module/status", path, sizeof(path));
+	r = sysroot_read(sr, "sys/class/firmware/tdx_module/status", 4096, &buf, &len);
+	if (r == 0) {
+		r = tdx_upload_status_parse(buf, len, u->upload_status, sizeof(u->upload_status), log, path);
+		free(buf);
+	} else {
+		log_warn(log, "%s: %s", path, strerror(-r));
+	}
+	if (r < 0) {
+		snprintf(u->upload_status, sizeof(u->upload_status), "unknown");
+		tdx_warn(st, "%s is unreadable; a TDX module update is taken to be in progress", path);
+	}
+	u->in_progress = strcmp(u->upload_status, "idle") != 0;
+}
+
+const char *tdx_after_kexec(const struct tdx_status *st)
+{
+	if (!st->module_initialized || st->tdx_guest)
+		return NULL;
+	/* the module refused TDH.SYS.DISABLE once: it will again */
+	if (st->kernel.disables_tdx_module == TDX_YES && !st->kmsg.tdh_sys_disable_failed)
+		return "available";
+	if (st->kernel.disables_tdx_module == TDX_NO || st->kmsg.tdh_sys_disable_failed)
+		return "until_cold_boot";
+	return "unknown";
 }

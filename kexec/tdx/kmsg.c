@@ -221,7 +221,7 @@ static int message_scan(const char *msg, unsigned lineno, struct tdx_kmsg *k, st
 	if (strstr(msg, "TDH.SYS.DISABLE failed"))
 		k->tdh_sys_disable_failed = true;
 	if (strstr(msg, "kexec: Not allowed on platform with tdx_pw_mce bug"))
-		k->kernel_refuses_kexec = true;
+		k->kexec_refusal_logged = true;
 	tdx_module_version_parse(msg, k->module_version, sizeof(k->module_version));
 	/* arch/x86/mm/mem_encrypt.c prints the features as one record: " AMD", " SEV", ... */
 	if ((p = strstr(msg, "Memory Encryption Features active:"))) {

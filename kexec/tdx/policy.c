@@ -8,6 +8,7 @@
 #include <kexec-tdx/purgatory-abi.h>
 #include "tdx.h"
 #include "text.h"
+#include "../log.h"
 
 static const char *const decision_names[] = {
 	[TDX_DECISION_PLAIN] = "plain",
@@ -72,7 +73,7 @@ static const char *evidence(const struct tdx_status *st)
 
 bool tdx_kernel_refuses(const struct tdx_status *st)
 {
-	return st->kmsg.kernel_refuses_kexec ||
+	return st->kmsg.kexec_refusal_logged ||
 	       (st->cpu.pw_mce && st->kernel.refuses_kexec_on_erratum == TDX_YES);
 }
 
@@ -82,29 +83,43 @@ static void kernel_refusal_sentence(const struct tdx_status *st, char *buf, size
 	snprintf(buf, size, "this kernel refuses every kexec and kdump load on a CPU with the tdx_pw_mce "
 		 "erratum (%s), so the syscall would fail with EOPNOTSUPP; do a cold reboot, or boot a "
 		 "kernel that disables the TDX module at kexec (tdx_sys_disable, mainline 7.2+)",
-		 st->kmsg.kernel_refuses_kexec ? "its log says \"kexec: Not allowed on platform with "
+		 st->kmsg.kexec_refusal_logged ? "its log says \"kexec: Not allowed on platform with "
 		 "tdx_pw_mce bug\"" : "/proc/kallsyms has the 6.18-7.1 kexec cache flush "
 		 "without tdx_sys_disable");
 }
 
 /*
- * On a 7.2-style kernel: "; the kernel also resets TDX memory at kexec ...",
- * with the module version and how long the clear that --tdx=flush skips takes.
+ * On a 7.2-style kernel: what its own TDH.SYS.DISABLE means for the clear.
+ * --tdx=flush is named only when the module is known to support it
+ * (kernel.c's table or the operator's statement); never on a guess.
  */
 static void kernel_resets_sentence(const struct tdx_status *st, char *buf, size_t size)
 {
-	char dur[32];
+	const char *ver = st->module_version[0] ? st->module_version : "(version unknown)";
 
 	buf[0] = '\0';
 	if (st->kernel.disables_tdx_module != TDX_YES)
 		return;
-	tdx_duration_text(tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges), TDX_CLEAR_CPUS),
-			  dur, sizeof(dur));
-	snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) if TDX "
-		 "module %s supports TDH.SYS.DISABLE%s; the clear (%s) stays for modules that do not, "
-		 "--tdx=flush skips it", st->module_version[0] ? st->module_version : "(version unknown)",
-		 st->kmsg.tdh_sys_disable_failed ? " (the log says it failed once: this one does not)" : "",
-		 dur);
+	if (st->kmsg.tdh_sys_disable_failed)
+		snprintf(buf, size, "; the kernel also disables the TDX module at kexec "
+			 "(tdx_sys_disable), but the log says TDH.SYS.DISABLE failed: TDX module %s "
+			 "does not support it, so the clear is needed", ver);
+	else if (st->module_sys_disable == TDX_YES)
+		snprintf(buf, size, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) and "
+			 "TDX module %s supports TDH.SYS.DISABLE (%s): --tdx=flush may skip the clear",
+			 ver, st->module_sys_disable_source);
+	else
+		snprintf(buf, size, "; the kernel also disables the TDX module at kexec "
+			 "(tdx_sys_disable), but whether TDX module %s supports TDH.SYS.DISABLE is not "
+			 "known, so the clear stays", ver);
+}
+
+/* "a TDX module update is in progress (/sys/class/firmware/tdx_module/status: programming)" */
+static void update_sentence(const struct tdx_status *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "a TDX module update is in progress "
+		 "(/sys/class/firmware/tdx_module/status: %s); a kexec now would interrupt it",
+		 st->update.upload_status);
 }
 
 static bool in_guest(const struct tdx_status *st)
@@ -130,6 +145,10 @@ static enum tdx_decision decide_table(const struct tdx_status *st, bool count_gu
 	}
 	if (count_guests && (st->running_tds > 0 || st->running_sev_guests > 0)) {
 		guests_sentence(st, reason, size);
+		return TDX_DECISION_REFUSE;
+	}
+	if (count_guests && st->update.in_progress) {
+		update_sentence(st, reason, size);
 		return TDX_DECISION_REFUSE;
 	}
 	/* DESIGN.md: the kernel itself would refuse (EOPNOTSUPP), whatever else holds */
@@ -288,6 +307,16 @@ static int refusals_check(const struct tdx_status *st, enum tdx_policy policy, b
 	}
 	if ((r = guests_check(st, force, crash, log)) < 0)
 		return r;
+	if (st->update.in_progress && !in_guest(st)) {
+		update_sentence(st, why, sizeof(why));
+		if (crash)
+			log_info(log, "loading a crash kernel although %s", why);
+		else if (!force)
+			return log_errno(log, TDX_REFUSED, "refusing to kexec: %s; wait until the update "
+					 "ends (status idle), or use --tdx-force to kexec anyway", why);
+		else
+			log_warn(log, "*** --tdx-force: going on although %s ***", why);
+	}
 	/* WBINVD raises #VE in a TD and #VC in a SEV-ES/SNP guest: the purgatory would die */
 	if (in_guest(st) && (policy == TDX_POLICY_CLEAR || policy == TDX_POLICY_FLUSH))
 		return log_errno(log, TDX_REFUSED, "refusing to kexec (--tdx=%s): this is a%s guest, "
@@ -399,4 +428,89 @@ int tdx_policy_apply(const struct tdx_status *st, enum tdx_policy policy, bool f
 		return r;
 	*action = crash ? crash_action(act, log) : act;
 	return 0;
+}
+
+const char *tdx_action_name(int action)
+{
+	switch (action) {
+	case KTDX_ACTION_NONE: return "none";
+	case KTDX_ACTION_FLUSH: return "flush";
+	case KTDX_ACTION_CLEAR: return "clear";
+	default: return "refuse";
+	}
+}
+
+/* Whether the TDX module supports TDH.SYS.DISABLE: the log, the table, the operator. */
+static void sys_disable_settle(struct tdx_status *st, const struct tdx_status_opts *o)
+{
+	int known = tdx_module_sys_disable_known(st->module_version);
+
+	st->module_sys_disable = TDX_UNKNOWN;
+	st->module_sys_disable_source[0] = '\0';
+	if (st->kmsg.tdh_sys_disable_failed) {
+		st->module_sys_disable = TDX_NO;
+		snprintf(st->module_sys_disable_source, sizeof(st->module_sys_disable_source),
+			 "the kernel log: TDH.SYS.DISABLE failed");
+	} else if (known != TDX_UNKNOWN) {
+		st->module_sys_disable = known;
+		snprintf(st->module_sys_disable_source, sizeof(st->module_sys_disable_source),
+			 "the version table of kexec-tdx");
+	} else if (o->sys_disable_stated != TDX_UNKNOWN) {
+		st->module_sys_disable = o->sys_disable_stated;
+		snprintf(st->module_sys_disable_source, sizeof(st->module_sys_disable_source),
+			 "the operator: %.80s", o->sys_disable_where ? o->sys_disable_where :
+			 "/etc/kexec-tdx.conf");
+	}
+}
+
+/* st->action: what a load (and -e) does under the policy in force. */
+static void action_settle(struct tdx_status *st)
+{
+	struct kexec_log quiet = { .out = NULL };
+	unsigned act = KTDX_ACTION_NONE;
+
+	st->action_why[0] = '\0';
+	if (tdx_policy_apply(st, st->policy, st->force, false, &quiet, &act) < 0) {
+		st->action = TDX_ACTION_REFUSE;
+		snprintf(st->action_why, sizeof(st->action_why), "%s", quiet.last);
+	} else {
+		st->action = (int)act;
+	}
+}
+
+void tdx_status_settle(struct tdx_status *st, const struct tdx_status_opts *o)
+{
+	st->nwarnings = st->nwarnings_detected;
+	st->policy = o->policy;
+	snprintf(st->policy_source, sizeof(st->policy_source), "%s",
+		 o->policy_source && *o->policy_source ? o->policy_source : "default");
+	st->force = o->force;
+	sys_disable_settle(st, o);
+	st->decision = tdx_decide(st, true, st->reason, sizeof(st->reason));
+	action_settle(st);
+	tdx_clear_assess(st, o->max_clear_cpus, o->measured_clear_bps);
+	if (st->action == KTDX_ACTION_FLUSH && st->decision == TDX_DECISION_CLEAR)
+		tdx_warn(st, "--tdx=%s: the clear that the tdx_pw_mce erratum needs is skipped%s",
+			 tdx_policy_name(st->policy), st->module_sys_disable == TDX_YES ?
+			 " (the kernel's TDH.SYS.DISABLE resets TDX memory instead)" :
+			 "; a partial write to memory a TD used can raise a machine check in the new "
+			 "kernel");
+	if (st->action == KTDX_ACTION_NONE && st->decision != TDX_DECISION_PLAIN &&
+	    st->decision != TDX_DECISION_REFUSE)
+		tdx_warn(st, "--tdx=off: this host needs a %s (%s), which kexec will not do",
+			 tdx_decision_name(st->decision), st->reason);
+}
+
+int tdx_status_check_code(const struct tdx_status *st)
+{
+	if (st->action != TDX_ACTION_REFUSE)
+		return 0;
+	/* refused on facts: guests, an update, the kernel itself, --tdx=refuse */
+	if (st->running_tds > 0 || st->running_sev_guests > 0 || st->update.in_progress ||
+	    tdx_kernel_refuses(st) || st->policy == TDX_POLICY_REFUSE)
+		return 1;
+	/* refused for want of them: the CPU flags, the TD count, the memory to clear */
+	if (!st->cpuinfo_ok || tds_unknown(st) || !st->private_ok)
+		return 2;
+	return 1;
 }

@@ -255,6 +255,52 @@ int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_
 	return r;
 }
 
+/* "cleared 512.0 MiB in 3 ranges on 2 CPUs, segments verified" */
+static void report_reason(const struct tdx_report *t, char *buf, size_t size)
+{
+	const struct ktdx_report *r = &t->h;
+	char mib[32];
+
+	if (r->action == KTDX_ACTION_CLEAR) {
+		snprintf(mib, sizeof(mib), "%.1f MiB", (double)r->bytes_cleared / (1024.0 * 1024.0));
+		snprintf(buf, size, "the purgatory flushed and cleared %s in %u range%s on %u CPU%s; "
+			 "segments %s", mib, r->nr_ranges, r->nr_ranges == 1 ? "" : "s", r->cpus_used,
+			 r->cpus_used == 1 ? "" : "s", r->verify == KTDX_VERIFY_OK ? "verified" : "not verified");
+	} else {
+		snprintf(buf, size, "the purgatory %s; segments %s", r->action == KTDX_ACTION_FLUSH ?
+			 "flushed the caches (WBINVD), nothing cleared" : "did nothing for TDX",
+			 r->verify == KTDX_VERIFY_OK ? "verified" : "not verified");
+	}
+}
+
+/*
+ * The head every kexec-tdx JSON starts with (doc/kexec-tdx-report.schema.json):
+ * schema_version, decision (not in the record: null), action, reason, warnings.
+ */
+static void report_head_json(const struct tdx_report *t, struct json_object *o)
+{
+	const struct ktdx_report *r = &t->h;
+	struct json_object *w = json_object_new_array();
+	char buf[512];
+
+	json_object_object_add(o, "schema_version", json_object_new_int(TDX_SCHEMA_VERSION));
+	json_object_object_add(o, "decision", NULL);
+	json_object_object_add(o, "action", json_object_new_string(tdx_report_action_name(r->action)));
+	report_reason(t, buf, sizeof(buf));
+	json_object_object_add(o, "reason", json_object_new_string(buf));
+	if (r->verify != KTDX_VERIFY_OK && w)
+		json_object_array_add(w, json_object_new_string("the segments were not verified "
+								 "(-i, --no-checks at the load)"));
+	for (uint32_t i = 0; w && i < r->nr_cpus; i++)
+		if (cpu_fell_back(t->cpu[i].status)) {
+			snprintf(buf, sizeof(buf), "the CPU with APIC id %u did not take its share (%s); "
+				 "the boot CPU cleared it", t->cpu[i].apic_id,
+				 tdx_report_cpu_status_name(t->cpu[i].status));
+			json_object_array_add(w, json_object_new_string(buf));
+		}
+	json_object_object_add(o, "warnings", w);
+}
+
 static struct json_object *report_json(const struct tdx_report *t)
 {
 	const struct ktdx_report *r = &t->h;
@@ -269,8 +315,8 @@ static struct json_object *report_json(const struct tdx_report *t)
 		json_object_put(fb);
 		return NULL;
 	}
-	json_object_object_add(o, "version", json_object_new_int64(r->version));
-	json_object_object_add(o, "action", json_object_new_string(tdx_report_action_name(r->action)));
+	report_head_json(t, o);
+	json_object_object_add(o, "record_version", json_object_new_int64(r->version));
 	json_object_object_add(o, "method", json_object_new_string(tdx_report_method_name(r->method)));
 	json_object_object_add(o, "verify",
 			       json_object_new_string(r->verify == KTDX_VERIFY_OK ? "ok" : "skipped"));

@@ -76,6 +76,12 @@ struct tdx_cpuinfo {
 	 */
 	unsigned napicid;
 	uint32_t apicid[TDX_MAX_APICIDS];
+	/*
+	 * "physical id" (the package) of the first TDX_MAX_APICIDS blocks,
+	 * in order; npkgid < ncpus when a block has none.
+	 */
+	unsigned npkgid;
+	uint16_t pkgid[TDX_MAX_APICIDS];
 };
 
 /*
@@ -93,10 +99,10 @@ struct tdx_kmsg {
 	unsigned records;               /* lines parsed */
 	bool module_initialized;
 	char module_line[64];           /* the message that said so, e.g. "virt/tdx: module initialized" */
-	uint64_t pamt_kb;               /* "virt/tdx: N KB allocated for PAMT", 0 if absent */
+	uint64_t pamt_kb;               /* "virt/tdx: N KB allocated for PAMT"; 0 not logged (JSON null) */
 	struct rangeset cmr;            /* "virt/tdx: CMR: [0x..., 0x...)", normalized */
 	bool tdh_sys_disable_failed;    /* "TDH.SYS.DISABLE failed" */
-	bool kernel_refuses_kexec;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
+	bool kexec_refusal_logged;      /* "kexec: Not allowed on platform with tdx_pw_mce bug" */
 	char module_version[32];        /* "virt/tdx: Module version: 1.5.16" -> "1.5.16" */
 	bool sev_guest;                 /* "Memory Encryption Features active: AMD ... SEV" */
 	bool tdx_guest;                 /* "Memory Encryption Features active: Intel TDX" */
@@ -183,9 +189,32 @@ bool tdx_module_version_parse(const char *msg, char *out, size_t size);
 int tdx_version_file_parse(const char *buf, size_t len, char *out, size_t size,
 			   struct kexec_log *log, const char *where);
 
+/*
+ * A runtime TDX module update (7.2+): the faux device
+ * /sys/devices/faux/tdx_host/{seamldr_version,num_remaining_updates} and
+ * the firmware upload /sys/class/firmware/tdx_module/status
+ * (drivers/base/firmware_loader/sysfs_upload.c: "idle", "receiving",
+ * "preparing", "transferring", "programming").
+ */
+struct tdx_module_update {
+	char seamldr_version[32];       /* "" unknown */
+	long remaining_updates;         /* num_remaining_updates, -1 unknown */
+	char upload_status[16];         /* "" no such file */
+	bool in_progress;               /* upload_status is there and not "idle" */
+};
+/* The upload's status file ("idle\n"): 0, or -EINVAL (logged) for a value the kernel does not print. */
+int tdx_upload_status_parse(const char *buf, size_t len, char *out, size_t size,
+			    struct kexec_log *log, const char *where);
+/*
+ * Does TDX module `version` support TDH.SYS.DISABLE?  TDX_YES, TDX_NO or
+ * TDX_UNKNOWN from the table in kernel.c (which names its source);
+ * unknown for every version the table does not list.
+ */
+int tdx_module_sys_disable_known(const char *version);
+
 /* A hardware watchdog (watchdog.c).  For ipmi_watchdog, state is "" (sysfs does not say). */
 #define TDX_MAX_WATCHDOGS 8
-#define TDX_MAX_WARNINGS 8
+#define TDX_MAX_WARNINGS 16
 struct tdx_watchdog {
 	char name[32];                  /* "watchdog0", or "ipmi_watchdog" */
 	char identity[64];              /* "iTCO_wdt", "IPMI", "" unknown */
@@ -205,13 +234,25 @@ long tdx_watchdog_fires_after(const struct tdx_watchdog *w);
 bool tdx_watchdog_outlasted(const struct tdx_watchdog *w, long estimate_s);
 
 /*
- * The clear's duration: bytes at TDX_CLEAR_RATE_PER_CPU per clearing CPU,
- * at most TDX_CLEAR_RATE_MAX in all, rounded up to whole seconds.
+ * The clear's duration (watchdog.c names the sources): each clearing CPU
+ * at TDX_CLEAR_RATE_PER_CPU, each package that clears at most
+ * TDX_CLEAR_RATE_PER_PACKAGE; a rate measured on this host (bytes/s, from
+ * the last kexec's report) replaces the model when it is not 0.
  */
-#define TDX_CLEAR_RATE_PER_CPU  10000000000ull  /* bytes/s, conservative (watchdog.c) */
-#define TDX_CLEAR_RATE_MAX      16000000000ull
-#define TDX_CLEAR_CPUS          1               /* CPUs the purgatory clears with today */
-long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus);
+#define TDX_CLEAR_RATE_PER_CPU      10000000000ull     /* bytes/s */
+#define TDX_CLEAR_RATE_PER_PACKAGE  150000000000ull    /* bytes/s */
+/* Bytes per second the clear reaches with cpus CPUs in packages packages (measured_bps 0: model). */
+uint64_t tdx_clear_rate(unsigned cpus, unsigned packages, uint64_t measured_bps);
+/* bytes at rate, rounded up to whole seconds; -1 when rate is 0. */
+long tdx_clear_estimate_s(uint64_t bytes, uint64_t rate);
+/*
+ * The CPUs that take a share of the clear, as kexec/cpus.c and the
+ * purgatory count them: the online CPUs with an APIC id (else the boot
+ * CPU alone), at most KTDX_MAX_CLEAR_CPUS and max_clear (--tdx-cpus, 0:
+ * no limit).  *packages: the packages those CPUs (the first ones in
+ * cpuinfo order) belong to, 1 when cpuinfo does not say.
+ */
+unsigned tdx_clear_cpus(const struct tdx_cpuinfo *ci, unsigned max_clear, unsigned *packages);
 /* "about 4 min", "about 40 s", "under 1 s". */
 void tdx_duration_text(long s, char *buf, size_t size);
 
@@ -259,18 +300,78 @@ struct tdx_status {
 	struct tdx_kernel kernel;
 	char module_version[32];        /* kmsg.module_version, else the faux device's; "" unknown */
 	char module_version_source[48]; /* "kernel log", "/sys/devices/faux/tdx_host/version" */
+	/* a runtime TDX module update (kernel.c; 7.2+) */
+	struct tdx_module_update update;
+	/*
+	 * Does the running TDX module support TDH.SYS.DISABLE?  TDX_YES only
+	 * from the version table (kernel.c) or the operator's statement
+	 * (tdx_sys_disable_supported= in /etc/kexec-tdx.conf); the source
+	 * names which.  Never guessed.
+	 */
+	int module_sys_disable;         /* enum tdx_tristate */
+	char module_sys_disable_source[96];
 	/* time and watchdogs (watchdog.c) */
 	long clear_estimate_s;          /* -1: nothing is cleared */
+	unsigned clear_cpus;            /* CPUs with a share of the clear (tdx_clear_cpus) */
+	unsigned clear_packages;        /* the packages they are in */
+	uint64_t clear_rate_bps;        /* the rate the estimate used */
+	bool clear_rate_measured;       /* it is this host's measured rate */
 	struct tdx_watchdog watchdogs[TDX_MAX_WATCHDOGS];
 	unsigned nwatchdogs;
-	char warnings[TDX_MAX_WARNINGS][512];
+	char warnings[TDX_MAX_WARNINGS][512];   /* through tdx_warn() only */
 	unsigned nwarnings;
+	unsigned nwarnings_detected;    /* those of the detection; tdx_status_settle() adds the rest */
 	/* what is loaded (kexec/record.h), set by main() for --tdx-status; NULL: not shown */
 	const struct record_loaded *loaded;
 	/* the policy a load applies and where it came from (main() sets them: conffile.h) */
 	enum tdx_policy policy;
 	char policy_source[48];         /* "" means "default" */
+	/* what a load and -e do under that policy (tdx_status_settle) */
+	bool force;                     /* --tdx-force was given */
+	int action;                     /* KTDX_ACTION_*, or TDX_ACTION_REFUSE */
+	char action_why[512];           /* the refusal, when action is TDX_ACTION_REFUSE */
 };
+
+/* st->action when a load would be refused (no KTDX_ACTION_* value). */
+#define TDX_ACTION_REFUSE       (-1)
+/* "none", "flush", "clear", "refuse" */
+const char *tdx_action_name(int action);
+
+/*
+ * The one way to add a warning: the text prints each as "warning: ...",
+ * the JSON lists them in "warnings", in the order they were added.  When
+ * the list is full the last slot says how many were dropped.  Detection
+ * (detect.c, kernel.c, watchdog.c) and tdx_status_settle() call it; so
+ * may any module that fills a struct tdx_status before it is printed.
+ */
+void tdx_warn(struct tdx_status *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* What the invocation adds to the detected facts (main() fills it; zero is the default). */
+struct tdx_status_opts {
+	enum tdx_policy policy;         /* the policy in force (conffile.h precedence) */
+	const char *policy_source;      /* NULL or "" for "default" */
+	bool force;                     /* --tdx-force */
+	unsigned max_clear_cpus;        /* --tdx-cpus, 0 none */
+	int sys_disable_stated;         /* tdx_sys_disable_supported= of the conf file, or TDX_UNKNOWN */
+	const char *sys_disable_where;  /* "/etc/kexec-tdx.conf:4" */
+	/*
+	 * Hook for the last kexec's report (/var/lib/kexec-tdx/last-report.json):
+	 * this host's measured clear rate in bytes/s, 0 when there is none.
+	 */
+	uint64_t measured_clear_bps;
+};
+
+/*
+ * After detection: the policy, the clear's CPUs and estimate, whether
+ * --tdx=flush may be offered, the watchdog warnings, and st->action.
+ * tdx_detect_plan() calls it with default options; callers with options
+ * call it again (it recomputes, it never adds a warning twice).
+ */
+void tdx_status_settle(struct tdx_status *st, const struct tdx_status_opts *o);
+/* "available", "until_cold_boot", "unknown", or NULL when TDX is not initialized. */
+const char *tdx_after_kexec(const struct tdx_status *st);
+/* What --tdx-status --check exits with: 0 proceed, 1 refused, 2 evidence unreadable. */
+int tdx_status_check_code(const struct tdx_status *st);
 
 void tdx_status_free(struct tdx_status *st);
 /*
@@ -284,14 +385,22 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 int tdx_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* /proc/kallsyms and the faux device's version (kernel.c); after the log was read. */
 void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
+/* The update state (kernel.c); warnings through tdx_warn(). */
+void tdx_update_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* The kernel refuses kexec and kdump loads here (tdx_pw_mce and a 6.18-7.1 kernel; policy.c). */
 bool tdx_kernel_refuses(const struct tdx_status *st);
 /* /sys/class/watchdog/watchdogN and ipmi_watchdog (watchdog.c). */
 void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
-/* After the decision: clear_estimate_s and the watchdog warnings. */
-void tdx_clear_assess(struct tdx_status *st);
+/*
+ * After the decision: clear_cpus, clear_estimate_s and the watchdog
+ * warnings (max_clear: --tdx-cpus; measured_bps: see tdx_status_opts).
+ */
+void tdx_clear_assess(struct tdx_status *st, unsigned max_clear, uint64_t measured_bps);
 /* --tdx-status output, text or JSON (json-c). */
-int tdx_status_print(const struct tdx_status *st, FILE *out, bool json);
+/* verbose (-d, --verbose): the range lists too. */
+int tdx_status_print(const struct tdx_status *st, FILE *out, bool json, bool verbose);
+/* The JSON contract's version (doc/kexec-tdx-status.schema.json, doc/kexec-tdx-report.schema.json). */
+#define TDX_SCHEMA_VERSION      1
 /* Print o as pretty, spaced JSON and a newline; puts o.  -ENOMEM when o is NULL. */
 struct json_object;
 int tdx_json_write(struct json_object *o, FILE *out);

@@ -3,13 +3,22 @@
  * How long the purgatory's clear takes, and the hardware watchdogs that
  * could reset the host in the middle of it (a silent cold boot).
  *
- * The estimate is deliberately pessimistic: 10 GB/s (10^9 bytes) per CPU
- * that clears, at most 16 GB/s in all.  One CPU doing MOVDIR64B or
- * non-temporal full-line stores writes 10-20 GB/s on Sapphire/Emerald/
- * Granite Rapids (tests/bench/bench-clear measures this machine); a lower
- * rate makes a longer estimate, so a watchdog that is close is flagged
- * rather than missed.  Today the purgatory clears on one CPU
- * (TDX_CLEAR_CPUS); the multi-CPU purgatory raises that.
+ * The estimate is deliberately pessimistic.  Every CPU that takes a share
+ * of the clear (kexec/cpus.c: the online CPUs with an APIC id, at most
+ * KTDX_MAX_CLEAR_CPUS and --tdx-cpus; the purgatory splits the ranges
+ * among them, purgatory/smp.c) writes at TDX_CLEAR_RATE_PER_CPU, 10 GB/s
+ * (10^9 bytes): one CPU doing MOVDIR64B or non-temporal full-line stores
+ * writes 10-20 GB/s on Sapphire/Emerald/Granite Rapids
+ * (tests/bench/bench-clear measures this machine).  All the CPUs of one
+ * package together write at most TDX_CLEAR_RATE_PER_PACKAGE, 150 GB/s:
+ * the peak of the smallest memory system of these parts, 8 channels of
+ * DDR5-4800 x 8 bytes = 307.2 GB/s per package (Intel's product
+ * specifications, ark.intel.com, for 4th Gen Xeon Scalable "Sapphire
+ * Rapids": 8 memory channels, DDR5-4800), halved as an allowance for
+ * write turnaround and refresh, not a measured figure.  A lower rate
+ * makes a longer estimate, so a watchdog that is close is flagged rather
+ * than missed.  The rate this host reached at its last kexec
+ * (tdx_status_opts.measured_clear_bps) replaces the model when known.
  *
  * Which watchdogs survive into the purgatory: watchdog-core devices whose
  * driver asked for watchdog_stop_on_reboot() are stopped by the reboot
@@ -23,18 +32,53 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
+#include <kexec-tdx/purgatory-abi.h>
 #include "tdx.h"
 #include "text.h"
 
-long tdx_clear_estimate_s(uint64_t bytes, unsigned cpus)
+uint64_t tdx_clear_rate(unsigned cpus, unsigned packages, uint64_t measured_bps)
 {
-	uint64_t rate = TDX_CLEAR_RATE_MAX;
+	uint64_t by_cpu, by_pkg;
 
-	if (cpus < TDX_CLEAR_RATE_MAX / TDX_CLEAR_RATE_PER_CPU + 1)
-		rate = (uint64_t)(cpus ? cpus : 1) * TDX_CLEAR_RATE_PER_CPU;
-	if (rate > TDX_CLEAR_RATE_MAX)
-		rate = TDX_CLEAR_RATE_MAX;
+	if (measured_bps)
+		return measured_bps;
+	cpus = cpus ? cpus : 1;
+	packages = packages ? packages : 1;
+	by_cpu = (uint64_t)cpus * TDX_CLEAR_RATE_PER_CPU;
+	by_pkg = (uint64_t)packages * TDX_CLEAR_RATE_PER_PACKAGE;
+	return by_cpu < by_pkg ? by_cpu : by_pkg;
+}
+
+long tdx_clear_estimate_s(uint64_t bytes, uint64_t rate)
+{
+	if (!rate)
+		return -1;
 	return (long)(bytes / rate + (bytes % rate ? 1 : 0));
+}
+
+unsigned tdx_clear_cpus(const struct tdx_cpuinfo *ci, unsigned max_clear, unsigned *packages)
+{
+	unsigned cpus = ci && ci->ncpus && ci->napicid == ci->ncpus ? ci->napicid : 1, n = 0;
+	uint16_t seen[KTDX_MAX_CLEAR_CPUS];
+
+	if (cpus > KTDX_MAX_CLEAR_CPUS)
+		cpus = KTDX_MAX_CLEAR_CPUS;
+	if (max_clear && max_clear < cpus)
+		cpus = max_clear;
+	/* the purgatory gives shares to the first CPUs of the list */
+	if (ci && ci->npkgid >= cpus && ci->npkgid == ci->ncpus) {
+		for (unsigned i = 0; i < cpus; i++) {
+			unsigned k = 0;
+
+			while (k < n && seen[k] != ci->pkgid[i])
+				k++;
+			if (k == n)
+				seen[n++] = ci->pkgid[i];
+		}
+	}
+	*packages = n ? n : 1;
+	return cpus;
 }
 
 void tdx_duration_text(long s, char *buf, size_t size)
@@ -139,7 +183,7 @@ bool tdx_watchdog_outlasted(const struct tdx_watchdog *w, long estimate_s)
 }
 
 static void read_attr(const struct sysroot *sr, struct kexec_log *log, const char *dir,
-		      const char *file, const char *attr, struct tdx_watchdog *w)
+		      const char *file, const char *attr, struct tdx_watchdog *w, struct tdx_status *st)
 {
 	char rel[256], path[4096], *buf;
 	size_t len;
@@ -148,8 +192,10 @@ static void read_attr(const struct sysroot *sr, struct kexec_log *log, const cha
 	if (sysroot_read(sr, rel, 4096, &buf, &len) < 0)
 		return;         /* older kernels lack some attributes: unknown */
 	sysroot_path(sr, rel, path, sizeof(path));
-	if (tdx_watchdog_attr_parse(w, attr, buf, len, log, path) < 0)
+	if (tdx_watchdog_attr_parse(w, attr, buf, len, log, path) < 0) {
 		log_warn(log, "%s: unusable (see above); taken as unknown", path);
+		tdx_warn(st, "%s: unusable; the watchdog's %s is taken as unknown", path, attr);
+	}
 	free(buf);
 }
 
@@ -160,6 +206,8 @@ static struct tdx_watchdog *watchdog_add(struct tdx_status *st, struct kexec_log
 
 	if (st->nwatchdogs == TDX_MAX_WATCHDOGS) {
 		log_warn(log, "more than %d watchdogs; %s and later ones are not checked",
+			 TDX_MAX_WATCHDOGS, name);
+		tdx_warn(st, "more than %d watchdogs; %s and later ones are not checked",
 			 TDX_MAX_WATCHDOGS, name);
 		return NULL;
 	}
@@ -202,10 +250,10 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
 			if (!(w = watchdog_add(st, log, names[i])))
 				break;
 			snprintf(dir, sizeof(dir), "sys/class/watchdog/%s", names[i]);
-			read_attr(sr, log, dir, "identity", "identity", w);
-			read_attr(sr, log, dir, "timeout", "timeout", w);
-			read_attr(sr, log, dir, "state", "state", w);
-			read_attr(sr, log, dir, "nowayout", "nowayout", w);
+			read_attr(sr, log, dir, "identity", "identity", w, st);
+			read_attr(sr, log, dir, "timeout", "timeout", w, st);
+			read_attr(sr, log, dir, "state", "state", w, st);
+			read_attr(sr, log, dir, "nowayout", "nowayout", w, st);
 		}
 		sysroot_names_free(names, n);
 		qsort(st->watchdogs, st->nwatchdogs, sizeof(st->watchdogs[0]), watchdog_cmp);
@@ -213,54 +261,75 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
 	if (sysroot_exists(sr, "sys/module/ipmi_watchdog") && (w = watchdog_add(st, log, "ipmi_watchdog"))) {
 		w->ipmi = true;
 		snprintf(w->identity, sizeof(w->identity), "IPMI");
-		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "timeout", "timeout", w);
-		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "nowayout", "nowayout", w);
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "timeout", "timeout", w, st);
+		read_attr(sr, log, "sys/module/ipmi_watchdog/parameters", "nowayout", "nowayout", w, st);
 	}
 }
 
-static void warning_add(struct tdx_status *st, const char *text)
+void tdx_warn(struct tdx_status *st, const char *fmt, ...)
 {
-	if (st->nwarnings < TDX_MAX_WARNINGS)
-		snprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), "%s", text);
+	va_list ap;
+
+	if (st->nwarnings > TDX_MAX_WARNINGS)
+		return;
+	if (st->nwarnings == TDX_MAX_WARNINGS) {
+		snprintf(st->warnings[TDX_MAX_WARNINGS - 1], sizeof(st->warnings[0]),
+			 "more than %d warnings; the later ones are not shown", TDX_MAX_WARNINGS - 1);
+		st->nwarnings++;        /* stays above the limit: nothing more is added */
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), fmt, ap);
+	va_end(ap);
 }
 
-void tdx_clear_assess(struct tdx_status *st)
+/* How an operator gets out of a watchdog reset, without steering to a weaker action on a guess. */
+static void way_out_text(const struct tdx_status *st, char *buf, size_t size)
 {
-	char dur[32], way_out[128], text[sizeof(st->warnings[0])];
+	if (st->kernel.disables_tdx_module == TDX_YES && st->module_sys_disable == TDX_YES)
+		snprintf(buf, size, "or use --tdx=flush (this kernel resets TDX memory itself at kexec, "
+			 "and TDX module %s supports TDH.SYS.DISABLE: %s)", st->module_version,
+			 st->module_sys_disable_source);
+	else
+		snprintf(buf, size, "or do a cold reboot instead of kexec");
+}
+
+static void watchdog_warning(struct tdx_status *st, const struct tdx_watchdog *w, long est,
+			     const char *dur, const char *way_out)
+{
+	if (w->ipmi)
+		tdx_warn(st, "ipmi_watchdog: a running IPMI watchdog re-arms itself with %ld s at "
+			 "reboot, but the clear takes %s (%ld s) and the host would be reset in the "
+			 "middle of it; raise its timeout (ipmi_watchdog timeout=, or in the BMC) above "
+			 "%ld s, %s", tdx_watchdog_fires_after(w), dur, est, est, way_out);
+	else if (w->timeout_s < 0)
+		tdx_warn(st, "%s (%s) is active and nowayout (kexec does not stop it) with an unknown "
+			 "timeout, and the clear takes %s (%ld s); make sure its timeout is above %ld s, %s",
+			 w->name, w->identity[0] ? w->identity : "?", dur, est, est, way_out);
+	else
+		tdx_warn(st, "%s (%s) is active and nowayout (kexec does not stop it) with a %ld s "
+			 "timeout, but the clear takes %s (%ld s) and the host would be reset in the "
+			 "middle of it; raise its timeout above %ld s, %s", w->name,
+			 w->identity[0] ? w->identity : "?", w->timeout_s, dur, est, est, way_out);
+}
+
+void tdx_clear_assess(struct tdx_status *st, unsigned max_clear, uint64_t measured_bps)
+{
+	char dur[32], way_out[256];
 	long est;
 
+	st->clear_cpus = tdx_clear_cpus(st->cpuinfo_ok ? &st->cpu : NULL, max_clear,
+					&st->clear_packages);
+	st->clear_rate_bps = tdx_clear_rate(st->clear_cpus, st->clear_packages, measured_bps);
+	st->clear_rate_measured = measured_bps != 0;
 	st->clear_estimate_s = -1;
-	if (st->decision != TDX_DECISION_CLEAR)
+	if (st->action != KTDX_ACTION_CLEAR)
 		return;
 	est = st->clear_estimate_s = tdx_clear_estimate_s(rangeset_bytes(&st->private_ranges),
-							   TDX_CLEAR_CPUS);
+							   st->clear_rate_bps);
 	tdx_duration_text(est, dur, sizeof(dur));
-	if (st->kernel.disables_tdx_module == TDX_YES)
-		snprintf(way_out, sizeof(way_out), "or use --tdx=flush (this kernel resets TDX memory "
-			 "itself at kexec, if the TDX module supports TDH.SYS.DISABLE)");
-	else
-		snprintf(way_out, sizeof(way_out), "or do a cold reboot instead of kexec");
-	for (unsigned i = 0; i < st->nwatchdogs; i++) {
-		const struct tdx_watchdog *w = &st->watchdogs[i];
-
-		if (!tdx_watchdog_outlasted(w, est))
-			continue;
-		if (w->ipmi)
-			snprintf(text, sizeof(text), "ipmi_watchdog: a running IPMI watchdog re-arms itself "
-				 "with %ld s at reboot, but the clear takes %s (%ld s) and the host would be "
-				 "reset in the middle of it; raise its timeout (ipmi_watchdog timeout=, or in "
-				 "the BMC) above %ld s, %s", tdx_watchdog_fires_after(w), dur, est, est,
-				 way_out);
-		else if (w->timeout_s < 0)
-			snprintf(text, sizeof(text), "%s (%s) is active and nowayout (kexec does not stop "
-				 "it) with an unknown timeout, and the clear takes %s (%ld s); make sure its "
-				 "timeout is above %ld s, %s", w->name, w->identity[0] ? w->identity : "?",
-				 dur, est, est, way_out);
-		else
-			snprintf(text, sizeof(text), "%s (%s) is active and nowayout (kexec does not stop "
-				 "it) with a %ld s timeout, but the clear takes %s (%ld s) and the host would "
-				 "be reset in the middle of it; raise its timeout above %ld s, %s", w->name,
-				 w->identity[0] ? w->identity : "?", w->timeout_s, dur, est, est, way_out);
-		warning_add(st, text);
-	}
+	way_out_text(st, way_out, sizeof(way_out));
+	for (unsigned i = 0; i < st->nwatchdogs; i++)
+		if (tdx_watchdog_outlasted(&st->watchdogs[i], est))
+			watchdog_warning(st, &st->watchdogs[i], est, dur, way_out);
 }

@@ -14,6 +14,39 @@
 
 #define NOT_SET (-1)
 
+/* issue 20 item 8: the operator's statement about TDH.SYS.DISABLE */
+static void test_sys_disable_key(void **state)
+{
+	static const struct {
+		const char *text;
+		int r, want;
+		unsigned line;
+		const char *last;
+	} cases[] = {
+		{ "", 0, TDX_UNKNOWN, 0, "" },
+		{ "tdx_sys_disable_supported = yes\n", 0, TDX_YES, 1, "" },
+		{ "tdx=clear\ntdx_sys_disable_supported=\"no\"\n", 0, TDX_NO, 2, "" },
+		{ "tdx_sys_disable_supported=Yes\n", -EINVAL, 0, 0,
+		  "test.conf:1: tdx_sys_disable_supported=Yes: not yes or no" },
+		{ "tdx_sys_disable_supported=\n", -EINVAL, 0, 0,
+		  "test.conf:1: tdx_sys_disable_supported=: not yes or no" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kexec_log log = { 0 };
+		struct kexec_config c;
+		int r = config_parse(cases[i].text, strlen(cases[i].text), "test.conf", &c, &log);
+
+		print_message("case %zu\n", i);
+		assert_int_equal(r, cases[i].r);
+		assert_string_equal(log.last, cases[i].last);
+		if (r == 0) {
+			assert_int_equal(c.sys_disable, cases[i].want);
+			assert_int_equal(c.sys_disable_line, cases[i].line);
+		}
+	}
+}
+
 static void test_parse_table(void **state)
 {
 	static const struct {
@@ -184,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_sys_disable_key),
 		cmocka_unit_test(test_choose_policy),
 		cmocka_unit_test(test_read_errors),
 	};

@@ -195,7 +195,7 @@ static void test_good(void **state)
 		assert_string_equal(json_object_get_string(v), strings[i].want);
 	}
 	static const struct { const char *key; int64_t want; } ints[] = {
-		{ "version", 3 }, { "cpus_used", 3 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
+		{ "schema_version", 1 }, { "record_version", 3 }, { "cpus_used", 3 }, { "nr_ranges", 3 }, { "bytes_cleared", 0x7fe00000 },
 		{ "tsc_verify", 111 }, { "tsc_flush", 222 }, { "tsc_clear", 333 },
 		{ "paging", 4 }, { "pgtable_bytes", 0x6000 },
 	};
@@ -225,6 +225,30 @@ static void test_good(void **state)
 		assert_true(json_object_object_get_ex(c, "tsc_clear", &field));
 		assert_int_equal(json_object_get_int64(field), 900);
 	}
+	/* issue 21 item 2: the head, and one warning per CPU whose share the boot CPU took */
+	assert_true(json_object_object_get_ex(o, "decision", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(o, "reason", &v));
+	assert_string_equal(json_object_get_string(v), "the purgatory flushed and cleared 2046.0 MiB in "
+			    "3 ranges on 3 CPUs; segments verified");
+	assert_true(json_object_object_get_ex(o, "warnings", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 0)),
+			    "the CPU with APIC id 4 did not take its share (late); the boot CPU "
+			    "cleared it");
+	{
+		static const char *const head[] = { "schema_version", "decision", "action", "reason",
+						    "warnings" };
+		size_t i = 0;
+
+		json_object_object_foreach(o, key, val) {
+			(void)val;
+			if (i < 5)
+				assert_string_equal(key, head[i]);
+			i++;
+		}
+	}
+	assert_false(json_object_object_get_ex(o, "version", &v));
 	assert_false(json_object_object_get_ex(o, "movdir64b", &v));     /* version 1's CPUID bits */
 	assert_false(json_object_object_get_ex(o, "sha_ni", &v));
 	json_object_put(o);

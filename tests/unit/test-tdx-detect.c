@@ -287,7 +287,7 @@ static char *print_to_string(const struct tdx_status *st, bool json)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(tdx_status_print(st, f, json), 0);
+	assert_int_equal(tdx_status_print(st, f, json, true), 0);
 	fclose(f);
 	return buf;
 }
@@ -317,6 +317,22 @@ static void test_json_contract(void **state)
 	assert_non_null(strstr(text, "\"virt/tdx: module initialized\""));  /* no "\/" */
 	o = json_tokener_parse(text);
 	assert_non_null(o);
+	/* issue 21 item 2: the head of the contract, in this order */
+	{
+		static const char *const head[] = { "schema_version", "decision", "action", "reason",
+						    "warnings" };
+		size_t i = 0;
+
+		json_object_object_foreach(o, key, val) {
+			(void)val;
+			if (i < ARRAY_SIZE(head))
+				assert_string_equal(key, head[i]);
+			i++;
+		}
+	}
+	assert_int_equal(json_object_get_int(get(o, "schema_version", json_type_int)), 1);
+	assert_string_equal(json_object_get_string(get(o, "action", json_type_string)), "refuse");
+	get(o, "tdx_after_kexec", json_type_string);
 	assert_true(json_object_get_boolean(get(o, "tdx_host_platform", json_type_boolean)));
 	assert_false(json_object_get_boolean(get(o, "tdx_guest", json_type_boolean)));
 	assert_true(json_object_get_boolean(get(o, "pw_mce_erratum", json_type_boolean)));

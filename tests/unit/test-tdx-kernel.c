@@ -254,24 +254,62 @@ static void test_clear_estimate(void **state)
 {
 	static const struct {
 		uint64_t bytes;
-		unsigned cpus;
+		unsigned cpus, packages;
+		uint64_t measured;
 		long want;
 	} cases[] = {
-		{ 0, 1, 0 },
-		{ 1, 1, 1 },
-		{ 10000000000ull, 1, 1 },
-		{ 10000000001ull, 1, 2 },
-		{ 273997041664ull, 1, 28 },             /* spr-tdx-erratum-idle */
-		{ 2194384293888ull, 1, 220 },           /* spr-2tib-itco-nowayout: about 4 min */
-		{ 4 * TiB, 1, 440 },                    /* issue 12: 4 TiB at 10 GB/s, 7 min */
-		{ 4 * TiB, 0, 440 },                    /* 0 CPUs counts as 1 */
-		{ 4 * TiB, 2, 275 },                    /* 20 GB/s capped at 16 GB/s */
-		{ 4 * TiB, 4096, 275 },
-		{ UINT64_MAX, 1, 1844674408 },
+		{ 0, 1, 1, 0, 0 },
+		{ 1, 1, 1, 0, 1 },
+		{ 10000000000ull, 1, 1, 0, 1 },
+		{ 10000000001ull, 1, 1, 0, 2 },
+		{ 274265473024ull, 2, 1, 0, 14 },        /* emr-7.2-faux: 2 CPUs at 10 GB/s */
+		{ 2194384293888ull, 1, 1, 0, 220 },      /* one CPU: about 4 min */
+		/* issue 20 item 7: 4 TiB, 128 CPUs (64 clear), 2 packages: 300 GB/s, not 7 min */
+		{ 4 * TiB, 64, 2, 0, 15 },
+		{ 4 * TiB, 64, 1, 0, 30 },               /* 640 GB/s of CPUs, 150 GB/s of memory */
+		{ 4 * TiB, 0, 0, 0, 440 },               /* 0 CPUs counts as 1 */
+		{ 4 * TiB, 15, 1, 0, 30 },               /* exactly at the package cap */
+		{ 4 * TiB, 14, 1, 0, 32 },
+		{ 4 * TiB, 64, 2, 165000000000ull, 27 }, /* the measured rate wins */
+		{ UINT64_MAX, 1, 1, 0, 1844674408 },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		assert_int_equal(tdx_clear_estimate_s(cases[i].bytes, cases[i].cpus), cases[i].want);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t rate = tdx_clear_rate(cases[i].cpus, cases[i].packages, cases[i].measured);
+
+		print_message("case %zu\n", i);
+		assert_int_equal(tdx_clear_estimate_s(cases[i].bytes, rate), cases[i].want);
+	}
+	assert_int_equal(tdx_clear_estimate_s(1, 0), -1);
+}
+
+/* The CPUs that clear: online with an APIC id, at most 64 and --tdx-cpus; their packages. */
+static void test_clear_cpus(void **state)
+{
+	struct tdx_cpuinfo *ci = calloc(1, sizeof(*ci));
+	unsigned pk;
+
+	assert_non_null(ci);
+	assert_int_equal(tdx_clear_cpus(NULL, 0, &pk), 1);
+	assert_int_equal(pk, 1);
+	/* 128 CPUs, two packages, enumerated package 0 first (as Linux lists them) */
+	ci->ncpus = ci->napicid = ci->npkgid = 128;
+	for (unsigned i = 0; i < 128; i++) {
+		ci->apicid[i] = i;
+		ci->pkgid[i] = i < 64 ? 0 : 1;
+	}
+	assert_int_equal(tdx_clear_cpus(ci, 0, &pk), KTDX_MAX_CLEAR_CPUS);
+	assert_int_equal(pk, 1);                 /* the first 64 are all in package 0 */
+	assert_int_equal(tdx_clear_cpus(ci, 8, &pk), 8);
+	/* interleaved enumeration: both packages clear */
+	for (unsigned i = 0; i < 128; i++)
+		ci->pkgid[i] = i % 2;
+	assert_int_equal(tdx_clear_cpus(ci, 0, &pk), 64);
+	assert_int_equal(pk, 2);
+	/* a CPU without an apicid: the boot CPU alone (kexec/cpus.c) */
+	ci->napicid = 127;
+	assert_int_equal(tdx_clear_cpus(ci, 0, &pk), 1);
+	free(ci);
 }
 
 static void test_duration_text(void **state)
@@ -334,11 +372,14 @@ static void test_watchdog_rule(void **state)
 	}
 }
 
-/* A 2 TiB erratum host, decided "clear", with the given watchdogs. */
+/* A 2 TiB erratum host, decided "clear", with the given watchdogs; one clearing CPU. */
 static void big_host(struct tdx_status *st, bool kernel_disables)
 {
 	*st = (struct tdx_status){ 0 };
 	st->decision = TDX_DECISION_CLEAR;
+	st->action = KTDX_ACTION_CLEAR;
+	st->module_sys_disable = TDX_UNKNOWN;
+	snprintf(st->module_version, sizeof(st->module_version), "1.5.16");
 	st->kernel = (struct tdx_kernel){ kernel_disables ? TDX_YES : TDX_NO, TDX_YES, TDX_NO };
 	assert_int_equal(rangeset_add(&st->private_ranges, 0x100000, 0x100000 + 2 * TiB), 0);
 }
@@ -347,32 +388,47 @@ static void test_clear_assess(void **state)
 {
 	struct tdx_status st;
 
+	/* issue 20 item 8: a 7.2 kernel, module support unknown: no --tdx=flush on a guess */
 	big_host(&st, true);
 	st.watchdogs[0] = (struct tdx_watchdog){ "watchdog0", "iTCO_wdt", 30, "active", TDX_YES, false };
 	st.watchdogs[1] = (struct tdx_watchdog){ "watchdog1", "iTCO_wdt", 30, "active", TDX_NO, false };
 	st.watchdogs[2] = (struct tdx_watchdog){ "ipmi_watchdog", "IPMI", 10, "", TDX_NO, true };
 	st.watchdogs[3] = (struct tdx_watchdog){ "watchdog2", "softdog", 600, "active", TDX_YES, false };
 	st.nwatchdogs = 4;
-	tdx_clear_assess(&st);
+	tdx_clear_assess(&st, 0, 0);
+	assert_int_equal(st.clear_cpus, 1);
 	assert_int_equal(st.clear_estimate_s, 220);
 	assert_int_equal(st.nwarnings, 2);
 	assert_string_equal(st.warnings[0],
 		"watchdog0 (iTCO_wdt) is active and nowayout (kexec does not stop it) with a 30 s timeout, "
 		"but the clear takes about 4 min (220 s) and the host would be reset in the middle of it; "
-		"raise its timeout above 220 s, or use --tdx=flush (this kernel resets TDX memory itself at "
-		"kexec, if the TDX module supports TDH.SYS.DISABLE)");
+		"raise its timeout above 220 s, or do a cold reboot instead of kexec");
 	assert_string_equal(st.warnings[1],
 		"ipmi_watchdog: a running IPMI watchdog re-arms itself with 120 s at reboot, but the clear "
 		"takes about 4 min (220 s) and the host would be reset in the middle of it; raise its timeout "
-		"(ipmi_watchdog timeout=, or in the BMC) above 220 s, or use --tdx=flush (this kernel resets "
-		"TDX memory itself at kexec, if the TDX module supports TDH.SYS.DISABLE)");
+		"(ipmi_watchdog timeout=, or in the BMC) above 220 s, or do a cold reboot instead of kexec");
 	tdx_status_free(&st);
 
-	/* a kernel without tdx_sys_disable: the way out is a cold reboot */
-	big_host(&st, false);
+	/* the operator stated the module supports TDH.SYS.DISABLE: --tdx=flush is offered */
+	big_host(&st, true);
+	st.module_sys_disable = TDX_YES;
+	snprintf(st.module_sys_disable_source, sizeof(st.module_sys_disable_source),
+		 "the operator: /etc/kexec-tdx.conf:2");
 	st.watchdogs[0] = (struct tdx_watchdog){ "watchdog0", "iTCO_wdt", 30, "active", TDX_YES, false };
 	st.nwatchdogs = 1;
-	tdx_clear_assess(&st);
+	tdx_clear_assess(&st, 0, 0);
+	assert_int_equal(st.nwarnings, 1);
+	assert_non_null(strstr(st.warnings[0], "raise its timeout above 220 s, or use --tdx=flush (this "
+				"kernel resets TDX memory itself at kexec, and TDX module 1.5.16 supports "
+				"TDH.SYS.DISABLE: the operator: /etc/kexec-tdx.conf:2)"));
+	tdx_status_free(&st);
+
+	/* stated, but the kernel does not disable the module: a cold reboot */
+	big_host(&st, false);
+	st.module_sys_disable = TDX_YES;
+	st.watchdogs[0] = (struct tdx_watchdog){ "watchdog0", "iTCO_wdt", 30, "active", TDX_YES, false };
+	st.nwatchdogs = 1;
+	tdx_clear_assess(&st, 0, 0);
 	assert_int_equal(st.nwarnings, 1);
 	assert_non_null(strstr(st.warnings[0], "raise its timeout above 220 s, or do a cold reboot instead "
 				"of kexec"));
@@ -380,13 +436,70 @@ static void test_clear_assess(void **state)
 
 	/* nothing cleared: no estimate, no warning */
 	big_host(&st, true);
-	st.decision = TDX_DECISION_FLUSH;
+	st.action = KTDX_ACTION_FLUSH;
 	st.watchdogs[0] = (struct tdx_watchdog){ "watchdog0", "iTCO_wdt", 30, "active", TDX_YES, false };
 	st.nwatchdogs = 1;
-	tdx_clear_assess(&st);
+	tdx_clear_assess(&st, 0, 0);
 	assert_int_equal(st.clear_estimate_s, -1);
 	assert_int_equal(st.nwarnings, 0);
 	tdx_status_free(&st);
+}
+
+/* One list of warnings: in order, capped, the last slot saying so. */
+static void test_warn(void **state)
+{
+	struct tdx_status *st = calloc(1, sizeof(*st));
+
+	assert_non_null(st);
+	tdx_warn(st, "first %d", 1);
+	assert_int_equal(st->nwarnings, 1);
+	assert_string_equal(st->warnings[0], "first 1");
+	for (int i = 0; i < 30; i++)
+		tdx_warn(st, "more %d", i);
+	assert_int_equal(st->nwarnings, TDX_MAX_WARNINGS + 1);
+	assert_string_equal(st->warnings[TDX_MAX_WARNINGS - 2], "more 13");
+	assert_string_equal(st->warnings[TDX_MAX_WARNINGS - 1],
+			    "more than 15 warnings; the later ones are not shown");
+	free(st);
+}
+
+/* issue 20 item 4 */
+static void test_after_kexec(void **state)
+{
+	struct tdx_status st = { 0 };
+
+	assert_null(tdx_after_kexec(&st));
+	st.module_initialized = true;
+	st.kernel.disables_tdx_module = TDX_YES;
+	assert_string_equal(tdx_after_kexec(&st), "available");
+	st.kmsg.tdh_sys_disable_failed = true;
+	assert_string_equal(tdx_after_kexec(&st), "until_cold_boot");
+	st.kmsg.tdh_sys_disable_failed = false;
+	st.kernel.disables_tdx_module = TDX_NO;
+	assert_string_equal(tdx_after_kexec(&st), "until_cold_boot");
+	st.kernel.disables_tdx_module = TDX_UNKNOWN;
+	assert_string_equal(tdx_after_kexec(&st), "unknown");
+}
+
+/* issue 20 item 5: the firmware upload's status values (sysfs_upload.c) */
+static void test_upload_status(void **state)
+{
+	static const char *const good[] = { "idle", "receiving", "preparing", "transferring",
+					    "programming" };
+	struct kexec_log log = { 0 };
+	char out[16];
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%s\n", good[i]);
+		assert_int_equal(tdx_upload_status_parse(buf, strlen(buf), out, sizeof(out), &log, "s"), 0);
+		assert_string_equal(out, good[i]);
+	}
+	assert_int_equal(tdx_upload_status_parse("busy\n", 5, out, sizeof(out), &log, "s"), -EINVAL);
+	assert_string_equal(out, "");
+	assert_int_equal(tdx_module_sys_disable_known("1.5.16"), TDX_UNKNOWN);
+	assert_int_equal(tdx_module_sys_disable_known(""), TDX_UNKNOWN);
 }
 
 /* ---- sysroot reads ------------------------------------------------------- */
@@ -461,7 +574,7 @@ static void test_kernel_detect(void **state)
 	assert_string_equal(st.module_version_source, "/sys/devices/faux/tdx_host/version");
 	/* the log's version wins; the refusal line makes the kernel a refuser */
 	snprintf(st.module_version, sizeof(st.module_version), "1.5.06");
-	st.kmsg.kernel_refuses_kexec = true;
+	st.kmsg.kexec_refusal_logged = true;
 	tdx_kernel_detect(sr, &log, &st);
 	assert_string_equal(st.module_version, "1.5.06");
 	assert_int_equal(st.kernel.refuses_kexec_on_erratum, TDX_YES);
@@ -481,7 +594,7 @@ static struct tdx_status emr(struct tdx_kernel k, bool log_line)
 	st.misc_found = true;
 	st.cpuinfo_ok = st.private_ok = true;
 	st.kernel = k;
-	st.kmsg.kernel_refuses_kexec = log_line;
+	st.kmsg.kexec_refusal_logged = log_line;
 	return st;
 }
 
@@ -527,9 +640,25 @@ static void test_decide_kernel(void **state)
 	assert_int_equal(rangeset_add(&st.private_ranges, 0x100000, 0x100000 + 2 * TiB), 0);
 	assert_int_equal(tdx_decide(&st, true, reason, sizeof(reason)), TDX_DECISION_CLEAR);
 	assert_string_equal(reason, "TDX module initialized (TDX-Module initialized) and tdx_pw_mce erratum: "
-			    "WBINVD and clear; the kernel also resets TDX memory at kexec (tdx_sys_disable) if "
-			    "TDX module 1.5.16 supports TDH.SYS.DISABLE; the clear (about 4 min) stays for "
-			    "modules that do not, --tdx=flush skips it");
+			    "WBINVD and clear; the kernel also disables the TDX module at kexec "
+			    "(tdx_sys_disable), but whether TDX module 1.5.16 supports TDH.SYS.DISABLE is not "
+			    "known, so the clear stays");
+	/* issue 20 item 8: --tdx=flush only on a known "yes" */
+	st.module_sys_disable = TDX_YES;
+	snprintf(st.module_sys_disable_source, sizeof(st.module_sys_disable_source), "the operator: x:1");
+	assert_int_equal(tdx_decide(&st, true, reason, sizeof(reason)), TDX_DECISION_CLEAR);
+	assert_non_null(strstr(reason, "; the kernel also resets TDX memory at kexec (tdx_sys_disable) and "
+			       "TDX module 1.5.16 supports TDH.SYS.DISABLE (the operator: x:1): --tdx=flush "
+			       "may skip the clear"));
+	st.module_sys_disable = TDX_UNKNOWN;
+	/* issue 20 item 5: an update in progress refuses first */
+	st.update.in_progress = true;
+	snprintf(st.update.upload_status, sizeof(st.update.upload_status), "programming");
+	assert_int_equal(tdx_decide(&st, true, reason, sizeof(reason)), TDX_DECISION_REFUSE);
+	assert_string_equal(reason, "a TDX module update is in progress "
+			    "(/sys/class/firmware/tdx_module/status: programming); a kexec now would "
+			    "interrupt it");
+	st.update.in_progress = false;
 	tdx_status_free(&st);
 
 	/* a vendor kernel with neither symbol, and no kallsyms at all: clear, nothing said */
@@ -576,6 +705,10 @@ int main(void)
 		cmocka_unit_test(test_kmsg_module_version),
 		cmocka_unit_test(test_watchdog_attr_parse),
 		cmocka_unit_test(test_clear_estimate),
+		cmocka_unit_test(test_clear_cpus),
+		cmocka_unit_test(test_warn),
+		cmocka_unit_test(test_after_kexec),
+		cmocka_unit_test(test_upload_status),
 		cmocka_unit_test(test_duration_text),
 		cmocka_unit_test(test_watchdog_rule),
 		cmocka_unit_test(test_clear_assess),

@@ -302,7 +302,7 @@ static void test_kmsg_good(void **state)
 	assert_int_equal(k.pamt_kb, 262144);
 	check_ranges(&k.cmr, want, ARRAY_SIZE(want));
 	assert_true(k.tdh_sys_disable_failed);
-	assert_true(k.kernel_refuses_kexec);
+	assert_true(k.kexec_refusal_logged);
 	tdx_kmsg_free(&k);
 }
 

@@ -485,6 +485,74 @@ static void test_crash_never_clears_fixture(void **state)
 	sysroot_free(sr);
 }
 
+/* issue 20 item 5: a module update refuses kexec (not -p) unless --tdx-force */
+static void test_update_refuses(void **state)
+{
+	struct tdx_status st = make(SC_CLEAR);
+	struct kexec_log log = { 0 };
+	unsigned act = 99;
+
+	st.update.in_progress = true;
+	snprintf(st.update.upload_status, sizeof(st.update.upload_status), "transferring");
+	assert_int_equal(tdx_policy_apply(&st, TDX_POLICY_AUTO, false, false, &log, &act), TDX_REFUSED);
+	assert_string_equal(log.last, "refusing to kexec: a TDX module update is in progress "
+			    "(/sys/class/firmware/tdx_module/status: transferring); a kexec now would "
+			    "interrupt it; wait until the update ends (status idle), or use --tdx-force to "
+			    "kexec anyway");
+	assert_int_equal(tdx_policy_apply(&st, TDX_POLICY_OFF, false, false, &log, &act), TDX_REFUSED);
+	assert_int_equal(tdx_policy_apply(&st, TDX_POLICY_AUTO, true, false, &log, &act), 0);
+	assert_int_equal(act, KTDX_ACTION_CLEAR);
+	assert_int_equal(tdx_policy_apply(&st, TDX_POLICY_AUTO, false, true, &log, &act), 0);
+	assert_int_equal(act, KTDX_ACTION_FLUSH);
+}
+
+/* issue 21: the action under the policy in force, and --check's answer */
+static void test_settle_action(void **state)
+{
+	static const struct {
+		enum scenario sc;
+		enum tdx_policy policy;
+		const char *action;
+		int check;
+	} cases[] = {
+		{ SC_CLEAR, TDX_POLICY_AUTO, "clear", 0 },
+		{ SC_CLEAR, TDX_POLICY_REFUSE, "refuse", 1 },
+		{ SC_CLEAR, TDX_POLICY_FLUSH, "flush", 0 },
+		{ SC_CLEAR, TDX_POLICY_OFF, "none", 0 },
+		{ SC_PLAIN, TDX_POLICY_REFUSE, "none", 0 },
+		{ SC_FLUSH_INIT, TDX_POLICY_AUTO, "flush", 0 },
+		{ SC_TDS, TDX_POLICY_AUTO, "refuse", 1 },
+		{ SC_TDS, TDX_POLICY_OFF, "refuse", 1 },
+		{ SC_UNKNOWN, TDX_POLICY_AUTO, "refuse", 2 },
+		{ SC_NO_RANGES, TDX_POLICY_AUTO, "refuse", 2 },
+		{ SC_NO_CPUINFO, TDX_POLICY_AUTO, "refuse", 2 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(cases[i].sc);
+
+		print_message("case %zu\n", i);
+		tdx_status_settle(&st, &(struct tdx_status_opts){ .policy = cases[i].policy,
+								  .sys_disable_stated = TDX_UNKNOWN });
+		assert_string_equal(tdx_action_name(st.action), cases[i].action);
+		assert_int_equal(tdx_status_check_code(&st), cases[i].check);
+		tdx_status_free(&st);
+	}
+	/* the warnings of the policy, once however often it is settled */
+	{
+		struct tdx_status st = make(SC_CLEAR);
+		struct tdx_status_opts o = { .policy = TDX_POLICY_FLUSH, .sys_disable_stated = TDX_UNKNOWN };
+
+		tdx_status_settle(&st, &o);
+		tdx_status_settle(&st, &o);
+		assert_int_equal(st.nwarnings, 1);
+		assert_string_equal(st.warnings[0], "--tdx=flush: the clear that the tdx_pw_mce erratum "
+				    "needs is skipped; a partial write to memory a TD used can raise a machine "
+				    "check in the new kernel");
+		tdx_status_free(&st);
+	}
+}
+
 static void test_policy_invalid(void **state)
 {
 	struct tdx_status st = make(SC_PLAIN);
@@ -506,6 +574,8 @@ int main(void)
 		cmocka_unit_test(test_crash_never_clears),
 		cmocka_unit_test(test_crash_never_clears_fixture),
 		cmocka_unit_test(test_policy_invalid),
+		cmocka_unit_test(test_update_refuses),
+		cmocka_unit_test(test_settle_action),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

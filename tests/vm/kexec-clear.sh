@@ -97,6 +97,7 @@ echo "kt: RAM blocks: $written written, ${left:-?} left in ${kcore:-?} bytes of 
 if [ $mode = clear ]; then
 	[ "${left:-x}" = 0 ] || kt_fail "${left:-no count of} RAM blocks left after the clear, expected 0"
 	expect_marker "KT-TDX-REPORT rc=0"
+	expect_report_schema
 	private=$(log_value '^KT-PRIVATE-BYTES ([0-9]+)$')
 	# the segments from 1 MiB up (the CPU start trampoline lies below, outside
 	# the private ranges)
@@ -161,6 +162,7 @@ else
 		kt_fail "${left:-no count of} RAM blocks left without a clear, expected >= $((written / 2))"
 	if [ $mode = flush ]; then
 		expect_marker "KT-TDX-REPORT rc=0"
+		expect_report_schema
 		[ "$(report action)" = flush ] || kt_fail "report action '$(report action)', expected flush"
 		[ "$(report method)" = wbinvd ] || kt_fail "report method '$(report method)', expected wbinvd"
 		[ "$(report bytes_cleared)" = 0 ] ||

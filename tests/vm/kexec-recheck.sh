@@ -45,6 +45,7 @@ expect_marker "KT-RECORD evidence action=clear decision=clear boot=ok"
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 expect_marker "KT-OK stage2"
 expect_marker "KT-TDX-REPORT rc=0"
+expect_report_schema
 action=$(tr -d '\r' <"$KT_LOG" | sed -nE 's/^ *"action": *"([^"]*)",?$/\1/p' | tail -n 1)
 [ "$action" = clear ] || kt_fail "stage 2 report action '${action:-missing}', expected clear"
 refute_marker "KT-FAIL kexec -e returned 1"

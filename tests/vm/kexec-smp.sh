@@ -31,6 +31,7 @@ expect_marker "KT-CPUS-1 $KT_SMP"
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 expect_marker "KT-CPUS-2 $KT_SMP"
 expect_marker "KT-TDX-REPORT rc=0"
+expect_report_schema
 
 log() { tr -d '\r' <"$KT_LOG"; }
 log_value() { log | sed -nE "s/$1/\\1/p" | head -n 1; }

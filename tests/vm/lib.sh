@@ -168,6 +168,20 @@ refute_line_re() {
 	! tr -d '\r' <"$KT_LOG" | grep -qxE -e "$1" ||
 		kt_fail "unexpected line: $(tr -d '\r' <"$KT_LOG" | grep -xE -e "$1" | head -n 1)"
 }
+# expect_report_schema: the last JSON object of the serial log (the stage-2
+# `kexec --tdx-report --json`) follows doc/kexec-tdx-report.schema.json
+# (tests/json-schema-check.py: python3-jsonschema, tools/install-deps.sh).
+expect_report_schema() {
+	kt_top=${abs_top_srcdir:-$KT_SRCDIR/../..}
+	if ! python3 -c 'import jsonschema' 2>/dev/null; then
+		kt_fail "python3-jsonschema is needed to validate the report (tools/install-deps.sh)"
+		return 0
+	fi
+	python3 "$kt_top/tests/json-schema-check.py" "$kt_top/doc/kexec-tdx-report.schema.json" \
+		--log "$KT_LOG" >"$KT_TMP/schema.out" 2>&1 ||
+		kt_fail "the report does not follow its schema: $(head -n 5 "$KT_TMP/schema.out")"
+	return 0
+}
 expect_vm_rc() {
 	[ "$KT_VM_RC" = "$1" ] || kt_fail "qemu exit status $KT_VM_RC, expected $1"
 }
