@@ -24,26 +24,32 @@
 #include "syscall.h"
 #include "tdx/tdx.h"
 
-static const char *loaded_file(bool crash)
+/* sys/kernel/kexec/{loaded,crash_loaded}, else the old kexec_*loaded; *rel: the file read. */
+static int loaded_read(struct kexec_ctx *ctx, bool crash, const char **rel)
 {
-	return crash ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	char v[16];
+	int r = sysroot_read_kexec_attr(ctx->sr, crash ? "crash_loaded" : "loaded", v, sizeof(v), rel);
+
+	return r < 0 ? r : v[0] == '1';
 }
 
 int lifecycle_loaded(struct kexec_ctx *ctx, bool crash)
 {
-	char v[16];
-	int r = sysroot_read_small(ctx->sr, loaded_file(crash), v, sizeof(v));
-
-	return r < 0 ? r : v[0] == '1';
+	return loaded_read(ctx, crash, NULL);
 }
 
 int lifecycle_loaded_logged(struct kexec_ctx *ctx, bool crash)
 {
 	char path[4096];
-	int r = lifecycle_loaded(ctx, crash);
+	const char *rel = NULL;
+	int r = loaded_read(ctx, crash, &rel);
 
-	if (r < 0)
-		log_errno(&ctx->log, r, "%s: %s", sysroot_path(ctx->sr, loaded_file(crash), path, sizeof(path)),
+	if (r == -ENOENT)
+		log_errno(&ctx->log, r, "%s (and the older %s): %s",
+			  sysroot_path(ctx->sr, rel, path, sizeof(path)),
+			  crash ? "kexec_crash_loaded" : "kexec_loaded", strerror(-r));
+	else if (r < 0)
+		log_errno(&ctx->log, r, "%s: %s", sysroot_path(ctx->sr, rel, path, sizeof(path)),
 			  strerror(-r));
 	return r;
 }
