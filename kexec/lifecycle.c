@@ -176,6 +176,8 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 	req->private_ranges = &st->private_ranges;
 	if (req->action == KTDX_ACTION_NONE)
 		return 0;
+	if (req->action == KTDX_ACTION_CLEAR && mp->pstore_warning[0])
+		log_warn(&ctx->log, "%s", mp->pstore_warning);
 	/* the CPU facts of detection: /proc/cpuinfo is read once */
 	if (st->cpuinfo_ok)
 		req->cpu = &st->cpu;

@@ -11,6 +11,7 @@ libkexec_a_SOURCES += \
 	kexec/conffile.c kexec/conffile.h \
 	kexec/image.h \
 	kexec/memmap.c kexec/memmap.h \
+	kexec/pstore.c kexec/pstore.h \
 	kexec/image-bzimage.c \
 	kexec/image-elf.c \
 	kexec/decompress.c \

@@ -231,6 +231,8 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "private_bytes",
 			       json_object_new_int64((int64_t)rangeset_bytes(&st->private_ranges)));
 	json_object_object_add(o, "private_ranges_error", st->private_ok ? NULL : text(st->private_why));
+	if (st->nkept)
+		json_object_object_add(o, "kept_ranges", tdx_kept_json(st));
 	json_object_object_add(o, "decision", json_object_new_string(tdx_decision_name(st->decision)));
 	json_object_object_add(o, "reason", text(st->reason));
 	json_object_object_add(o, "kernel", kernel_json(&st->kernel));
@@ -485,6 +487,7 @@ static void memory_text(const struct tdx_status *st, FILE *out)
 	}
 	print_ranges(out, "crash kernel:", &st->crash);
 	print_ranges(out, "private ranges:", &st->private_ranges);
+	tdx_kept_text(st, out);
 }
 
 static void status_text(const struct tdx_status *st, FILE *out)

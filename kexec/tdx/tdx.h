@@ -244,6 +244,8 @@ struct tdx_status {
 	struct rangeset private_ranges; /* DESIGN.md rule (struct mem_plan) */
 	bool private_ok;                /* private_ranges computed and not empty */
 	char private_why[512];          /* otherwise why not (names the file) */
+	struct mem_kept kept[MEM_MAX_KEPT];     /* System RAM kept out of them (pstore) */
+	unsigned nkept;
 	int cmr_covers_ram;             /* CMRs cover System RAM: 1, 0, -1 no CMR lines */
 	uint64_t cmr_uncovered_bytes;   /* System RAM above 1 MiB outside every CMR */
 	/* result */
@@ -290,6 +292,9 @@ bool tdx_kernel_refuses(const struct tdx_status *st);
 void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* After the decision: clear_estimate_s and the watchdog warnings. */
 void tdx_clear_assess(struct tdx_status *st);
+/* "kept_ranges": [{start, end, why}] and its lines in the text (ranges.c). */
+struct json_object *tdx_kept_json(const struct tdx_status *st);
+void tdx_kept_text(const struct tdx_status *st, FILE *out);
 /* --tdx-status output, text or JSON (json-c). */
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json);
 /* Print o as pretty, spaced JSON and a newline; puts o.  -ENOMEM when o is NULL. */
