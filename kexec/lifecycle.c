@@ -143,6 +143,8 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
 		.time = (int64_t)time(NULL),
 	};
 	snprintf(rec->reason, sizeof(rec->reason), "%s", st->reason);
+	/* what -e checks again: the private ranges and CPUs this load's purgatory got */
+	plan_digest_of_status(st, &rec->plan);
 	real = realpath(o->kernel, NULL);
 	snprintf(rec->kernel, sizeof(rec->kernel), "%s", real ? real : o->kernel);
 	free(real);
@@ -280,6 +282,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
+	struct plan_digest now;
 	char why[512];
 	unsigned needed;
 	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
@@ -292,6 +295,11 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		have = &rec;
 	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
 	r = record_exec_check(have, needed, why, o->tdx_force, &ctx->log);
+	if (r == 0 && have) {
+		/* the memory and CPUs fixed at -l must still be the host's */
+		plan_digest_of_status(&st, &now);
+		r = record_plan_check(have, &now, o->tdx_force, &ctx->log);
+	}
 out:
 	tdx_status_free(&st);
 	mem_plan_free(&mp);

@@ -27,6 +27,7 @@ libkexec_a_SOURCES += \
 	kexec/cmdline.c kexec/cmdline.h \
 	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \
+	kexec/plan-digest.c kexec/plan-digest.h \
 	include/kexec-tdx/purgatory-abi.h
 
 sbin_PROGRAMS += kexec/kexec
