@@ -24,26 +24,32 @@
 #include "syscall.h"
 #include "tdx/tdx.h"
 
-static const char *loaded_file(bool crash)
+/* sys/kernel/kexec/{loaded,crash_loaded}, else the old kexec_*loaded; *rel: the file read. */
+static int loaded_read(struct kexec_ctx *ctx, bool crash, const char **rel)
 {
-	return crash ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	char v[16];
+	int r = sysroot_read_kexec_attr(ctx->sr, crash ? "crash_loaded" : "loaded", v, sizeof(v), rel);
+
+	return r < 0 ? r : v[0] == '1';
 }
 
 int lifecycle_loaded(struct kexec_ctx *ctx, bool crash)
 {
-	char v[16];
-	int r = sysroot_read_small(ctx->sr, loaded_file(crash), v, sizeof(v));
-
-	return r < 0 ? r : v[0] == '1';
+	return loaded_read(ctx, crash, NULL);
 }
 
 int lifecycle_loaded_logged(struct kexec_ctx *ctx, bool crash)
 {
 	char path[4096];
-	int r = lifecycle_loaded(ctx, crash);
+	const char *rel = NULL;
+	int r = loaded_read(ctx, crash, &rel);
 
-	if (r < 0)
-		log_errno(&ctx->log, r, "%s: %s", sysroot_path(ctx->sr, loaded_file(crash), path, sizeof(path)),
+	if (r == -ENOENT)
+		log_errno(&ctx->log, r, "%s (and the older %s): %s",
+			  sysroot_path(ctx->sr, rel, path, sizeof(path)),
+			  crash ? "kexec_crash_loaded" : "kexec_loaded", strerror(-r));
+	else if (r < 0)
+		log_errno(&ctx->log, r, "%s: %s", sysroot_path(ctx->sr, rel, path, sizeof(path)),
 			  strerror(-r));
 	return r;
 }
@@ -153,6 +159,8 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
 		.time = (int64_t)time(NULL),
 	};
 	snprintf(rec->reason, sizeof(rec->reason), "%s", st->reason);
+	/* what -e checks again: the private ranges and CPUs this load's purgatory got */
+	plan_digest_of_status(st, &rec->plan);
 	real = realpath(o->kernel, NULL);
 	snprintf(rec->kernel, sizeof(rec->kernel), "%s", real ? real : o->kernel);
 	free(real);
@@ -186,6 +194,8 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 	req->private_ranges = &st->private_ranges;
 	if (req->action == KTDX_ACTION_NONE)
 		return 0;
+	if (req->action == KTDX_ACTION_CLEAR && mp->pstore_warning[0])
+		log_warn(&ctx->log, "%s", mp->pstore_warning);
 	/* the CPU facts of detection: /proc/cpuinfo is read once */
 	if (st->cpuinfo_ok)
 		req->cpu = &st->cpu;
@@ -288,6 +298,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
+	struct plan_digest now;
 	char why[512];
 	unsigned needed;
 	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
@@ -300,6 +311,11 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		have = &rec;
 	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
 	r = record_exec_check(have, needed, why, o->tdx_force, &ctx->log);
+	if (r == 0 && have) {
+		/* the memory and CPUs fixed at -l must still be the host's */
+		plan_digest_of_status(&st, &now);
+		r = record_plan_check(have, &now, o->tdx_force, &ctx->log);
+	}
 out:
 	tdx_status_free(&st);
 	mem_plan_free(&mp);

@@ -11,6 +11,7 @@ libkexec_a_SOURCES += \
 	kexec/conffile.c kexec/conffile.h \
 	kexec/image.h \
 	kexec/memmap.c kexec/memmap.h \
+	kexec/pstore.c kexec/pstore.h \
 	kexec/image-bzimage.c \
 	kexec/image-elf.c \
 	kexec/decompress.c \
@@ -26,6 +27,7 @@ libkexec_a_SOURCES += \
 	kexec/cmdline.c kexec/cmdline.h \
 	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \
+	kexec/plan-digest.c kexec/plan-digest.h \
 	include/kexec-tdx/purgatory-abi.h
 
 sbin_PROGRAMS += kexec/kexec

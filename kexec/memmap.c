@@ -418,6 +418,25 @@ void mem_plan_free(struct mem_plan *p)
 }
 
 
+/*
+ * pstore in System RAM (pstore.h): out of the private ranges, listed in
+ * kept[] when it was in them.  What cannot be placed is a warning.
+ */
+static int mem_plan_keep(struct mem_plan *p)
+{
+	struct mem_kept k;
+	int r;
+
+	p->nkept = 0;
+	pstore_unplaced_warning(&p->pstore, p->pstore_warning, sizeof(p->pstore_warning));
+	if (!pstore_ramoops_range(&p->pstore, &k) || !rangeset_overlaps(&p->private_ranges, k.start, k.end))
+		return 0;
+	if ((r = rangeset_subtract(&p->private_ranges, k.start, k.end)) < 0)
+		return r;
+	p->kept[p->nkept++] = k;
+	return 0;
+}
+
 int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
 {
 	int r;
@@ -427,6 +446,8 @@ int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
 	rangeset_free(&p->crash);
 	rangeset_free(&p->private_ranges);
 	p->private_ok = false;
+	p->nkept = 0;
+	p->pstore_warning[0] = '\0';
 	if ((r = memmap_collect(&p->map, E820_TYPE_RAM, &p->fw_ram)) < 0 ||
 	    (r = iomem_collect_upto(&p->io, "System RAM", 0, &p->system_ram)) < 0 ||
 	    (r = iomem_collect(&p->io, "Crash kernel", &p->crash)) < 0)
@@ -452,6 +473,8 @@ int mem_plan_compute(struct mem_plan *p, const char *iomem_path)
 	    (r = rangeset_intersect(&p->private_ranges, &p->system_ram)) < 0 ||
 	    (r = rangeset_subtract(&p->private_ranges, 0, LOW_1M)) < 0 ||
 	    (r = rangeset_subtract_set(&p->private_ranges, &p->crash)) < 0)
+		return r;
+	if ((r = mem_plan_keep(p)) < 0)
 		return r;
 	rangeset_normalize(&p->private_ranges);
 	if (!p->private_ranges.n) {
@@ -487,6 +510,7 @@ int mem_plan_read(const struct sysroot *sr, struct kexec_log *log, struct mem_pl
 		/* the firmware map's own error names the entry; it wins over an iomem one */
 		snprintf(p->private_why, sizeof(p->private_why), "%s", log ? log->last : "firmware map");
 	}
+	pstore_read(sr, log, &p->pstore);
 	return mem_plan_compute(p, iomem_path);
 }
 
@@ -502,6 +526,10 @@ int mem_plan_usable(const struct mem_plan *p, struct rangeset *out)
 		if ((r = rangeset_subtract_set(out, &p->crash)) < 0)
 			return r;
 	}
+	/* the pstore too: a segment placed there would overwrite the last crash's log */
+	for (unsigned i = 0; i < p->nkept; i++)
+		if ((r = rangeset_subtract(out, p->kept[i].start, p->kept[i].end)) < 0)
+			return r;
 	rangeset_normalize(out);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "log.h"
+#include "pstore.h"
 #include "range.h"
 #include "sysroot.h"
 
@@ -92,6 +93,8 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out);
 int memmap_read_or_iomem(const struct sysroot *sr, struct kexec_log *log, const struct iomem *io,
 			 struct memmap *out, bool *from_iomem);
 
+#define MEM_MAX_KEPT            4
+
 /*
  * The one memory plan of an invocation (DESIGN.md "private_ranges"):
  * /proc/iomem and the firmware map, each read once, and every set that
@@ -106,32 +109,39 @@ struct mem_plan {
 	struct rangeset fw_ram;         /* RAM of map */
 	struct rangeset system_ram;     /* top-level "System RAM" of /proc/iomem */
 	struct rangeset crash;          /* every "Crash kernel" range of /proc/iomem */
+	struct pstore_facts pstore;     /* reserve_mem= and ramoops (pstore.c) */
 	/*
 	 * What may hold TDX private memory: fw_ram ∩ system_ram, minus
-	 * [0, 1 MiB), minus crash; sorted and merged.  Only meaningful with
+	 * [0, 1 MiB), minus crash, minus the kept ranges; sorted and merged.  Only meaningful with
 	 * private_ok; otherwise private_why says which file kept it from
 	 * being computed (a clear then refuses: never a clear of nothing).
 	 */
 	struct rangeset private_ranges;
 	bool private_ok;
 	char private_why[512];
+	/* System RAM taken out of private_ranges and why (pstore behind reserve_mem=) */
+	struct mem_kept kept[MEM_MAX_KEPT];
+	unsigned nkept;
+	/* reserve_mem= regions whose place is unknown: a clear wipes them; "" none */
+	char pstore_warning[512];
 };
 
 /*
- * Read /proc/iomem and the firmware map through the sysroot (each once)
- * and compute the plan.  A file that cannot be read is logged and
+ * Read /proc/iomem, the firmware map, /proc/cmdline's reserve_mem= and
+ * ramoops' parameters through the sysroot (each once) and compute the plan.  A file that cannot be read is logged and
  * recorded (io_err, map_err, private_why), not returned: only -ENOMEM is.
  */
 int mem_plan_read(const struct sysroot *sr, struct kexec_log *log, struct mem_plan *p);
 /*
- * The sets of p from p->io and p->map as they are (pure; what
+ * The sets of p from p->io, p->map and p->pstore as they are (pure; what
  * mem_plan_read does after reading).  `iomem_path` names /proc/iomem in
  * private_why.  -ENOMEM.
  */
 int mem_plan_compute(struct mem_plan *p, const char *iomem_path);
 void mem_plan_free(struct mem_plan *p);
 /*
- * Where segments may go: fw_ram ∩ system_ram minus the crash kernel.
+ * Where segments may go: fw_ram ∩ system_ram minus the crash kernel and
+ * the kept ranges.
  * Without /proc/iomem, the firmware map's RAM minus nothing.
  */
 int mem_plan_usable(const struct mem_plan *p, struct rangeset *out);

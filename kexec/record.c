@@ -103,6 +103,21 @@ static struct json_object *string_or_null(const char *s)
 	return s && *s ? utf8_string(s) : NULL;
 }
 
+/* "plan": {"private_sha256", "private_bytes", "crash_bytes", "cpus_sha256", "cpus"} */
+static struct json_object *plan_json(const struct plan_digest *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "private_sha256", json_object_new_string(p->private_sha256));
+	json_object_object_add(o, "private_bytes", json_object_new_int64((int64_t)p->private_bytes));
+	json_object_object_add(o, "crash_bytes", json_object_new_int64((int64_t)p->crash_bytes));
+	json_object_object_add(o, "cpus_sha256", json_object_new_string(p->cpus_sha256));
+	json_object_object_add(o, "cpus", json_object_new_int64(p->cpus));
+	return o;
+}
+
 struct json_object *record_json(const struct kexec_record *rec)
 {
 	struct json_object *o = json_object_new_object();
@@ -124,6 +139,8 @@ struct json_object *record_json(const struct kexec_record *rec)
 	json_object_object_add(o, "time", json_object_new_string(iso));
 	json_object_object_add(o, "epoch", json_object_new_int64(rec->time));
 	json_object_object_add(o, "boot_id", utf8_string(rec->boot_id));
+	if (rec->plan.known)
+		json_object_object_add(o, "plan", plan_json(&rec->plan));
 	return o;
 }
 
@@ -166,6 +183,44 @@ static int get_int(struct json_object *o, const char *key, int64_t *out, struct 
 	return 0;
 }
 
+/* A digest: 64 lower-case hex digits. */
+static bool sha256_hex_valid(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* The optional "plan" object; absent or null leaves plan->known false. */
+static int plan_from_json(struct json_object *o, struct plan_digest *plan, struct kexec_log *log,
+			  const char *where)
+{
+	struct json_object *p;
+	int64_t priv, crash, cpus;
+	int r;
+
+	*plan = (struct plan_digest){ 0 };
+	if (!json_object_object_get_ex(o, "plan", &p) || !p)
+		return 0;
+	if (!json_object_is_type(p, json_type_object))
+		return log_errno(log, -EINVAL, "%s: field 'plan' is not an object", where);
+	if ((r = get_string(p, "private_sha256", false, plan->private_sha256,
+			    sizeof(plan->private_sha256), log, where)) < 0 ||
+	    (r = get_string(p, "cpus_sha256", false, plan->cpus_sha256, sizeof(plan->cpus_sha256),
+			    log, where)) < 0 ||
+	    (r = get_int(p, "private_bytes", &priv, log, where)) < 0 ||
+	    (r = get_int(p, "crash_bytes", &crash, log, where)) < 0 ||
+	    (r = get_int(p, "cpus", &cpus, log, where)) < 0)
+		return r;
+	if (!sha256_hex_valid(plan->private_sha256) || !sha256_hex_valid(plan->cpus_sha256))
+		return log_errno(log, -EINVAL, "%s: field 'plan': a digest is not 64 hex digits", where);
+	if (priv < 0 || crash < 0 || cpus < 0 || cpus > UINT32_MAX)
+		return log_errno(log, -EINVAL, "%s: field 'plan': a negative size or count", where);
+	plan->private_bytes = (uint64_t)priv;
+	plan->crash_bytes = (uint64_t)crash;
+	plan->cpus = (unsigned)cpus;
+	plan->known = true;
+	return 0;
+}
+
 static int record_from_json(struct json_object *o, struct kexec_record *rec, struct kexec_log *log,
 			    const char *where)
 {
@@ -190,7 +245,8 @@ static int record_from_json(struct json_object *o, struct kexec_record *rec, str
 	    (r = get_string(o, "syscall", true, syscall, sizeof(syscall), log, where)) < 0 ||
 	    (r = get_string(o, "time", true, iso, sizeof(iso), log, where)) < 0 ||
 	    (r = get_string(o, "boot_id", false, rec->boot_id, sizeof(rec->boot_id), log, where)) < 0 ||
-	    (r = get_int(o, "epoch", &rec->time, log, where)) < 0)
+	    (r = get_int(o, "epoch", &rec->time, log, where)) < 0 ||
+	    (r = plan_from_json(o, &rec->plan, log, where)) < 0)
 		return r;
 	if (record_action_from_name(action, &rec->action) < 0)
 		return log_errno(log, -EINVAL, "%s: field 'action' is '%s', not none, flush or clear",
@@ -321,6 +377,13 @@ int record_remove(const struct sysroot *sr, struct kexec_log *log, bool crash)
 	return 0;
 }
 
+/* The refusal of RECORD_PLAN_CHANGED: what changed, then the way out. */
+static void plan_explain(const char *what, char *buf, size_t size)
+{
+	snprintf(buf, size, "the host changed since the image was loaded: %s; reload it (kexec -l) "
+		 "so that its plan matches, or add --tdx-force", what);
+}
+
 enum record_verdict record_check(const struct kexec_record *rec, unsigned needed_now)
 {
 	if (!rec)
@@ -345,6 +408,9 @@ void record_explain(enum record_verdict v, const struct kexec_record *rec, unsig
 		snprintf(buf, size, "the image was loaded with action %s at %s, but %s is needed now "
 			 "(%s): load it again with kexec -l, or add --tdx-force",
 			 record_action_name(rec->action), iso, record_action_name(needed_now), why_now);
+		break;
+	case RECORD_PLAN_CHANGED:
+		plan_explain("its plan no longer matches", buf, size);
 		break;
 	case RECORD_UNKNOWN:
 		snprintf(buf, size, "the loaded image has no record of this kexec (loaded by another "
@@ -373,6 +439,23 @@ int record_exec_check(const struct kexec_record *rec, unsigned needed_now, const
 	return 0;
 }
 
+int record_plan_check(const struct kexec_record *rec, const struct plan_digest *now, bool force,
+		      struct kexec_log *log)
+{
+	char what[768], msg[1024];
+
+	if (!rec || !plan_digest_changed(&rec->plan, now, rec->action, what, sizeof(what)))
+		return 0;
+	if (!force) {
+		plan_explain(what, msg, sizeof(msg));
+		return log_errno(log, TDX_REFUSED, "refusing to kexec: %s", msg);
+	}
+	log_warn(log, "*** --tdx-force: booting the loaded image although %s: its %s may miss "
+		 "memory or CPUs that hold TDX private data ***", what,
+		 rec->action == KTDX_ACTION_CLEAR ? "clear" : "flush");
+	return 0;
+}
+
 unsigned record_needed_now(const struct tdx_status *st, enum tdx_policy policy, char *why,
 			   size_t size)
 {
@@ -396,6 +479,19 @@ static void image_read(const struct sysroot *sr, struct kexec_log *log, bool cra
 	img->recorded = record_read(sr, log, crash, &img->rec);
 }
 
+/* A recorded image whose action is right: does its plan still match? (the guard's -e) */
+static void image_plan_check(const struct tdx_status *st, struct record_image *img)
+{
+	struct plan_digest now;
+	char what[768];
+
+	plan_digest_of_status(st, &now);
+	if (plan_digest_changed(&img->rec.plan, &now, img->rec.action, what, sizeof(what))) {
+		img->verdict = RECORD_PLAN_CHANGED;
+		plan_explain(what, img->message, sizeof(img->message));
+	}
+}
+
 void record_loaded_read(const struct sysroot *sr, struct kexec_log *log,
 			const struct tdx_status *st, enum tdx_policy policy, int kexec_loaded,
 			int crash_loaded, struct record_loaded *out)
@@ -409,5 +505,7 @@ void record_loaded_read(const struct sysroot *sr, struct kexec_log *log,
 					  out->kexec.needed_now);
 	record_explain(out->kexec.verdict, &out->kexec.rec, out->kexec.needed_now, why,
 		       out->kexec.message, sizeof(out->kexec.message));
+	if (out->kexec.verdict == RECORD_OK && out->kexec.recorded > 0 && out->kexec.loaded != 0)
+		image_plan_check(st, &out->kexec);
 	text_utf8_sanitize(out->kexec.message);
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "log.h"
+#include "plan-digest.h"
 #include "sysroot.h"
 #include "tdx/tdx.h"
 
@@ -33,6 +34,7 @@ struct kexec_record {
 	bool file_syscall;              /* kexec_file_load: the kernel's own purgatory */
 	int64_t time;                   /* the load, seconds since the epoch */
 	char boot_id[40];               /* /proc/sys/kernel/random/boot_id at the load */
+	struct plan_digest plan;        /* the host's plan at the load ("plan"; plan-digest.h) */
 };
 
 const char *record_action_name(unsigned action);        /* "none", "flush", "clear" */
@@ -70,6 +72,7 @@ enum record_verdict {
 	RECORD_OK,              /* the loaded image does what is needed now */
 	RECORD_TOO_WEAK,        /* its recorded action is weaker than the one needed now */
 	RECORD_UNKNOWN,         /* no record (loaded by another tool) and a flush or clear is needed */
+	RECORD_PLAN_CHANGED,    /* its action is right, but the host changed since the load */
 };
 
 /*
@@ -94,6 +97,15 @@ void record_explain(enum record_verdict v, const struct kexec_record *rec, unsig
  */
 int record_exec_check(const struct kexec_record *rec, unsigned needed_now, const char *why_now,
 		      bool force, struct kexec_log *log);
+
+/*
+ * The plan check of -e, -f and the guard: 0 when the loaded image's plan
+ * (rec, NULL: none to check) still matches the host's now, for what the
+ * image does; else TDX_REFUSED with one line logged that says what
+ * changed and "reload" (with force: a loud warning, and 0).
+ */
+int record_plan_check(const struct kexec_record *rec, const struct plan_digest *now, bool force,
+		      struct kexec_log *log);
 
 /*
  * The action needed now under `policy`, whatever the guest check says

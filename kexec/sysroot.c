@@ -164,6 +164,40 @@ int sysroot_read_small(const struct sysroot *sr, const char *rel, char *out, siz
 	return r;
 }
 
+static const struct {
+	const char *name;       /* under sys/kernel/kexec (Linux 7.x) */
+	const char *now;        /* the path read first */
+	const char *old;        /* the deprecated path under sys/kernel */
+} kexec_attrs[] = {
+	{ "loaded", "sys/kernel/kexec/loaded", "sys/kernel/kexec_loaded" },
+	{ "crash_loaded", "sys/kernel/kexec/crash_loaded", "sys/kernel/kexec_crash_loaded" },
+	{ "crash_size", "sys/kernel/kexec/crash_size", "sys/kernel/kexec_crash_size" },
+	{ "crash_elfcorehdr_size", "sys/kernel/kexec/crash_elfcorehdr_size",
+	  "sys/kernel/crash_elfcorehdr_size" },
+	{ "crash_cma_ranges", "sys/kernel/kexec/crash_cma_ranges", "sys/kernel/kexec_crash_cma_ranges" },
+};
+
+int sysroot_read_kexec_attr(const struct sysroot *sr, const char *name, char *out, size_t size,
+			    const char **rel)
+{
+	for (size_t i = 0; i < sizeof(kexec_attrs) / sizeof(kexec_attrs[0]); i++) {
+		int r;
+
+		if (strcmp(name, kexec_attrs[i].name))
+			continue;
+		if (rel)
+			*rel = kexec_attrs[i].now;
+		r = sysroot_read_small(sr, kexec_attrs[i].now, out, size);
+		if (r != -ENOENT)
+			return r;
+		r = sysroot_read_small(sr, kexec_attrs[i].old, out, size);
+		if (r != -ENOENT && rel)
+			*rel = kexec_attrs[i].old;
+		return r;
+	}
+	return -EINVAL;
+}
+
 /* mkdir -p of rel's parent directories, relative to the root. */
 static int mkdir_parents(const struct sysroot *sr, const char *rel)
 {

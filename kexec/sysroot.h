@@ -36,6 +36,19 @@ int sysroot_read(const struct sysroot *sr, const char *rel, size_t max, char **b
  */
 int sysroot_read_small(const struct sysroot *sr, const char *rel, char *out, size_t size);
 bool sysroot_exists(const struct sysroot *sr, const char *rel);
+
+/*
+ * The kexec attributes of sysfs: Linux 7.x puts them in /sys/kernel/kexec/
+ * ("loaded", "crash_loaded", "crash_size", "crash_elfcorehdr_size",
+ * "crash_cma_ranges"; kernel/kexec_core.c) and keeps the old names
+ * (/sys/kernel/kexec_loaded, kexec_crash_loaded, kexec_crash_size,
+ * crash_elfcorehdr_size, kexec_crash_cma_ranges) as deprecated links.
+ * sysroot_read_small() of the new file, else of the old one.  *rel (may
+ * be NULL) gets the path read, or the new one when neither exists
+ * (-ENOENT).  -EINVAL for a name not in the list.
+ */
+int sysroot_read_kexec_attr(const struct sysroot *sr, const char *name, char *out, size_t size,
+			    const char **rel);
 /* Open for reading; returns an fd or -errno. */
 int sysroot_open_file(const struct sysroot *sr, const char *rel, int flags);
 /*

@@ -5,9 +5,13 @@
  * initialized all System RAM is convertible, and a log ring that has
  * wrapped may have lost some CMR lines.  They are reported, and a gap
  * between them and System RAM is worth a warning: either the log lost
- * lines or the kernel runs on memory TDX cannot convert.
+ * lines or the kernel runs on memory TDX cannot convert.  And what the
+ * plan kept out of the private ranges (pstore), for --tdx-status.
  */
+#include <inttypes.h>
+#include <json-c/json.h>
 #include "tdx.h"
+#include "../text.h"
 
 int tdx_cmr_uncovered(const struct rangeset *cmr, const struct rangeset *system_ram,
 		      struct rangeset *out)
@@ -22,4 +26,28 @@ int tdx_cmr_uncovered(const struct rangeset *cmr, const struct rangeset *system_
 		return r;
 	rangeset_normalize(out);
 	return 0;
+}
+
+/* A "0x..." string. */
+static struct json_object *hex_string(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+struct json_object *tdx_kept_json(const struct tdx_status *st)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; a && i < st->nkept; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "start", hex_string(st->kept[i].start));
+		json_object_object_add(o, "end", hex_string(st->kept[i].end));
+		json_object_object_add(o, "why", json_object_new_string(st->kept[i].why));
+		json_object_array_add(a, o);
+	}
+	return a;
 }

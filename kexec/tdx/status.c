@@ -303,6 +303,8 @@ static void memory_json(const struct tdx_status *st, struct json_object *o)
 	json_object_object_add(o, "private_bytes", st->private_ok ?
 			       json_object_new_int64((int64_t)rangeset_bytes(&st->private_ranges)) : NULL);
 	json_object_object_add(o, "private_ranges_error", st->private_ok ? NULL : text(st->private_why));
+	if (st->nkept)
+		json_object_object_add(o, "kept_ranges", tdx_kept_json(st));
 	json_object_object_add(o, "watchdogs", watchdogs_json(st));
 }
 
@@ -742,6 +744,11 @@ static void memory_text(const struct tdx_status *st, FILE *out, bool verbose)
 		FIELD(out, "CMRs:", "not in the log");
 	}
 	ranges_text(out, "private ranges:", &st->private_ranges, verbose);
+	for (unsigned i = 0; i < st->nkept; i++) {
+		text_size(st->kept[i].end - st->kept[i].start, size, sizeof(size));
+		FIELD(out, i ? "" : "kept:", "[0x%" PRIx64 ", 0x%" PRIx64 ") %s, never cleared: %s",
+		      st->kept[i].start, st->kept[i].end, size, st->kept[i].why);
+	}
 }
 
 static void status_text(const struct tdx_status *st, FILE *out, bool verbose)

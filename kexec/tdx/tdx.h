@@ -285,6 +285,8 @@ struct tdx_status {
 	struct rangeset private_ranges; /* DESIGN.md rule (struct mem_plan) */
 	bool private_ok;                /* private_ranges computed and not empty */
 	char private_why[512];          /* otherwise why not (names the file) */
+	struct mem_kept kept[MEM_MAX_KEPT];     /* System RAM kept out of them (pstore) */
+	unsigned nkept;
 	int cmr_covers_ram;             /* CMRs cover System RAM: 1, 0, -1 no CMR lines */
 	uint64_t cmr_uncovered_bytes;   /* System RAM above 1 MiB outside every CMR */
 	/* result */
@@ -396,6 +398,8 @@ void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struc
  * warnings (max_clear: --tdx-cpus; measured_bps: see tdx_status_opts).
  */
 void tdx_clear_assess(struct tdx_status *st, unsigned max_clear, uint64_t measured_bps);
+/* "kept_ranges": [{start, end, why}] (ranges.c). */
+struct json_object *tdx_kept_json(const struct tdx_status *st);
 /* --tdx-status output, text or JSON (json-c). */
 /* verbose (-d, --verbose): the range lists too. */
 int tdx_status_print(const struct tdx_status *st, FILE *out, bool json, bool verbose);

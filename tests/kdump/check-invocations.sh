@@ -109,6 +109,40 @@ parses "kexec --status" --status
 out=$("$KEXEC" --sysroot="$fix" --print-ckr-size 2>&1)
 if [ "$out" = 268435456 ]; then ok "--print-ckr-size"; else bad "--print-ckr-size: '$out'"; fi
 
+# Linux 7.x: /sys/kernel/kexec/{loaded,crash_loaded}; the old files are
+# deprecated links that a kernel may drop (kernel/kexec_core.c).
+new=$tmp/root7
+mkdir -p "$new/sys/kernel/kexec"
+echo 0 >"$new/sys/kernel/kexec/loaded"
+for state in 0 1; do
+	echo "$state" >"$new/sys/kernel/kexec/crash_loaded"
+	"$KEXEC" -S --sysroot="$new" >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc = "$state" ] && [ ! -s "$tmp/out" ]; then
+		ok "-S with only /sys/kernel/kexec/crash_loaded ($state)"
+	else
+		bad "-S with only /sys/kernel/kexec/crash_loaded ($state): exit $rc: $(head -c 300 "$tmp/out")"
+	fi
+done
+echo 1 >"$new/sys/kernel/kexec/loaded"
+"$KEXEC" -S -l --sysroot="$new" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 1 ]; then ok "-S -l with only /sys/kernel/kexec/loaded"; else bad "-S -l with only /sys/kernel/kexec/loaded: exit $rc"; fi
+# the new file wins over a stale old one
+echo 0 >"$new/sys/kernel/kexec_crash_loaded"
+"$KEXEC" -S --sysroot="$new" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 1 ]; then ok "-S: /sys/kernel/kexec/crash_loaded before kexec_crash_loaded"; else bad "-S read kexec_crash_loaded first: exit $rc"; fi
+# neither: exit 255, naming the new file
+rm -f "$new/sys/kernel/kexec/crash_loaded" "$new/sys/kernel/kexec_crash_loaded"
+"$KEXEC" -S --sysroot="$new" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 255 ] && grep -q 'sys/kernel/kexec/crash_loaded (and the older kexec_crash_loaded)' "$tmp/out"; then
+	ok "-S with neither file: 255, names both"
+else
+	bad "-S with neither file: exit $rc: $(head -c 300 "$tmp/out")"
+fi
+
 # What kdump-config itself prints (its dry run reads the host's /proc/cmdline
 # and /etc/default/kdump-tools; it loads nothing).
 if command -v kdump-config >/dev/null && [ -d /var/crash ]; then

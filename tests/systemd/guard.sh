@@ -36,10 +36,15 @@ tree() {  # tree DIR FLAGS MISC KMSG
 	printf 'System RAM\n' >"$1/sys/firmware/memmap/1/type"
 	return 0
 }
-record() {  # record DIR ACTION [BOOT_ID]: the loaded.json kexec -l would write
+sha() { printf "$1" | sha256sum | cut -d' ' -f1; }
+# the plan of a tree (kexec/plan-digest.h): private [1 MiB, 2 GiB), no crash
+# kernel, two CPUs without an apicid line
+PLAN_PRIVATE=$(sha '100000-80000000\n')
+PLAN_CPUS=$(sha 'cpus 2\n')
+record() {  # record DIR ACTION [BOOT_ID [PRIVATE_SHA CRASH_BYTES]]: the loaded.json kexec -l would write
 	mkdir -p "$1/run/kexec-tdx"
-	printf '{ "version": 1, "action": "%s", "needed": "%s", "decision": "plain", "policy": "auto", "reason": "r", "kernel": "/boot/vmlinuz", "initrd": null, "syscall": "kexec_load", "time": "2026-12-02T08:00:00Z", "epoch": 1796198400, "boot_id": "%s" }\n' \
-		"$2" "$2" "${3:-$BOOT}" >"$1/run/kexec-tdx/loaded.json"
+	printf '{ "version": 1, "action": "%s", "needed": "%s", "decision": "plain", "policy": "auto", "reason": "r", "kernel": "/boot/vmlinuz", "initrd": null, "syscall": "kexec_load", "time": "2026-12-02T08:00:00Z", "epoch": 1796198400, "boot_id": "%s", "plan": { "private_sha256": "%s", "private_bytes": 2146435072, "crash_bytes": %s, "cpus_sha256": "%s", "cpus": 2 } }\n' \
+		"$2" "$2" "${3:-$BOOT}" "${4:-$PLAN_PRIVATE}" "${5:-0}" "$PLAN_CPUS" >"$1/run/kexec-tdx/loaded.json"
 }
 INIT='6,1,2412345,-;virt/tdx: module initialized
 '
@@ -50,6 +55,9 @@ tree "$tmp/weak" "movdir64b tdx_host_platform" "tdx 0" "$INIT"
 record "$tmp/weak" none
 tree "$tmp/weak-flush" "movdir64b tdx_host_platform" "tdx 0" "$INIT"
 record "$tmp/weak-flush" flush
+# loaded with a 256 MiB crash kernel that was shrunk to nothing since
+tree "$tmp/shrunk" "movdir64b tdx_host_platform" "tdx 0" "$INIT"
+record "$tmp/shrunk" clear "$BOOT" "$(sha '100000-70000000\n')" 268435456
 tree "$tmp/norecord" "movdir64b tdx_host_platform" "tdx 0" "$INIT"
 tree "$tmp/stale" "movdir64b tdx_host_platform" "tdx 0" "$INIT"
 record "$tmp/stale" clear 00000000-1111-2222-3333-444444444444
@@ -95,6 +103,7 @@ check "refuse: unloads"                      "$tmp/refuse"     kexec  1 0 yes "$
 check "clear host, recorded clear: keeps"    "$tmp/clear"      kexec  1 0 no
 check "clear host, recorded none: unloads"   "$tmp/weak"       kexec  1 0 yes "$G: kexec refused (the image was loaded with action none at 2026-12-02T08:00:00Z, but clear is needed now (TDX module initialized (virt/tdx: module initialized) and tdx_pw_mce erratum: WBINVD and clear): load it again with kexec -l): unloaded the kexec kernel, the machine reboots through firmware"
 check "clear host, recorded flush: unloads"  "$tmp/weak-flush" kexec  1 0 yes "the image was loaded with action flush at"
+check "clear host, crash kernel shrunk: unloads" "$tmp/shrunk" kexec 1 0 yes "$G: kexec refused (the host changed since the image was loaded: the crash kernel shrank from 256.0 MiB to 0 bytes (its memory went back to the page allocator, outside the loaded clear list); reload it (kexec -l) so that its plan matches): unloaded the kexec kernel, the machine reboots through firmware"
 check "clear host, no record: unloads"       "$tmp/norecord"   kexec  1 0 yes "$G: kexec refused (the loaded image has no record of this kexec (loaded by another tool, such as kexec-tools), and clear is needed now"
 check "clear host, stale record: unloads"    "$tmp/stale"      kexec  1 0 yes "has no record of this kexec"
 check "clear host, broken record: unloads"   "$tmp/broken"     kexec  1 0 yes "has no record of this kexec"

@@ -592,6 +592,91 @@ static void test_mem_plan_compute(void **state)
 	}
 }
 
+/* reserve_mem= of a command line: quotes, "--", malformed and long names. */
+static void test_pstore_cmdline(void **state)
+{
+	struct pstore_facts f = { 0 };
+
+	pstore_cmdline_parse("ro reserve_mem=2M:4096:oops \"reserve_mem=1M:4096:q\" reserve_mem=1M:x "
+			     "reserve_mem=1M:4096:this_name_is_too_long reserve_mem=12M:4096:trace "
+			     "-- reserve_mem=1M:4096:init", &f);
+	assert_int_equal(f.nreserve, 3);
+	assert_string_equal(f.reserve[0].name, "oops");
+	assert_string_equal(f.reserve[0].arg, "2M:4096:oops");
+	assert_string_equal(f.reserve[1].name, "q");
+	assert_string_equal(f.reserve[2].name, "trace");
+	pstore_cmdline_parse("", &f);
+	assert_int_equal(f.nreserve, 0);
+}
+
+/*
+ * ramoops behind reserve_mem= (Linux 6.11+): its region is System RAM in
+ * /proc/iomem and leaves the private ranges; placement avoids it; a
+ * region that cannot be placed is a warning.
+ */
+static void test_mem_plan_pstore(void **state)
+{
+	static const char io[] = "00100000-7fffffff : System RAM\n";
+	const struct range want[] = { { MiB, 0x7fe00000 } };
+	char root[] = "/tmp/kt-pstore-XXXXXX";
+	struct sysroot *sr;
+	struct kexec_log log = { 0 };
+	struct rangeset usable = RANGESET_INIT;
+	struct mem_plan p;
+
+	assert_non_null(mkdtemp(root));
+	tree_memmap_entry(root, 0, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	tree_put(root, "proc/iomem", io);
+	tree_put(root, "proc/cmdline", "root=/dev/sda1 reserve_mem=2M:4096:oops ramoops.mem_name=oops\n");
+	tree_put(root, "sys/module/ramoops/parameters/mem_name", "oops\n");
+	tree_put(root, "sys/module/ramoops/parameters/mem_address", "2145386496\n");  /* 0x7fe00000 */
+	tree_put(root, "sys/module/ramoops/parameters/mem_size", "2097152\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(mem_plan_read(sr, &log, &p), 0);
+	assert_true(p.private_ok);
+	check_ranges(&p.private_ranges, want, 1);
+	assert_int_equal(p.nkept, 1);
+	assert_int_equal(p.kept[0].start, 0x7fe00000);
+	assert_int_equal(p.kept[0].end, 0x80000000);
+	assert_string_equal(p.kept[0].why, "pstore: ramoops in reserve_mem=2M:4096:oops "
+			    "(/sys/module/ramoops/parameters/mem_address, mem_size)");
+	assert_string_equal(p.pstore_warning, "");
+	assert_int_equal(mem_plan_usable(&p, &usable), 0);
+	check_ranges(&usable, want, 1);
+	rangeset_free(&usable);
+	mem_plan_free(&p);
+
+	/* another name: nothing kept, the region is named in a warning */
+	tree_put(root, "sys/module/ramoops/parameters/mem_name", "(null)\n");
+	assert_int_equal(mem_plan_read(sr, &log, &p), 0);
+	assert_int_equal(p.nkept, 0);
+	assert_int_equal(p.private_ranges.n, 1);
+	assert_int_equal(p.private_ranges.v[0].end, 0x80000000);
+	assert_string_equal(p.pstore_warning, "reserve_mem=2M:4096:oops: where the kernel placed it is "
+			    "not known (this kexec finds only the region ramoops uses, and "
+			    "ramoops.mem_name is not set), so a clear wipes what it holds (a pstore, a "
+			    "persistent trace buffer)");
+	mem_plan_free(&p);
+
+	/* ramoops not loaded */
+	tree_rm(root);
+	assert_non_null(mkdtemp(strcpy(root, "/tmp/kt-pstore-XXXXXX")));
+	sysroot_free(sr);
+	tree_memmap_entry(root, 0, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	tree_put(root, "proc/iomem", io);
+	tree_put(root, "proc/cmdline", "reserve_mem=2M:4096:oops reserve_mem=12M:4096:trace\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	assert_int_equal(mem_plan_read(sr, &log, &p), 0);
+	assert_int_equal(p.nkept, 0);
+	assert_string_equal(p.pstore_warning, "reserve_mem=2M:4096:oops, reserve_mem=12M:4096:trace: "
+			    "where the kernel placed them is not known (this kexec finds only the "
+			    "region ramoops uses, and ramoops is not loaded), so a clear wipes what "
+			    "they hold (a pstore, a persistent trace buffer)");
+	mem_plan_free(&p);
+	sysroot_free(sr);
+	tree_rm(root);
+}
+
 /* Unreadable files: recorded, the reason names the file, only -ENOMEM is returned. */
 static void test_mem_plan_read_errors(void **state)
 {
@@ -643,6 +728,8 @@ int main(void)
 		cmocka_unit_test(test_iomem_read),
 		cmocka_unit_test(test_mem_plan_compute),
 		cmocka_unit_test(test_mem_plan_read_errors),
+		cmocka_unit_test(test_pstore_cmdline),
+		cmocka_unit_test(test_mem_plan_pstore),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -420,6 +420,115 @@ static void test_loaded_read(void **state)
 	tdx_status_free(&st);
 }
 
+/* A host of 2 GiB with a crash kernel of `crash` ("2f000000-3effffff") and CPUs 0..ncpus-1. */
+static void plan_host(const char *root, const char *crash, unsigned ncpus)
+{
+	char iomem[256], cpuinfo[1024] = "";
+
+	snprintf(iomem, sizeof(iomem), "00000000-00000fff : Reserved\n00001000-0009ffff : System RAM\n"
+		 "00100000-7fffffff : System RAM\n  %s : Crash kernel\n", crash);
+	tree_put(root, "proc/iomem", iomem);
+	tree_memmap_entry(root, 0, "0x0\n", "0x9ffff\n", "System RAM\n");
+	tree_memmap_entry(root, 1, "0x100000\n", "0x7fffffff\n", "System RAM\n");
+	for (unsigned i = 0; i < ncpus; i++)
+		snprintf(cpuinfo + strlen(cpuinfo), sizeof(cpuinfo) - strlen(cpuinfo),
+			 "processor\t: %u\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
+			 "apicid\t\t: %u\nflags\t\t: fpu sse2\n\n", i, 2 * i);
+	tree_put(root, "proc/cpuinfo", cpuinfo);
+	tree_put(root, "dev/kmsg", "6,1,100,-;Linux version 7.3.0\n");
+}
+
+/*
+ * Issue 19 item 6: the clear list and the CPU list are fixed at -l.  The
+ * crash kernel shrunk between -l and -e (echo > kexec_crash_size) gives
+ * memory back that the loaded clear list lacks: -e refuses and says
+ * "reload"; --tdx-force goes on; the guard's status says the same.
+ */
+static void test_plan_changed(void **state)
+{
+	struct fx *f = *state;
+	struct kexec_record rec = sample(KTDX_ACTION_CLEAR), back;
+	struct tdx_status st;
+	struct plan_digest now;
+	struct record_loaded l;
+
+	plan_host(f->root, "2f000000-3effffff", 2);     /* 256 MiB */
+	assert_int_equal(tdx_detect(f->sr, &f->log, &st), 0);
+	plan_digest_of_status(&st, &rec.plan);
+	tdx_status_free(&st);
+	assert_true(rec.plan.known);
+	assert_int_equal(rec.plan.crash_bytes, 256 << 20);
+	assert_int_equal(rec.plan.cpus, 2);
+	assert_int_equal(record_write(f->sr, &f->log, false, &rec), 0);
+	assert_int_equal(record_read(f->sr, &f->log, false, &back), 1);
+	assert_memory_equal(&back.plan, &rec.plan, sizeof(rec.plan));
+
+	/* nothing changed: -e goes */
+	assert_int_equal(tdx_detect(f->sr, &f->log, &st), 0);
+	plan_digest_of_status(&st, &now);
+	tdx_status_free(&st);
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), 0);
+
+	/* the crash kernel shrunk to 128 MiB: refused, "reload" */
+	plan_host(f->root, "2f000000-36ffffff", 2);
+	assert_int_equal(tdx_detect(f->sr, &f->log, &st), 0);
+	plan_digest_of_status(&st, &now);
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), TDX_REFUSED);
+	assert_string_equal(f->log.last, "refusing to kexec: the host changed since the image was "
+			    "loaded: the crash kernel shrank from 256.0 MiB to 128.0 MiB (its memory went "
+			    "back to the page allocator, outside the loaded clear list); reload it (kexec "
+			    "-l) so that its plan matches, or add --tdx-force");
+	assert_int_equal(record_plan_check(&back, &now, true, &f->log), 0);
+	/* the guard reads the same through --tdx-status */
+	record_loaded_read(f->sr, &f->log, &st, TDX_POLICY_CLEAR, 1, 0, &l);
+	assert_int_equal(l.kexec.verdict, RECORD_PLAN_CHANGED);
+	assert_non_null(strstr(l.kexec.message, "the crash kernel shrank from 256.0 MiB to 128.0 MiB"));
+	/* a flush does not clear: the memory does not matter to it */
+	back.action = KTDX_ACTION_FLUSH;
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), 0);
+	tdx_status_free(&st);
+
+	/* a CPU onlined: a flush and a clear refuse */
+	plan_host(f->root, "2f000000-3effffff", 3);
+	assert_int_equal(tdx_detect(f->sr, &f->log, &st), 0);
+	plan_digest_of_status(&st, &now);
+	tdx_status_free(&st);
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), TDX_REFUSED);
+	assert_string_equal(f->log.last, "refusing to kexec: the host changed since the image was "
+			    "loaded: CPUs were onlined (2 at the load, 3 now; the purgatory would not "
+			    "start the new ones); reload it (kexec -l) so that its plan matches, or add "
+			    "--tdx-force");
+	/* an image that does nothing between the kernels has no plan to match */
+	back.action = KTDX_ACTION_NONE;
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), 0);
+	/* a record without a plan (an older kexec-tdx) does not do for a clear */
+	back.action = KTDX_ACTION_CLEAR;
+	back.plan.known = false;
+	assert_int_equal(record_plan_check(&back, &now, false, &f->log), TDX_REFUSED);
+	assert_non_null(strstr(f->log.last, "its record has no plan digest"));
+	assert_int_equal(record_remove(f->sr, &f->log, false), 0);
+}
+
+/* The digest's text form (plan-digest.h), as a shell reproduces it. */
+static void test_plan_digest_text(void **state)
+{
+	struct rangeset priv = RANGESET_INIT;
+	const uint32_t ids[] = { 2, 0 };
+	struct plan_digest d;
+
+	(void)state;
+	assert_int_equal(rangeset_add(&priv, 0x100000, 0x80000000), 0);
+	plan_digest_compute(&priv, NULL, ids, 2, 2, &d);
+	/* printf '100000-80000000\n' | sha256sum; printf 'cpus 2\n0\n2\n' | sha256sum */
+	assert_string_equal(d.private_sha256,
+			    "87f193e9c42e20e94ba4430be3e3da53bf250cd8d9b8f1dcdade740c1df64fb6");
+	assert_string_equal(d.cpus_sha256,
+			    "b77276293eaa9573e2da5525c9a3481ae511c0537ee192dfddfd44c1e088a9f2");
+	assert_int_equal(d.private_bytes, 0x7ff00000);
+	assert_int_equal(d.cpus, 2);
+	rangeset_free(&priv);
+}
+
 static void test_write_unwritable(void **state)
 {
 	struct fx *f = *state;
@@ -455,6 +564,8 @@ int main(void)
 		cmocka_unit_test(test_needed_now),
 		cmocka_unit_test_setup_teardown(test_loaded_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_unwritable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_changed, setup, teardown),
+		cmocka_unit_test(test_plan_digest_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

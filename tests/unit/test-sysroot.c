@@ -101,6 +101,41 @@ static void test_read_small(void **state)
 	sysroot_free(sr);
 }
 
+/* Linux 7.x: sys/kernel/kexec/NAME first, the deprecated sys/kernel/kexec_NAME after it. */
+static void test_kexec_attr(void **state)
+{
+	struct sysroot *sr;
+	const char *rel = NULL;
+	char path[512], v[16];
+
+	snprintf(path, sizeof(path), "%s/sys/kernel", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/kernel/kexec", root);
+	mkdir(path, 0755);
+	put("sys/kernel/kexec/crash_loaded", "1\n");
+	put("sys/kernel/kexec_loaded", "1\n");
+	put("sys/kernel/kexec_crash_size", "268435456\n");
+	put("sys/kernel/kexec/crash_size", "134217728\n");
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	/* only the new file */
+	assert_int_equal(sysroot_read_kexec_attr(sr, "crash_loaded", v, sizeof(v), &rel), 0);
+	assert_string_equal(v, "1");
+	assert_string_equal(rel, "sys/kernel/kexec/crash_loaded");
+	/* only the old one */
+	assert_int_equal(sysroot_read_kexec_attr(sr, "loaded", v, sizeof(v), &rel), 0);
+	assert_string_equal(v, "1");
+	assert_string_equal(rel, "sys/kernel/kexec_loaded");
+	/* both: the new one wins */
+	assert_int_equal(sysroot_read_kexec_attr(sr, "crash_size", v, sizeof(v), NULL), 0);
+	assert_string_equal(v, "134217728");
+	/* neither: the new path is named */
+	assert_int_equal(sysroot_read_kexec_attr(sr, "crash_elfcorehdr_size", v, sizeof(v), &rel),
+			 -ENOENT);
+	assert_string_equal(rel, "sys/kernel/kexec/crash_elfcorehdr_size");
+	assert_int_equal(sysroot_read_kexec_attr(sr, "kexec_loaded", v, sizeof(v), NULL), -EINVAL);
+	sysroot_free(sr);
+}
+
 static void test_list_numeric_order(void **state)
 {
 	struct sysroot *sr;
@@ -147,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_read_limit),
 		cmocka_unit_test(test_read_small),
 		cmocka_unit_test(test_list_numeric_order),
+		cmocka_unit_test(test_kexec_attr),
 		cmocka_unit_test(test_kmsg_from_file),
 		cmocka_unit_test(test_unusable_root),
 	};

@@ -4,7 +4,9 @@
 # showed no TDX (action none), or loaded by kexec-tools (no record), is
 # refused once the sysroot shows an initialized TDX module on a tdx_pw_mce
 # CPU, and stays loaded; loaded again with that evidence it boots, and the
-# purgatory's report in the second kernel says clear.
+# purgatory's report in the second kernel says clear.  Between that load
+# and its -e the crash kernel is shrunk (crashkernel=64M, then 32 MiB):
+# -e refuses and says "reload", and boots once it was loaded again.
 # KT_KEXEC_TOOLS (default /usr/sbin/kexec) is Debian's kexec-tools, copied
 # in as /usr/sbin/kexec-tools.
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -19,6 +21,7 @@ else
 	echo "kt: $tools is not kexec-tools: the foreign-image case cannot run"
 	have_tools=0
 fi
+KT_APPEND="crashkernel=64M"
 kt_initramfs
 kt_run_vm
 
@@ -42,6 +45,11 @@ if [ $have_tools = 1 ]; then
 fi
 expect_marker "KT-LOAD evidence rc=0"
 expect_marker "KT-RECORD evidence action=clear decision=clear boot=ok"
+expect_marker "KT-CRASH-SIZE before 67108864"
+expect_marker "KT-CRASH-SIZE after 33554432"
+expect_marker "KT-EXEC shrunk rc=1 loaded=1"
+expect_marker "KT-SAYS shrunk kexec: refusing to kexec: the host changed since the image was loaded: the crash kernel shrank from 64.0 MiB to 32.0 MiB (its memory went back to the page allocator, outside the loaded clear list); reload it (kexec -l) so that its plan matches, or add --tdx-force"
+expect_marker "KT-LOAD reload rc=0"
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 expect_marker "KT-OK stage2"
 expect_marker "KT-TDX-REPORT rc=0"
