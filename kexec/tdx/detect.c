@@ -167,9 +167,8 @@ static int detect_memory(const struct mem_plan *plan, struct kexec_log *log, str
 	memcpy(st->kept, plan->kept, sizeof(st->kept));
 	st->nkept = plan->nkept;
 	/* a reserve_mem= region a clear would wipe: said, never silent (DESIGN.md) */
-	if (plan->pstore_warning[0] && st->nwarnings < TDX_MAX_WARNINGS)
-		snprintf(st->warnings[st->nwarnings++], sizeof(st->warnings[0]), "%s",
-			 plan->pstore_warning);
+	if (plan->pstore_warning[0])
+		tdx_warn(st, "%s", plan->pstore_warning);
 	st->cmr_covers_ram = -1;
 	if (st->kmsg.cmr.n && plan->system_ram.n) {
 		if ((r = tdx_cmr_uncovered(&st->kmsg.cmr, &plan->system_ram, &gap)) < 0)
