@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the purgatory needs to start the other CPUs (DESIGN.md
- * "Purgatory", step 4): their APIC ids from /proc/cpuinfo, the TSC rate
+ * "Purgatory", step 3): their APIC ids from /proc/cpuinfo, the TSC rate
  * from the kernel log, how many CPUs clear (--tdx-cpus), a trampoline
  * page below 1 MiB and the xAPIC page in its map.
  */

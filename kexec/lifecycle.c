@@ -157,7 +157,7 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
  * The TDX gate, then what the purgatory needs for the action it calls
  * for: the CPU's features (the SHA-256 and clear paths; unreadable: the
  * portable ones) and the other CPUs, each of which flushes and clears a
- * share (DESIGN.md "Purgatory", step 4).
+ * share (DESIGN.md "Purgatory", step 3).
  */
 static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o,
 			    const struct mem_plan *mp, struct tdx_status *st, struct cpus_plan *cpus,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * How the other CPUs reach the purgatory (DESIGN.md "Purgatory", step 4).
+ * How the other CPUs reach the purgatory (DESIGN.md "Purgatory", step 3).
  *
  * trampoline_start..trampoline_end is copied by the boot CPU (smp.c) to
  * the page the loader reserved below 1 MiB, whose page number is the
@@ -154,7 +154,7 @@ ap_entry64:
 	movl	%eax, %ss
 	movl	%eax, %fs
 	movl	%eax, %gs
-	/* this CPU's caches, before it writes anything (DESIGN.md step 4) */
+	/* this CPU's caches, before it writes anything (DESIGN.md step 3) */
 	wbinvd
 	movl	$1, %eax
 	lock xaddl %eax, ap_ticket(%rip)

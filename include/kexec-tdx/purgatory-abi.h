@@ -87,7 +87,7 @@
 #define KTDX_FLAG_NO_PACKAGE_RULE (1u << 8)  /* a crash load (the dump matters more), or
 						--tdx-force overrode the loader's refusal */
 
-/* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 4) */
+/* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 3) */
 #define KTDX_CPU_BOOT           1   /* the CPU that runs the purgatory */
 #define KTDX_CPU_CLEARED        2   /* started, flushed, cleared its share */
 #define KTDX_CPU_FLUSHED        3   /* started and flushed; no share (--tdx-cpus, or action flush) */
@@ -151,7 +151,7 @@ struct ktdx_params {
 	struct ktdx_range map[KTDX_MAX_MAP_RANGES];
 
 	/*
-	 * The other CPUs (flush and clear; DESIGN.md "Purgatory", step 4).
+	 * The other CPUs (flush and clear; DESIGN.md "Purgatory", steps 3 and 6).
 	 * apic_ids: every CPU the old kernel had online (/proc/cpuinfo
 	 * "apicid"), the boot CPU among them (the purgatory finds itself by
 	 * its own APIC id: the loader cannot know which CPU runs kexec -e).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every CPU clears its share (DESIGN.md "Purgatory", step 4): a guest with
+# Every CPU clears its share (DESIGN.md "Purgatory", step 3): a guest with
 # $KT_SMP CPUs (default 4) kexecs with --tdx=clear -d $KT_SMP_ARGS.
 #   the report: cpus_used $KT_SMP_USED (default: every CPU), one
 #   per_cpu_bytes entry per CPU, each non-zero for a CPU that cleared,
