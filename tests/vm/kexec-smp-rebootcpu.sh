@@ -6,7 +6,8 @@
 # (Linux never sends INIT to the boot CPU, so a kernel started on CPU 1
 # runs without it: 3 of 4 with Debian's 7.3).  Before the purgatory left
 # the boot CPU alone, its INIT reset the guest and the clear run never
-# reached the new kernel.  Two VMs: --tdx=off, then --tdx=clear.
+# reached the new kernel.  Two VMs: --tdx=off, then --tdx=clear
+# --console-serial (the purgatory says how many CPUs it parked).
 # A 7.x kernel: $KT_KERNEL_7X, else the newest vmlinuz-7.* in
 # /var/cache/kexec-tdx-kernels (SKIP without one).
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -44,4 +45,6 @@ esac
 [ -n "$clear" ] && [ "$clear" = "$off" ] ||
 	kt_fail "--tdx=clear: ${clear:-no} CPUs in the new kernel, --tdx=off: $off"
 expect_line_re ' *APIC id 0 +not-started .*'
+# the purgatory's own lines (--console-serial): APIC ids 2 and 3 parked
+expect_line_re 'kexec-tdx purgatory: 2 other CPUs parked in the HLT loop of the page at 0x[0-9a-f]+'
 kt_finish

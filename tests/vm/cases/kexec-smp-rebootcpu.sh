@@ -19,7 +19,11 @@ case $1 in
 	else
 		echo "KT-NO-REBOOT-CPU"
 	fi
-	kt_roundtrip "--tdx=$mode"
+	if [ "$mode" = off ]; then
+		kt_roundtrip --tdx=off
+	else
+		kt_roundtrip "--tdx=$mode" --console-serial
+	fi
 	;;
 2)
 	echo "KT-OK stage2"
