@@ -565,6 +565,21 @@ static int load_params(struct load_state *s)
 	return 0;
 }
 
+/* Distinct packages in the purgatory's CPU list (for -d). */
+static uint32_t count_packages(const struct ktdx_params *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->nr_cpus; i++) {
+		uint32_t k = 0;
+
+		while (k < i && p->packages[k] != p->packages[i])
+			k++;
+		n += k == i;
+	}
+	return n;
+}
+
 /* -d: the segment table, the entry chain, the action and what the purgatory will map and clear. */
 static void load_print(const struct load_state *s)
 {
@@ -593,6 +608,12 @@ static void load_print(const struct load_state *s)
 	fprintf(out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%" PRIx64 ", TSC %"
 		PRIu64 " kHz%s\n", p->nr_cpus, p->clear_cpus, p->trampoline, p->tsc_khz,
 		p->trampoline ? "" : " (the boot CPU alone)");
+	fprintf(out, "CPU packages: %" PRIu32 ", boot CPU APIC id %s%" PRIu32 ", package rule: %s\n",
+		count_packages(p), p->boot_apic_id == KTDX_APIC_ID_UNKNOWN ? "unknown " : "",
+		p->boot_apic_id == KTDX_APIC_ID_UNKNOWN ? 0 : p->boot_apic_id,
+		p->flags & KTDX_FLAG_NO_PACKAGE_RULE ? "waived (-p or --tdx-force)" :
+		p->flags & KTDX_FLAG_KERNEL_FLUSHES_ALL ? "the kernel flushes every CPU" :
+		"reset unless every package flushed");
 }
 
 /* The system call (not with dry_run); on failure the reason, and the segment table once. */

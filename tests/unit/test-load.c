@@ -425,7 +425,9 @@ static void test_cpus(void **state)
 	assert_non_null(strstr(out, "  trampoline   0x000000000000f000 0x0000000000010000 0x0000001000 0x0 (not hashed)\n"));
 	/* 4096 + 16 cmdline + 48 seed + 16 + 104 + 4 x 24 report, the entries 16-byte aligned */
 	assert_non_null(strstr(out, "  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x1120\n"));
-	assert_non_null(strstr(out, "CPUs: 4 listed, 3 clear, trampoline 0xf000, TSC 2903998 kHz\n"));
+	assert_non_null(strstr(out, "CPUs: 4 listed, 3 clear, trampoline 0xf000, TSC 2903998 kHz\n"
+				    "CPU packages: 2, boot CPU APIC id 0, package rule: the kernel "
+				    "flushes every CPU\n"));
 	/* the trampoline is in the low RAM the map holds anyway; the xAPIC page is added */
 	assert_non_null(strstr(out, "  map [0x0000000000000000, 0x000000000009f000)\n"
 				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
