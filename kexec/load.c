@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "bootparams.h"
+#include "cmdline.h"
 #include "cpus.h"
 #include "crashdump.h"
 #include "image.h"
@@ -526,6 +527,25 @@ static int load_map_fill(struct load_state *s)
 }
 
 /*
+ * The running kernel's serial console (proc/cmdline, cmdline.h), where a
+ * clear prints its progress (doc/purgatory.md); 0: none, no progress.
+ */
+static uint16_t serial_console_port(const struct load_state *s)
+{
+	char *buf = NULL, *text = NULL;
+	size_t len;
+	uint16_t port = 0;
+
+	if (s->req->crash || sysroot_read(s->ctx->sr, "proc/cmdline", 65536, &buf, &len) < 0)
+		return 0;
+	if (text_dup(buf, len, "/proc/cmdline", &s->ctx->log, &text) == 0)
+		port = cmdline_serial_port(text);
+	free(text);
+	free(buf);
+	return port;
+}
+
+/*
  * The purgatory's parameters: entry points, page tables, action and CPU
  * flags, the CPUs, the clear list, the map, the SHA-256 digest of the
  * segments; written into the loaded purgatory by symbol.
@@ -549,6 +569,8 @@ static int load_params(struct load_state *s)
 	p->flags = s->cpu_flags | (req->serial_debug ? KTDX_FLAG_SERIAL_DEBUG : 0);
 	if (req->cpus)
 		cpus_params_fill(req->cpus, s->smp ? s->tramp_addr : 0, p);
+	if (req->action == KTDX_ACTION_CLEAR && (p->serial_port = serial_console_port(s)))
+		p->flags |= KTDX_FLAG_SERIAL_PROGRESS;
 	if (req->action == KTDX_ACTION_CLEAR) {
 		if ((r = clear_list_build(req->private_ranges, &s->plan.segs, &s->clear,
 					  &s->ctx->log)) < 0)

@@ -56,7 +56,7 @@ _Static_assert(offsetof(struct ktdx_params, action) == KTDX_PARAMS_OFF_ACTION, "
 
 __attribute__((noreturn)) static void fail(const char *what, uint64_t a, uint64_t b)
 {
-	serial_enable();        /* a reason on COM1 even without KTDX_FLAG_SERIAL_DEBUG */
+	serial_enable();        /* a reason on the UART even without KTDX_FLAG_SERIAL_DEBUG */
 	serial_puts("kexec-tdx purgatory: ");
 	serial_puts(what);
 	serial_puts(" (");
@@ -380,6 +380,7 @@ void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
 	struct ktdx_report rep;
 	bool la57;
 
+	serial_set_port((uint16_t)p->serial_port);     /* no port I/O */
 	if (p->flags & KTDX_FLAG_SERIAL_DEBUG)
 		serial_enable();
 	serial_puts("kexec-tdx purgatory: started\n");

@@ -106,6 +106,9 @@ static struct {
 	uint64_t total_pages;
 	uint32_t nshares;
 	volatile uint32_t go;           /* every CPU that answered has flushed */
+	volatile uint64_t pages_done;   /* cleared so far, every CPU (for the progress lines) */
+	uint32_t tenths_shown;          /* progress lines printed: 10 %, 20 %, ... */
+	bool progress;                  /* KTDX_FLAG_SERIAL_PROGRESS or _DEBUG */
 } smp;
 
 static struct ap_slot slots[KTDX_MAX_CPUS];
@@ -255,8 +258,40 @@ static void init_sipi_sipi(const struct boot_cpu *b)
 }
 
 /*
+ * The clear's progress on the serial console, each 10 % (issue: an
+ * operator on a BMC's serial-over-LAN sees the host is alive during a
+ * clear of minutes).  Called by the running CPU only: after each of its
+ * pieces and while it waits for the others.  The line is printed even
+ * without KTDX_FLAG_SERIAL_DEBUG (the loader asked for the progress).
+ */
+static void progress_poll(void)
+{
+	uint64_t done = smp.pages_done;
+	bool was_on;
+
+	if (!smp.progress || !smp.total_pages)
+		return;
+	if (done * 10 < (uint64_t)(smp.tenths_shown + 1) * smp.total_pages)
+		return;
+	was_on = serial_enabled();
+	serial_enable();
+	while (smp.tenths_shown < 10 && done * 10 >= (uint64_t)(smp.tenths_shown + 1) * smp.total_pages)
+		smp.tenths_shown++;
+	serial_puts("kexec-tdx purgatory: clear ");
+	serial_put_dec(smp.tenths_shown * 10);
+	serial_puts(" % (");
+	serial_put_dec(done >> (20 - SPLIT_PAGE_SHIFT));
+	serial_puts(" of ");
+	serial_put_dec(smp.total_pages >> (20 - SPLIT_PAGE_SHIFT));
+	serial_puts(" MiB)\n");
+	if (!was_on)
+		serial_disable();
+}
+
+/*
  * Clear page offsets [first, end) of the list, publishing progress in
- * *progress after each piece when it is given; returns the bytes.
+ * *progress after each piece when it is given (the other CPUs; NULL:
+ * the running CPU, which prints the progress); returns the bytes.
  */
 static uint64_t clear_pages(uint64_t first, uint64_t end, volatile uint64_t *progress)
 {
@@ -269,9 +304,13 @@ static uint64_t clear_pages(uint64_t first, uint64_t end, volatile uint64_t *pro
 	while (split_next(&it, PIECE_PAGES, &r)) {
 		clear_range(smp.m, (void *)(uintptr_t)r.start, r.end - r.start);
 		bytes += r.end - r.start;
+		__atomic_add_fetch(&smp.pages_done, (r.end - r.start) >> SPLIT_PAGE_SHIFT,
+				   __ATOMIC_SEQ_CST);
 		if (progress) {
 			barrier();
 			*progress = it.pos;     /* clear_range ended with SFENCE */
+		} else {
+			progress_poll();
 		}
 	}
 	return bytes;
@@ -547,8 +586,11 @@ static uint32_t cpu_finish(struct boot_cpu *b, uint32_t i, uint64_t deadline)
 	struct ap_slot *s = &slots[i];
 	uint32_t polls = 0;
 
-	while (s->state != AP_DONE && rdtsc() < deadline)
+	while (s->state != AP_DONE && rdtsc() < deadline) {
 		poll_relax(&polls);
+		if (polls % 4096 == 0)
+			progress_poll();
+	}
 	if (s->state != AP_DONE) {
 		send_init(b->p->apic_ids[i]);
 		tsc_delay(INIT_DELAY_MS * b->khz);
@@ -609,6 +651,9 @@ void smp_start(const struct ktdx_params *p, bool clear, enum clear_method m)
 	smp.clear = clear;
 	smp.m = m;
 	smp.total_pages = clear ? split_total_pages(p->ranges, p->nr_ranges) : 0;
+	smp.pages_done = 0;
+	smp.tenths_shown = 0;
+	smp.progress = p->flags & (KTDX_FLAG_SERIAL_PROGRESS | KTDX_FLAG_SERIAL_DEBUG);
 	if (!smp_possible(p, b->root)) {
 		if (b->n == 1) {        /* the one CPU the old kernel had online runs us */
 			b->self = p->apic_ids[0];

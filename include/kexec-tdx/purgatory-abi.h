@@ -70,7 +70,7 @@
  * The plain path (action none) ignores the CPU flags: C only.
  */
 #define KTDX_FLAG_NO_MOVDIR64B  (1u << 0)   /* NT stores even if KTDX_FLAG_MOVDIR64B */
-#define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print progress on COM1 (port 0x3f8) */
+#define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print every step on the UART (params.serial_port) */
 #define KTDX_FLAG_SHA_NI        (1u << 2)   /* cpuinfo: sha_ni, ssse3, sse4_1 */
 #define KTDX_FLAG_SHA_SSE       (1u << 3)   /* cpuinfo: ssse3, sse4_1, bmi2 */
 #define KTDX_FLAG_MOVDIR64B     (1u << 4)   /* cpuinfo: movdir64b */
@@ -86,6 +86,8 @@
 						  every CPU itself */
 #define KTDX_FLAG_NO_PACKAGE_RULE (1u << 8)  /* a crash load (the dump matters more), or
 						--tdx-force overrode the loader's refusal */
+/* clear only: progress each 10 % on the UART at params.serial_port (the running kernel's console) */
+#define KTDX_FLAG_SERIAL_PROGRESS (1u << 9)
 
 /* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 3) */
 #define KTDX_CPU_BOOT           1   /* the CPU that runs the purgatory */
@@ -175,7 +177,7 @@ struct ktdx_params {
 	uint32_t nr_cpus;
 	uint32_t clear_cpus;
 	uint32_t boot_apic_id;
-	uint32_t reserved1;
+	uint32_t serial_port;           /* I/O port of the UART for the serial lines, 0 = COM1 (0x3f8) */
 	uint32_t apic_ids[KTDX_MAX_CPUS];
 	uint32_t packages[KTDX_MAX_CPUS];
 };

@@ -107,17 +107,22 @@ void sfence(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/* the UART's transmit register: base + 0 of a legacy port (0x3f8, 0x2f8, ...) */
+static uint16_t serial_thr_port;
+
 void outb(uint8_t v, uint16_t port)
 {
 	calls.outb++;
-	if (port == 0x3f8 && serial_len < sizeof(serial) - 1)
+	if ((port & 0xfeef) == 0x2e8 && serial_len < sizeof(serial) - 1) {
 		serial[serial_len++] = (char)v;
+		serial_thr_port = port;
+	}
 }
 
 uint8_t inb(uint16_t port)
 {
 	calls.inb++;
-	return port == 0x3f8 + 5 ? 0x20 : 0x03;        /* LSR: transmitter empty; LCR: 8N1 */
+	return (port & 7) == 5 ? 0x20 : 0x03;           /* LSR: transmitter empty; LCR: 8N1 */
 }
 
 /* a simulated CPU whose WBINVD writes back a stale line over a hashed page */
@@ -412,7 +417,9 @@ static void prepare(uint32_t action, uint32_t flags)
 	tramp_page = 0;
 	tramp_seen_set = false;
 	starting = 0;
+	serial_disable();       /* serial.c keeps its switch from one run to the next */
 	serial_len = 0;
+	serial_thr_port = 0;
 	memset(serial, 0, sizeof(serial));
 	resets = 0;
 	apic_calls = 0;
@@ -483,7 +490,7 @@ static bool all(uint64_t start, uint64_t len, uint8_t v)
 }
 
 static const uint32_t every_cpu_flag = KTDX_FLAG_SHA_NI | KTDX_FLAG_SHA_SSE | KTDX_FLAG_MOVDIR64B |
-				       KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES;
+				       KTDX_FLAG_AVX | KTDX_FLAG_GBPAGES | KTDX_FLAG_SERIAL_PROGRESS;
 
 /* Action none: not one counted instruction, whatever the loader said the CPU has. */
 static void test_plain_executes_nothing(void **state __attribute__((unused)))
@@ -895,7 +902,7 @@ static void test_park_in_hlt_loop(void **state __attribute__((unused)))
 {
 	static const uint32_t ids[] = { 0, 3, 4 }, pkgs[] = { 0, 0, 1 };
 
-	prepare_cpus(3, ids, pkgs, 0, 0);
+	prepare_cpus(3, ids, pkgs, 0, KTDX_FLAG_SERIAL_DEBUG);
 	sim_add(3, true, false);
 	sim_add(4, true, false);
 	assert_true(run(0, 0));
@@ -914,6 +921,42 @@ static void test_park_in_hlt_loop(void **state __attribute__((unused)))
 	assert_memory_equal((void *)(uintptr_t)tramp_page, park_start, (size_t)(park_count - park_start));
 	assert_non_null(strstr(serial, "kexec-tdx purgatory: 2 other CPUs parked in the HLT loop"));
 	assert_int_equal(report()->cpus_used, 3);
+}
+
+/*
+ * The clear's progress on the running kernel's serial console (the
+ * loader found console=ttyS1: port 0x2f8), each 10 %, without the step
+ * lines of KTDX_FLAG_SERIAL_DEBUG: sixteen one-page ranges give a line
+ * after each decile is passed.  A flush prints none (nothing to clear).
+ */
+static void test_clear_progress(void **state __attribute__((unused)))
+{
+	struct ktdx_params *p = &ktdx_params;
+	const char *at_pos;
+
+	prepare(KTDX_ACTION_CLEAR, KTDX_FLAG_SERIAL_PROGRESS);
+	p->serial_port = 0x2f8;
+	p->nr_ranges = 16;
+	for (unsigned i = 0; i < 16; i++)
+		p->ranges[i] = (struct ktdx_range){ at(PG_CLEAR + i), at(PG_CLEAR + i + 1) };
+	assert_true(run(0, 0));
+	assert_true(all(at(PG_CLEAR), 16 * PAGE, 0));
+	assert_int_equal(serial_thr_port, 0x2f8);
+	assert_null(strstr(serial, "kexec-tdx purgatory: started"));
+	at_pos = serial;
+	for (unsigned pct = 10; pct <= 100; pct += 10) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "kexec-tdx purgatory: clear %u %% (0 of 0 MiB)\r\n", pct);
+		if (!(at_pos = strstr(at_pos, want)))
+			fail_msg("no \"%s\" in order in \"%s\"", want, serial);
+	}
+	assert_null(strstr(serial, "clear 110 %"));
+
+	prepare(KTDX_ACTION_FLUSH, KTDX_FLAG_SERIAL_PROGRESS);
+	p->serial_port = 0x2f8;
+	assert_true(run(0, 0));
+	assert_int_equal(serial_len, 0);
 }
 
 /* Parameter blocks the purgatory must refuse (reset) before it clears or switches tables. */
@@ -969,7 +1012,6 @@ static void test_refusals(void **state __attribute__((unused)))
 
 int main(void)
 {
-	/* first: serial.c's switch stays on once a test turned it on */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_executes_nothing),
 		cmocka_unit_test(test_plain_bad_digest),
@@ -985,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_flush_corrupts_after_verify),
 		cmocka_unit_test(test_boot_cpu_never_started),
 		cmocka_unit_test(test_park_in_hlt_loop),
+		cmocka_unit_test(test_clear_progress),
 		cmocka_unit_test(test_refusals),
 	};
 
