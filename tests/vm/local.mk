@@ -19,6 +19,7 @@ VM_TESTS = \
 	tests/vm/kexec-smp-uefi.sh \
 	tests/vm/kexec-smp-fallback.sh \
 	tests/vm/kexec-smp-rebootcpu.sh \
+	tests/vm/kexec-smp-unflushed.sh \
 	tests/vm/kdump.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
