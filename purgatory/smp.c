@@ -457,6 +457,7 @@ static bool smp_possible(const struct ktdx_params *p, uint64_t root)
 	return p->trampoline && n >= 2 && n <= KTDX_MAX_CPUS &&
 	       p->trampoline < SMP_LOW_LIMIT && !(p->trampoline & 4095) &&
 	       (uint64_t)(trampoline_end - trampoline_start) <= 4096 &&
+	       (uint64_t)(park_end - park_start) <= 4096 &&
 	       root < SMP_32BIT_LIMIT && (uint64_t)(uintptr_t)ap_entry64 < SMP_32BIT_LIMIT;
 }
 
