@@ -275,15 +275,17 @@ static void progress_poll(void)
 		return;
 	was_on = serial_enabled();
 	serial_enable();
-	while (smp.tenths_shown < 10 && done * 10 >= (uint64_t)(smp.tenths_shown + 1) * smp.total_pages)
+	/* one line per tenth passed, also when several passed since the last look */
+	while (smp.tenths_shown < 10 && done * 10 >= (uint64_t)(smp.tenths_shown + 1) * smp.total_pages) {
 		smp.tenths_shown++;
-	serial_puts("kexec-tdx purgatory: clear ");
-	serial_put_dec(smp.tenths_shown * 10);
-	serial_puts(" % (");
-	serial_put_dec(done >> (20 - SPLIT_PAGE_SHIFT));
-	serial_puts(" of ");
-	serial_put_dec(smp.total_pages >> (20 - SPLIT_PAGE_SHIFT));
-	serial_puts(" MiB)\n");
+		serial_puts("kexec-tdx purgatory: clear ");
+		serial_put_dec(smp.tenths_shown * 10);
+		serial_puts(" % (");
+		serial_put_dec(done >> (20 - SPLIT_PAGE_SHIFT));
+		serial_puts(" of ");
+		serial_put_dec(smp.total_pages >> (20 - SPLIT_PAGE_SHIFT));
+		serial_puts(" MiB)\n");
+	}
 	if (!was_on)
 		serial_disable();
 }
@@ -732,6 +734,7 @@ void smp_finish(struct ktdx_report *rep, struct ktdx_report_cpu *cpus)
 	b->me = (struct ktdx_report_cpu){ b->self, KTDX_CPU_BOOT, 0, 0 };
 	boot_clear(b);                          /* 4 */
 	cpus_collect(b, rep, cpus);             /* 5 */
+	progress_poll();                        /* the others' last pieces */
 	if (cpus)
 		cpus[0] = b->me;
 	cpus_park(b);                           /* 6 */

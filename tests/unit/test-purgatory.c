@@ -920,6 +920,15 @@ static void test_park_in_hlt_loop(void **state __attribute__((unused)))
 	}
 	assert_memory_equal((void *)(uintptr_t)tramp_page, park_start, (size_t)(park_count - park_start));
 	assert_non_null(strstr(serial, "kexec-tdx purgatory: 2 other CPUs parked in the HLT loop"));
+	/* the progress: every tenth, in order, the last ones cleared by the others */
+	const char *pos = serial;
+	for (unsigned pct = 10; pct <= 100; pct += 10) {
+		char want[48];
+
+		snprintf(want, sizeof(want), "kexec-tdx purgatory: clear %u %% (", pct);
+		if (!(pos = strstr(pos, want)))
+			fail_msg("no \"%s\" in order in \"%s\"", want, serial);
+	}
 	assert_int_equal(report()->cpus_used, 3);
 }
 
