@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* --reuse-cmdline: the running kernel's command line, edited for the next one. */
+/*
+ * --reuse-cmdline: the running kernel's command line, edited for the next
+ * one; and its serial console, where the purgatory prints a clear's progress.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cmdline.h"
 #include "text.h"
 
@@ -38,4 +42,47 @@ int cmdline_reuse(const struct sysroot *sr, struct kexec_log *log, bool crash, c
 		*out = NULL;
 	free(base);
 	return *out ? 0 : -ENOMEM;
+}
+
+/* One "console=" value: its legacy I/O port, 0 if it is not one. */
+static uint16_t console_port(const char *v, size_t n)
+{
+	static const uint16_t legacy[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	unsigned long long io;
+	char *end;
+
+	if (n == 5 && !strncmp(v, "ttyS", 4) && v[4] >= '0' && v[4] <= '3')
+		return legacy[v[4] - '0'];
+	if (n > 5 && !strncmp(v, "ttyS", 4) && v[5] == ',' && v[4] >= '0' && v[4] <= '3')
+		return legacy[v[4] - '0'];
+	if (!strncmp(v, "uart,io,", 8))
+		v += 8;
+	else if (!strncmp(v, "uart8250,io,", 12))
+		v += 12;
+	else
+		return 0;
+	errno = 0;
+	io = strtoull(v, &end, 0);
+	return errno || end == v || io == 0 || io > 0xfff8 || (*end && *end != ',' && *end != ' ') ?
+	       0 : (uint16_t)io;
+}
+
+uint16_t cmdline_serial_port(const char *cmdline)
+{
+	uint16_t port = 0;
+
+	for (const char *w = cmdline; *w;) {
+		size_t n;
+
+		w += strspn(w, " \t\n");
+		n = strcspn(w, " \t\n");
+		if (n > 8 && !strncmp(w, "console=", 8)) {
+			uint16_t p = console_port(w + 8, n - 8);
+
+			if (p)
+				port = p;
+		}
+		w += n;
+	}
+	return port;
 }

@@ -4,6 +4,7 @@
 #define KEXEC_CMDLINE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "log.h"
 #include "sysroot.h"
 
@@ -16,5 +17,14 @@
  */
 int cmdline_reuse(const struct sysroot *sr, struct kexec_log *log, bool crash, const char *append,
 		  char **out);
+
+/*
+ * The I/O port of the running kernel's serial console in a command line:
+ * the last "console=ttyS<N>" (N 0-3: the legacy ports 0x3f8, 0x2f8,
+ * 0x3e8, 0x2e8) or "console=uart[8250],io,<port>".  The speed after the
+ * comma is the UART's, which the kernel programmed and the purgatory
+ * keeps.  0 when there is none (a PCI or MMIO UART, no serial console).
+ */
+uint16_t cmdline_serial_port(const char *cmdline);
 
 #endif

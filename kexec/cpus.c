@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cpus.h"
@@ -13,24 +14,64 @@
 _Static_assert(TDX_MAX_APICIDS == KTDX_MAX_CPUS, "cpuinfo keeps as many APIC ids as the purgatory takes");
 
 
-static int parse_ids(const char *list, struct cpus_plan *out, struct kexec_log *log)
+/* One "ID[:PACKAGE]" of --tdx-debug-apic-ids; *end past it. */
+static int parse_id(const char *p, const char *list, uint32_t *id, uint32_t *pkg, bool *has_pkg,
+		    const char **end, struct kexec_log *log)
 {
-	const char *p = list;
+	char *e;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(p, &e, 0);
+	if (errno || e == p || *p == '-' || v > UINT32_MAX)
+		goto bad;
+	*id = (uint32_t)v;
+	*has_pkg = *e == ':';
+	if (*has_pkg) {
+		const char *q = e + 1;
+
+		errno = 0;
+		v = strtoull(q, &e, 0);
+		if (errno || e == q || *q == '-' || v > UINT32_MAX)
+			goto bad;
+		*pkg = (uint32_t)v;
+	}
+	if (*e && *e != ',')
+		goto bad;
+	*end = e;
+	return 0;
+bad:
+	return log_errno(log, -EINVAL, "--tdx-debug-apic-ids=%s: \"%.20s\" is not an APIC id", list, p);
+}
+
+/* The package cpuinfo gives APIC id `id`, else a package of its own. */
+static uint32_t package_of(const struct tdx_cpuinfo *ci, uint32_t id, uint32_t index)
+{
+	for (unsigned i = 0; ci && i < ci->napicid && i < ci->nphysid; i++)
+		if (ci->apicid[i] == id)
+			return ci->physid[i];
+	return KTDX_PACKAGE_OWN | index;
+}
+
+static int parse_ids(const char *list, const struct tdx_cpuinfo *ci, struct cpus_plan *out,
+		     struct kexec_log *log)
+{
+	const char *p = list, *end = list;
 
 	out->nr_cpus = 0;
 	while (*p) {
-		char *end;
-		unsigned long long v;
+		uint32_t id = 0, pkg = 0;
+		bool has_pkg = false;
+		int r = parse_id(p, list, &id, &pkg, &has_pkg, &end, log);
 
-		errno = 0;
-		v = strtoull(p, &end, 0);
-		if (errno || end == p || *p == '-' || v > UINT32_MAX || (*end && *end != ','))
-			return log_errno(log, -EINVAL, "--tdx-debug-apic-ids=%s: \"%.20s\" is not an APIC id",
-					 list, p);
+		if (r < 0)
+			return r;
 		if (out->nr_cpus == KTDX_MAX_CPUS)
 			return log_errno(log, -EINVAL, "--tdx-debug-apic-ids=%s: more than %d ids", list,
 					 KTDX_MAX_CPUS);
-		out->apic_ids[out->nr_cpus++] = (uint32_t)v;
+		out->apic_ids[out->nr_cpus] = id;
+		out->packages[out->nr_cpus] = has_pkg ? pkg : package_of(ci, id, out->nr_cpus);
+		out->nr_cpus++;
 		p = *end ? end + 1 : end;
 	}
 	if (!out->nr_cpus)
@@ -38,23 +79,76 @@ static int parse_ids(const char *list, struct cpus_plan *out, struct kexec_log *
 	return 0;
 }
 
+/* Why cpuinfo does not let the purgatory start a CPU in every package; NULL if it does. */
+static const char *why_not_every_package(const struct tdx_cpuinfo *ci, char *buf, size_t size)
+{
+	if (!ci)
+		snprintf(buf, size, "/proc/cpuinfo could not be read: the CPUs and their packages are "
+			 "unknown");
+	else if (ci->ncpus <= 1)
+		return NULL;
+	else if (ci->ncpus > KTDX_MAX_CPUS)
+		snprintf(buf, size, "/proc/cpuinfo: %u CPUs, more than the %d the purgatory can start",
+			 ci->ncpus, KTDX_MAX_CPUS);
+	else if (ci->napicid < ci->ncpus)
+		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have an \"apicid\"", ci->napicid,
+			 ci->ncpus);
+	else if (ci->nphysid < ci->ncpus)
+		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have a \"physical id\" (their package)",
+			 ci->nphysid, ci->ncpus);
+	else
+		return NULL;
+	return buf;
+}
+
+/* The package rule at load time (cpus.h); 0 to go on, TDX_REFUSED when refused. */
+static int package_rule(const struct tdx_cpuinfo *ci, bool override, const struct cpus_rules *rules,
+			struct cpus_plan *out, struct kexec_log *log)
+{
+	char why[160];
+
+	if (rules->flushes_all_cpus == TDX_YES)
+		out->flags |= KTDX_FLAG_KERNEL_FLUSHES_ALL;
+	if (rules->crash) {
+		out->flags |= KTDX_FLAG_NO_PACKAGE_RULE;        /* the dump matters more (doc/purgatory.md) */
+		return 0;
+	}
+	if (override || !why_not_every_package(ci, why, sizeof(why)))
+		return 0;
+	if (rules->flushes_all_cpus == TDX_YES) {
+		log_info(log, "%s; the running kernel flushes every CPU itself (kernel.flushes_all_cpus)",
+			 why);
+		return 0;
+	}
+	if (!rules->force)
+		return log_errno(log, TDX_REFUSED, "%s: the purgatory cannot make a CPU of every package "
+				 "flush its caches, and the running kernel does not flush every CPU itself; "
+				 "refusing (--tdx-force overrides)", why);
+	log_warn(log, "--tdx-force: %s: going on, although a package no CPU of which flushed may write "
+		 "dirty private cache lines over the new kernel's memory", why);
+	out->flags |= KTDX_FLAG_NO_PACKAGE_RULE;
+	return 0;
+}
+
 int cpus_plan_build(const struct tdx_cpuinfo *ci, uint64_t tsc_khz, unsigned max_clear,
-		    const char *apic_ids_override, struct cpus_plan *out, struct kexec_log *log)
+		    const char *apic_ids_override, const struct cpus_rules *rules,
+		    struct cpus_plan *out, struct kexec_log *log)
 {
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->tsc_khz = tsc_khz;
+	out->boot_apic_id = ci && ci->boot_apicid_known ? ci->boot_apicid : KTDX_APIC_ID_UNKNOWN;
+	if ((r = package_rule(ci, apic_ids_override, rules, out, log)) < 0)
+		return r;
 	if (apic_ids_override) {
-		if ((r = parse_ids(apic_ids_override, out, log)) < 0)
+		if ((r = parse_ids(apic_ids_override, ci, out, log)) < 0)
 			return r;
 	} else if (ci && ci->ncpus && ci->napicid == ci->ncpus) {
 		out->nr_cpus = ci->napicid;
 		memcpy(out->apic_ids, ci->apicid, ci->napicid * sizeof(uint32_t));
-	} else if (ci && ci->ncpus > 1) {
-		log_warn(log, "/proc/cpuinfo: %u of %u CPUs with an apicid (at most %d): the purgatory "
-			 "flushes and clears on the boot CPU alone", ci->napicid, ci->ncpus,
-			 KTDX_MAX_CPUS);
+		for (uint32_t i = 0; i < out->nr_cpus; i++)
+			out->packages[i] = ci->nphysid == ci->ncpus ? ci->physid[i] : KTDX_PACKAGE_OWN | i;
 	}
 	for (uint32_t i = 0; i < out->nr_cpus; i++)
 		for (uint32_t k = 0; k < i; k++)
@@ -77,8 +171,8 @@ int cpus_trampoline_place(struct segments *segs, const struct memmap *map, struc
 
 	if ((r = memmap_collect(map, E820_TYPE_RAM, &ram)) < 0)
 		return r;
-	if ((r = rangeset_subtract(&ram, 0, PAGE_SIZE_4K)) < 0 ||
-	    (r = rangeset_subtract(&ram, LOW_1M, UINT64_MAX)) < 0 ||
+	if ((r = rangeset_subtract(&ram, 0, CPUS_PARK_MIN)) < 0 ||
+	    (r = rangeset_subtract(&ram, CPUS_PARK_MAX, UINT64_MAX)) < 0 ||
 	    (r = segments_subtract_from(segs, &ram)) < 0)
 		goto out;
 	rangeset_align_inward(&ram, PAGE_SIZE_4K);
@@ -91,8 +185,8 @@ int cpus_trampoline_place(struct segments *segs, const struct memmap *map, struc
 		r = segments_add_low(segs, *addr, PAGE_SIZE_4K, "trampoline", log);
 		goto out;
 	}
-	log_errno(log, r, "no free RAM page below 1 MiB in the firmware map for the CPU start "
-		  "trampoline");
+	log_errno(log, r, "no free RAM page in [4 KiB, 64 KiB) of the firmware map for the CPU start "
+		  "trampoline and park page");
 out:
 	rangeset_free(&ram);
 	return r;
@@ -115,5 +209,8 @@ void cpus_params_fill(const struct cpus_plan *pl, uint64_t trampoline, struct kt
 	p->apic_mmio = trampoline ? CPUS_XAPIC_BASE : 0;
 	p->nr_cpus = pl->nr_cpus;
 	p->clear_cpus = pl->clear_cpus;
+	p->boot_apic_id = pl->boot_apic_id;
+	p->flags |= pl->flags;
 	memcpy(p->apic_ids, pl->apic_ids, pl->nr_cpus * sizeof(uint32_t));
+	memcpy(p->packages, pl->packages, pl->nr_cpus * sizeof(uint32_t));
 }

@@ -181,12 +181,13 @@ static void record_load(struct kexec_ctx *ctx, const struct kexec_options *o,
  * The TDX gate, then what the purgatory needs for the action it calls
  * for: the CPU's features (the SHA-256 and clear paths; unreadable: the
  * portable ones) and the other CPUs, each of which flushes and clears a
- * share (DESIGN.md "Purgatory", step 4).
+ * share (DESIGN.md "Purgatory", step 3).
  */
 static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o,
 			    const struct mem_plan *mp, struct tdx_status *st, struct cpus_plan *cpus,
 			    struct load_request *req)
 {
+	struct cpus_rules rules;
 	int r = tdx_gate(ctx, o, mp, st, &req->action);
 
 	if (r < 0)
@@ -199,8 +200,10 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 	/* the CPU facts of detection: /proc/cpuinfo is read once */
 	if (st->cpuinfo_ok)
 		req->cpu = &st->cpu;
+	rules = (struct cpus_rules){ .flushes_all_cpus = st->kernel.flushes_all_cpus,
+				     .force = o->tdx_force, .crash = o->crash };
 	if ((r = cpus_plan_build(req->cpu, st->kmsg.tsc_khz, o->tdx_cpus, o->tdx_debug_apic_ids,
-				 cpus, &ctx->log)) < 0)
+				 &rules, cpus, &ctx->log)) < 0)
 		return r;
 	req->cpus = cpus;
 	return 0;

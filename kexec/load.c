@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "bootparams.h"
+#include "cmdline.h"
 #include "cpus.h"
 #include "crashdump.h"
 #include "image.h"
@@ -526,6 +527,25 @@ static int load_map_fill(struct load_state *s)
 }
 
 /*
+ * The running kernel's serial console (proc/cmdline, cmdline.h), where a
+ * clear prints its progress (doc/purgatory.md); 0: none, no progress.
+ */
+static uint16_t serial_console_port(const struct load_state *s)
+{
+	char *buf = NULL, *text = NULL;
+	size_t len;
+	uint16_t port = 0;
+
+	if (s->req->crash || sysroot_read(s->ctx->sr, "proc/cmdline", 65536, &buf, &len) < 0)
+		return 0;
+	if (text_dup(buf, len, "/proc/cmdline", &s->ctx->log, &text) == 0)
+		port = cmdline_serial_port(text);
+	free(text);
+	free(buf);
+	return port;
+}
+
+/*
  * The purgatory's parameters: entry points, page tables, action and CPU
  * flags, the CPUs, the clear list, the map, the SHA-256 digest of the
  * segments; written into the loaded purgatory by symbol.
@@ -549,6 +569,8 @@ static int load_params(struct load_state *s)
 	p->flags = s->cpu_flags | (req->serial_debug ? KTDX_FLAG_SERIAL_DEBUG : 0);
 	if (req->cpus)
 		cpus_params_fill(req->cpus, s->smp ? s->tramp_addr : 0, p);
+	if (req->action == KTDX_ACTION_CLEAR && (p->serial_port = serial_console_port(s)))
+		p->flags |= KTDX_FLAG_SERIAL_PROGRESS;
 	if (req->action == KTDX_ACTION_CLEAR) {
 		if ((r = clear_list_build(req->private_ranges, &s->plan.segs, &s->clear,
 					  &s->ctx->log)) < 0)
@@ -563,6 +585,21 @@ static int load_params(struct load_state *s)
 		return r;
 	purgatory_set_params(&s->purg, p);
 	return 0;
+}
+
+/* Distinct packages in the purgatory's CPU list (for -d). */
+static uint32_t count_packages(const struct ktdx_params *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->nr_cpus; i++) {
+		uint32_t k = 0;
+
+		while (k < i && p->packages[k] != p->packages[i])
+			k++;
+		n += k == i;
+	}
+	return n;
 }
 
 /* -d: the segment table, the entry chain, the action and what the purgatory will map and clear. */
@@ -593,6 +630,12 @@ static void load_print(const struct load_state *s)
 	fprintf(out, "CPUs: %" PRIu32 " listed, %" PRIu32 " clear, trampoline 0x%" PRIx64 ", TSC %"
 		PRIu64 " kHz%s\n", p->nr_cpus, p->clear_cpus, p->trampoline, p->tsc_khz,
 		p->trampoline ? "" : " (the boot CPU alone)");
+	fprintf(out, "CPU packages: %" PRIu32 ", boot CPU APIC id %s%" PRIu32 ", package rule: %s\n",
+		count_packages(p), p->boot_apic_id == KTDX_APIC_ID_UNKNOWN ? "unknown " : "",
+		p->boot_apic_id == KTDX_APIC_ID_UNKNOWN ? 0 : p->boot_apic_id,
+		p->flags & KTDX_FLAG_NO_PACKAGE_RULE ? "waived (-p or --tdx-force)" :
+		p->flags & KTDX_FLAG_KERNEL_FLUSHES_ALL ? "the kernel flushes every CPU" :
+		"reset unless every package flushed");
 }
 
 /* The system call (not with dry_run); on failure the reason, and the segment table once. */

@@ -119,7 +119,7 @@ void options_usage(FILE *out)
 "  -x, --no-ifdown            do not bring network interfaces down before --exec\n"
 "  -y, --no-sync              do not sync file systems before --exec\n"
 "  -d, --debug                print the segment table and the TDX clear list\n"
-"      --console-serial       the purgatory reports its steps on COM1 (0x3f8)\n"
+"      --console-serial       the purgatory reports its steps on the serial console\n"
 "\n"
 "TDX:\n"
 "      --tdx=POLICY           auto (default), clear, flush, refuse or off\n"

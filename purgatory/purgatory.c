@@ -12,8 +12,12 @@
  * - flush and clear: entry.S already ran WBINVD (before anything was
  *   written) and enabled SSE.  Check the parameters against the map,
  *   build identity tables of exactly the map and switch to them, verify
- *   with the SHA-256 path the loader chose, clear with the path it chose,
- *   the report.
+ *   with the SHA-256 path the loader chose (to fail before any other CPU
+ *   is started), start the other CPUs, each of which runs WBINVD
+ *   (smp.c), require a flushed CPU in every package, verify again (the
+ *   verify that counts: after the last flush, so no package's write-back
+ *   lands on verified memory), clear with the path the loader chose,
+ *   park the others, the report.
  *
  * The loader read /proc/cpuinfo and passes the paths as KTDX_FLAG_*, so
  * no path runs CPUID.  A failure on either path (fail()) prints on COM1
@@ -52,7 +56,7 @@ _Static_assert(offsetof(struct ktdx_params, action) == KTDX_PARAMS_OFF_ACTION, "
 
 __attribute__((noreturn)) static void fail(const char *what, uint64_t a, uint64_t b)
 {
-	serial_enable();        /* a reason on COM1 even without KTDX_FLAG_SERIAL_DEBUG */
+	serial_enable();        /* a reason on the UART even without KTDX_FLAG_SERIAL_DEBUG */
 	serial_puts("kexec-tdx purgatory: ");
 	serial_puts(what);
 	serial_puts(" (");
@@ -256,11 +260,17 @@ static uint32_t report_method(enum clear_method m)
 	return KTDX_METHOD_NT_STORE;
 }
 
+static enum clear_method method_select(const struct ktdx_params *p)
+{
+	return clear_select(p->flags & KTDX_FLAG_MOVDIR64B ? CPUID_7_ECX_MOVDIR64B : 0, p->flags,
+			    p->flags & KTDX_FLAG_AVX);
+}
+
+/* After smp_start(): the clear, every CPU its share (smp.c), the park. */
 static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 {
 	struct ktdx_report_cpu *cpus = report_cpus(p);
-	enum clear_method m = clear_select(p->flags & KTDX_FLAG_MOVDIR64B ? CPUID_7_ECX_MOVDIR64B : 0,
-					   p->flags, p->flags & KTDX_FLAG_AVX);
+	enum clear_method m = method_select(p);
 	struct avx_state avx = { 0, 0 };
 	uint64_t t0, t1;
 
@@ -268,8 +278,7 @@ static void clear(const struct ktdx_params *p, struct ktdx_report *rep)
 		avx_enable(&avx);
 	rep->method = report_method(m);
 	t0 = rdtsc();
-	/* every CPU its share (smp.c); the boot CPU alone without a trampoline */
-	smp_run(p, true, m, rep, cpus);
+	smp_finish(rep, cpus);
 	sfence();
 	t1 = rdtsc();
 	if (rep->nr_cpus == 1 && cpus)
@@ -321,15 +330,57 @@ static void plain(const struct ktdx_params *p)
 	finish(p, &rep);
 }
 
+/*
+ * DESIGN.md step 3: after the start wait, every package of the loader's
+ * list needs a CPU that ran WBINVD; without one, its caches may still
+ * hold dirty private lines that land on the new kernel's memory after
+ * the jump.  A reset instead (a cold boot is what the operator would
+ * otherwise have done), unless the old kernel flushed every CPU itself
+ * or the loader said the rule does not apply (crash load, --tdx-force).
+ */
+static void packages_check(const struct ktdx_params *p)
+{
+	uint32_t pkg, id;
+
+	if (smp_packages_flushed(&pkg, &id))
+		return;
+	if (p->flags & (KTDX_FLAG_KERNEL_FLUSHES_ALL | KTDX_FLAG_NO_PACKAGE_RULE)) {
+		serial_puts("kexec-tdx purgatory: a package has no CPU that flushed here; the ");
+		serial_puts(p->flags & KTDX_FLAG_KERNEL_FLUSHES_ALL ?
+			    "old kernel flushed every CPU itself\n" :
+			    "loader waived the package rule (crash load or --tdx-force)\n");
+		return;
+	}
+	fail("no CPU of a package ran WBINVD (package, APIC id of one of its CPUs)", pkg, id);
+}
+
+/* Verify with the loader's SHA-256 path; the cycles add up in rep->tsc_verify. */
+static void verify_timed(const struct ktdx_params *p, struct ktdx_report *rep)
+{
+	sha256_blocks_fn *blocks = sha256_blocks_c;
+	uint32_t sha_path = KTDX_SHA_PATH_C;
+	uint64_t t0;
+
+	if (p->flags & KTDX_FLAG_SHA_NI) {
+		blocks = sha256_blocks_ni;
+		sha_path = KTDX_SHA_PATH_NI;
+	} else if (p->flags & KTDX_FLAG_SHA_SSE) {
+		blocks = sha256_blocks_sse;
+		sha_path = KTDX_SHA_PATH_SSE;
+	}
+	t0 = rdtsc();
+	rep->verify = verify(p, blocks);
+	rep->tsc_verify += rdtsc() - t0;
+	rep->sha256_path = rep->verify == KTDX_VERIFY_OK ? sha_path : KTDX_SHA_PATH_NONE;
+}
+
 void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
 {
 	const struct ktdx_params *p = &ktdx_params;
 	struct ktdx_report rep;
-	sha256_blocks_fn *blocks = sha256_blocks_c;
-	uint32_t sha_path = KTDX_SHA_PATH_C;
-	uint64_t t0, t1;
 	bool la57;
 
+	serial_set_port((uint16_t)p->serial_port);     /* no port I/O */
 	if (p->flags & KTDX_FLAG_SERIAL_DEBUG)
 		serial_enable();
 	serial_puts("kexec-tdx purgatory: started\n");
@@ -349,24 +400,15 @@ void purgatory_main(uint64_t tsc_wbinvd_start, uint64_t tsc_wbinvd_end)
 	rep.pgtable_bytes = setup_pagetables(p, la57);
 	rep.paging = la57 ? 5 : 4;
 
-	if (p->flags & KTDX_FLAG_SHA_NI) {
-		blocks = sha256_blocks_ni;
-		sha_path = KTDX_SHA_PATH_NI;
-	} else if (p->flags & KTDX_FLAG_SHA_SSE) {
-		blocks = sha256_blocks_sse;
-		sha_path = KTDX_SHA_PATH_SSE;
-	}
-	t0 = rdtsc();
-	rep.verify = verify(p, blocks);
-	t1 = rdtsc();
-	rep.tsc_verify = t1 - t0;
-	rep.sha256_path = rep.verify == KTDX_VERIFY_OK ? sha_path : KTDX_SHA_PATH_NONE;
+	verify_timed(p, &rep);                  /* fail early, before any other CPU starts */
+	smp_start(p, p->action == KTDX_ACTION_CLEAR, method_select(p));  /* WBINVD on each */
+	packages_check(p);
+	verify_timed(p, &rep);                  /* after the last flush: the one that counts */
 
-	if (p->action == KTDX_ACTION_CLEAR) {
+	if (p->action == KTDX_ACTION_CLEAR)
 		clear(p, &rep);
-	} else {
-		smp_run(p, false, CLEAR_NT_MOVNTDQ, &rep, report_cpus(p));  /* WBINVD on each */
-	}
+	else
+		smp_finish(&rep, report_cpus(p));
 	if (p->report)
 		rep.size = (uint32_t)KTDX_REPORT_SIZE(rep.nr_cpus);
 	else

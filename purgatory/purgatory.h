@@ -22,6 +22,7 @@
 #include <kexec-tdx/purgatory-abi.h>
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <kexec-tdx/purgatory-abi.h>
@@ -51,8 +52,11 @@ void report_store(void *dst, const struct ktdx_report *r);
 /* reset.c: cold reset (0xCF9, then the 8042, then a triple fault). */
 __attribute__((noreturn)) void purgatory_reset(void);
 
-/* serial.c: polled 8250 output on COM1, only once serial_enable() ran. */
+/* serial.c: polled 8250 output, only once serial_enable() ran. */
+void serial_set_port(uint16_t port);    /* 0: COM1 */
 void serial_enable(void);
+void serial_disable(void);
+bool serial_enabled(void);
 void serial_puts(const char *s);
 void serial_put_dec(uint64_t v);
 void serial_put_hex(uint64_t v);

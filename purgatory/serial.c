@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Progress on COM1 (KTDX_FLAG_SERIAL_DEBUG): a polled 8250/16550 at port
- * 0x3f8.  The baud rate and line settings the old kernel programmed are
+ * Lines on a polled 8250/16550: every step with KTDX_FLAG_SERIAL_DEBUG,
+ * the clear's progress with KTDX_FLAG_SERIAL_PROGRESS, the reason of a
+ * reset always; at params.serial_port (the running kernel's console,
+ * from its command line), COM1 (0x3f8) when the loader gave none.  The
+ * baud rate and line settings the old kernel programmed are
  * kept (we only make sure the divisor latch is not selected), and the
  * wait for the transmitter is bounded, so a missing UART costs a few
  * microseconds per byte and never hangs.
@@ -17,23 +20,39 @@
 #define UART_LSR        5       /* line status */
 #define UART_LSR_THRE   0x20
 
-/* in .data, so it does not depend on the loader zeroing .bss */
+/* in .data, so they do not depend on the loader zeroing .bss */
 static bool serial_on __attribute__((section(".data")));
+static uint16_t port __attribute__((section(".data"))) = COM1;
+
+void serial_set_port(uint16_t p)
+{
+	port = p ? p : COM1;
+}
 
 void serial_enable(void)
 {
-	uint8_t lcr = inb(COM1 + UART_LCR);
+	uint8_t lcr = inb(port + UART_LCR);
 
 	if (lcr != 0xff && (lcr & UART_LCR_DLAB))
-		outb(lcr & ~UART_LCR_DLAB, COM1 + UART_LCR);
+		outb(lcr & ~UART_LCR_DLAB, port + UART_LCR);
 	serial_on = true;
+}
+
+bool serial_enabled(void)
+{
+	return serial_on;
+}
+
+void serial_disable(void)
+{
+	serial_on = false;
 }
 
 static void serial_putc(char c)
 {
-	for (int i = 0; i < 100000 && !(inb(COM1 + UART_LSR) & UART_LSR_THRE); i++)
+	for (int i = 0; i < 100000 && !(inb(port + UART_LSR) & UART_LSR_THRE); i++)
 		pause();
-	outb((uint8_t)c, COM1 + UART_THR);
+	outb((uint8_t)c, port + UART_THR);
 }
 
 void serial_puts(const char *s)

@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The other CPUs (DESIGN.md "Purgatory", step 4, and "Facts for starting
- * the other CPUs"; doc/purgatory.md says why each step is as it is).
- * smp_run() goes through these stages, in this order:
+ * The other CPUs (DESIGN.md "Purgatory", steps 3, 5 and 6, and "Facts
+ * for starting the other CPUs"; doc/purgatory.md says why each step is
+ * as it is).  purgatory.c calls smp_start() (stages 1-2), checks the
+ * packages (smp_packages_flushed()) and verifies again, then
+ * smp_finish() (stages 3-6):
  *
  *  1. start: INIT, 10 ms, SIPI, 200 us, SIPI to every APIC id the loader
- *     listed but the boot CPU's own (the kernel's
- *     wakeup_secondary_cpu_via_init() sequence), all CPUs at once.  Each
- *     comes up through trampoline.S on our page tables and runs WBINVD
- *     before it writes anything, then claims its slot (AP_STARTED) and
- *     waits for the go.
- *  2. wait for the starts, until every listed CPU has claimed its slot or
- *     START_WAIT_MS have passed.  A CPU still silent then is marked
+ *     listed but this CPU's own and the boot CPU's (Linux's CPU 0, when
+ *     another CPU runs the purgatory: INIT to it resets the machine,
+ *     which is why Linux never sends it one), all CPUs at once (the
+ *     kernel's wakeup_secondary_cpu_via_init() sequence).  Each comes up
+ *     through trampoline.S on our page tables and runs WBINVD before it
+ *     writes anything, then claims its slot (AP_STARTED) and waits for
+ *     the go.
+ *  2. wait for the starts, until every started CPU has claimed its slot
+ *     or START_WAIT_MS have passed.  A CPU still silent then is marked
  *     AP_SILENT with the same compare-and-exchange the CPU claims with,
  *     so exactly one of the two wins: a CPU that comes up later finds its
- *     slot taken and halts without writing anything.  The wait does not
- *     depend on how long a share takes: a listed CPU that does not exist
- *     costs START_WAIT_MS, however slow the clear.
+ *     slot taken and halts without writing anything.
+ *     Then purgatory.c asks whether every package has a CPU that ran
+ *     WBINVD and verifies the segments again: both before the go.
  *  3. the go: nothing is cleared before every CPU that answered has run
  *     its WBINVD.  WBINVD writes back the caches of its own package only,
  *     and a dirty line of a TDX private KeyID is, for the cache, another
@@ -28,12 +32,13 @@
  *     by then gets INIT, which stops it wherever it is (SDM vol. 3A, 9.1:
  *     INIT leaves it waiting for a SIPI), and the boot CPU clears the
  *     rest of its share from the progress it last published.
- *  6. park: the trampoline's first bytes become a real-mode halt loop,
- *     then every other CPU gets INIT again, so that it waits for a SIPI
- *     and runs none of our code while the new kernel overwrites it; the
- *     new kernel's own INIT-SIPI-SIPI starts it from there.  The halt
- *     loop catches a SIPI that took effect after that INIT (QEMU's TCG
- *     keeps a SIPI pending across an INIT the CPU had not yet taken).
+ *  6. park: the trampoline page becomes the park page (trampoline.S,
+ *     park_start), and every CPU of stage 1 gets INIT-SIPI-SIPI again:
+ *     it ends in a real-mode HLT loop with interrupts off in that page,
+ *     as Linux's kexec leaves its CPUs halted (stop_this_cpu()), not in
+ *     wait-for-SIPI (Linux 6.5 parked CPUs in INIT at shutdown and 6.6
+ *     reverted it, commit fbe1bf1e5ff1: SMI handlers that wait for every
+ *     thread hang).  The new kernel's INIT-SIPI-SIPI starts it from there.
  *
  * CPUs the loader did not list stay where the old kernel left them
  * (halted with interrupts off in its stop loop), as with any other
@@ -58,6 +63,7 @@ enum {
 	AP_STARTED = 1,         /* flushed, slot claimed: clears after the go */
 	AP_DONE = 2,            /* its share cleared (or none), halted */
 	AP_SILENT = 3,          /* given up before the go: must never clear */
+	AP_SKIP = 4,            /* the boot CPU while another runs us: no IPI at all */
 };
 
 /* Pieces of at most 64 MiB between two progress marks. */
@@ -67,6 +73,8 @@ enum {
 #define START_WAIT_MS   2000
 /* The least time a started CPU gets to finish after the boot CPU is done. */
 #define FINISH_WAIT_MS  2000
+/* How long the boot CPU waits for the others to reach the park page's HLT loop. */
+#define PARK_WAIT_MS    100
 /* The INIT assert before the de-assert (and the SIPIs), and the gap between the SIPIs. */
 #define INIT_DELAY_MS   10
 #define SIPI_DELAY_US   200
@@ -98,19 +106,26 @@ static struct {
 	uint64_t total_pages;
 	uint32_t nshares;
 	volatile uint32_t go;           /* every CPU that answered has flushed */
+	volatile uint64_t pages_done;   /* cleared so far, every CPU (for the progress lines) */
+	uint32_t tenths_shown;          /* progress lines printed: 10 %, 20 %, ... */
+	bool progress;                  /* KTDX_FLAG_SERIAL_PROGRESS or _DEBUG */
 } smp;
 
 static struct ap_slot slots[KTDX_MAX_CPUS];
 
-/* The boot CPU's side of one run. */
-struct boot_cpu {
+/* The boot CPU's side of one run (smp_start() to smp_finish()). */
+static struct boot_cpu {
 	const struct ktdx_params *p;
 	uint32_t n;                     /* listed CPUs */
-	uint32_t boot;                  /* this CPU's index in the list */
+	uint32_t boot;                  /* this CPU's index in the list, if self_listed */
+	uint32_t self;                  /* this CPU's APIC id, KTDX_APIC_ID_UNKNOWN */
+	bool self_listed;
+	bool alone;                     /* no other CPU was started */
+	uint64_t root;                  /* our page tables */
 	uint64_t khz;
 	uint64_t tsc_share0;            /* cycles share 0 took */
 	struct ktdx_report_cpu me;
-};
+} bcpu;
 
 #define PTE_ADDR_MASK_SMP       0x000ffffffffff000ull
 
@@ -208,21 +223,77 @@ static void send_init_deassert(uint32_t dest)
 		apic_send(dest, APIC_DM_INIT | APIC_ICR_LEVEL);
 }
 
-/* INIT to every listed CPU but the boot CPU, 10 ms, then the INIT deassert. */
-static void init_others(const struct boot_cpu *b)
+/*
+ * Does listed CPU i get IPIs?  Not this one, and not the boot CPU
+ * (Linux's CPU 0) when another CPU runs the purgatory: INIT to the boot
+ * CPU resets the machine (Linux never sends it one either).
+ */
+static bool targeted(const struct boot_cpu *b, uint32_t i)
 {
+	return i != b->boot && b->p->apic_ids[i] != b->p->boot_apic_id;
+}
+
+/* INIT, 10 ms, SIPI, 200 us, SIPI, 200 us to every targeted CPU at once (stages 1 and 6). */
+static void init_sipi_sipi(const struct boot_cpu *b)
+{
+	const struct ktdx_params *p = b->p;
+
 	for (uint32_t i = 0; i < b->n; i++)
-		if (i != b->boot)
-			send_init(b->p->apic_ids[i]);
+		if (targeted(b, i))
+			send_init(p->apic_ids[i]);
 	tsc_delay(INIT_DELAY_MS * b->khz);
 	for (uint32_t i = 0; i < b->n; i++)
-		if (i != b->boot)
-			send_init_deassert(b->p->apic_ids[i]);
+		if (targeted(b, i))
+			send_init_deassert(p->apic_ids[i]);
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t i = 0; i < b->n; i++) {
+			if (!targeted(b, i))
+				continue;
+			apic_clear_esr();
+			apic_send(p->apic_ids[i],
+				  APIC_DM_STARTUP | ((uint32_t)(p->trampoline >> 12) & 0xff));
+		}
+		tsc_delay(SIPI_DELAY_US * b->khz / 1000);
+	}
+}
+
+/*
+ * The clear's progress on the serial console, each 10 % (issue: an
+ * operator on a BMC's serial-over-LAN sees the host is alive during a
+ * clear of minutes).  Called by the running CPU only: after each of its
+ * pieces and while it waits for the others.  The line is printed even
+ * without KTDX_FLAG_SERIAL_DEBUG (the loader asked for the progress).
+ */
+static void progress_poll(void)
+{
+	uint64_t done = smp.pages_done;
+	bool was_on;
+
+	if (!smp.progress || !smp.total_pages)
+		return;
+	if (done * 10 < (uint64_t)(smp.tenths_shown + 1) * smp.total_pages)
+		return;
+	was_on = serial_enabled();
+	serial_enable();
+	/* one line per tenth passed, also when several passed since the last look */
+	while (smp.tenths_shown < 10 && done * 10 >= (uint64_t)(smp.tenths_shown + 1) * smp.total_pages) {
+		smp.tenths_shown++;
+		serial_puts("kexec-tdx purgatory: clear ");
+		serial_put_dec(smp.tenths_shown * 10);
+		serial_puts(" % (");
+		serial_put_dec(done >> (20 - SPLIT_PAGE_SHIFT));
+		serial_puts(" of ");
+		serial_put_dec(smp.total_pages >> (20 - SPLIT_PAGE_SHIFT));
+		serial_puts(" MiB)\n");
+	}
+	if (!was_on)
+		serial_disable();
 }
 
 /*
  * Clear page offsets [first, end) of the list, publishing progress in
- * *progress after each piece when it is given; returns the bytes.
+ * *progress after each piece when it is given (the other CPUs; NULL:
+ * the running CPU, which prints the progress); returns the bytes.
  */
 static uint64_t clear_pages(uint64_t first, uint64_t end, volatile uint64_t *progress)
 {
@@ -235,9 +306,13 @@ static uint64_t clear_pages(uint64_t first, uint64_t end, volatile uint64_t *pro
 	while (split_next(&it, PIECE_PAGES, &r)) {
 		clear_range(smp.m, (void *)(uintptr_t)r.start, r.end - r.start);
 		bytes += r.end - r.start;
+		__atomic_add_fetch(&smp.pages_done, (r.end - r.start) >> SPLIT_PAGE_SHIFT,
+				   __ATOMIC_SEQ_CST);
 		if (progress) {
 			barrier();
 			*progress = it.pos;     /* clear_range ended with SFENCE */
+		} else {
+			progress_poll();
 		}
 	}
 	return bytes;
@@ -335,14 +410,38 @@ static void trampoline_install(const struct ktdx_params *p, uint64_t root)
 #undef AT
 }
 
-/* Stage 6: a CPU started from the trampoline from now on halts there: CLI; HLT; JMP back to HLT. */
-static void trampoline_halt(const struct ktdx_params *p)
+/* Stage 6: the trampoline page becomes the park page; a SIPI from now on parks the CPU. */
+static volatile uint32_t *park_install(const struct ktdx_params *p)
 {
-	static const uint8_t halt16[] = { 0xfa, 0xf4, 0xeb, 0xfd };
-	volatile uint8_t *dst = (volatile uint8_t *)(uintptr_t)p->trampoline;
+	volatile char *dst = (volatile char *)(uintptr_t)p->trampoline;
+	size_t len = (size_t)(park_end - park_start);
 
-	for (size_t i = 0; i < sizeof(halt16); i++)
-		dst[i] = halt16[i];
+	for (size_t i = 0; i < len; i++)
+		dst[i] = park_start[i];
+	return (volatile uint32_t *)(uintptr_t)(p->trampoline + (uint64_t)(park_count - park_start));
+}
+
+/* Stage 6: every targeted CPU to the park page's HLT loop; how many got there in time. */
+static uint32_t cpus_park(const struct boot_cpu *b)
+{
+	volatile uint32_t *count = park_install(b->p);
+	uint32_t want = 0, polls = 0;
+	uint64_t deadline;
+
+	barrier();
+	for (uint32_t i = 0; i < b->n; i++)
+		if (targeted(b, i) && slots[i].state != AP_SILENT)
+			want++;
+	init_sipi_sipi(b);
+	deadline = rdtsc() + PARK_WAIT_MS * b->khz;
+	while (*count < want && rdtsc() < deadline)
+		poll_relax(&polls);
+	serial_puts("kexec-tdx purgatory: ");
+	serial_put_dec(*count);
+	serial_puts(" other CPUs parked in the HLT loop of the page at ");
+	serial_put_hex(b->p->trampoline);
+	serial_puts("\n");
+	return *count;
 }
 
 static void serial_cpu(const char *what, uint32_t id)
@@ -360,6 +459,7 @@ static bool smp_possible(const struct ktdx_params *p, uint64_t root)
 	return p->trampoline && n >= 2 && n <= KTDX_MAX_CPUS &&
 	       p->trampoline < SMP_LOW_LIMIT && !(p->trampoline & 4095) &&
 	       (uint64_t)(trampoline_end - trampoline_start) <= 4096 &&
+	       (uint64_t)(park_end - park_start) <= 4096 &&
 	       root < SMP_32BIT_LIMIT && (uint64_t)(uintptr_t)ap_entry64 < SMP_32BIT_LIMIT;
 }
 
@@ -389,21 +489,23 @@ static bool boot_cpu_find(const struct ktdx_params *p, uint32_t self, uint32_t *
 	return found;
 }
 
-/* Shares: the boot CPU 0, then the others in list order up to clear_cpus. */
+/* Shares: this CPU 0, then the targeted CPUs in list order up to clear_cpus. */
 static void slots_init(const struct boot_cpu *b, bool clear)
 {
-	uint32_t order = 1;
+	uint32_t order = 1, targets = 1;
 
-	smp.nshares = b->p->clear_cpus < 1 ? 1 : b->p->clear_cpus > b->n ? b->n : b->p->clear_cpus;
+	for (uint32_t i = 0; i < b->n; i++)
+		targets += targeted(b, i);
+	smp.nshares = b->p->clear_cpus < 1 ? 1 : b->p->clear_cpus > targets ? targets : b->p->clear_cpus;
 	if (!clear)
 		smp.nshares = 1;
 	for (uint32_t i = 0; i < b->n; i++) {
-		slots[i].state = AP_IDLE;
+		slots[i].state = i == b->boot || targeted(b, i) ? AP_IDLE : AP_SKIP;
 		slots[i].share = 0;
 		slots[i].progress = 0;
 		slots[i].bytes = 0;
 		slots[i].tsc = 0;
-		if (i == b->boot)
+		if (!targeted(b, i))
 			continue;
 		if (order < smp.nshares)
 			slots[i].share = order + 1;
@@ -414,35 +516,24 @@ static void slots_init(const struct boot_cpu *b, bool clear)
 }
 
 /* Stage 1: INIT, 10 ms, SIPI, 200 us, SIPI, 200 us: all CPUs at once. */
-static void cpus_start(const struct boot_cpu *b, uint64_t root)
+static void cpus_start(const struct boot_cpu *b)
 {
-	const struct ktdx_params *p = b->p;
-
-	trampoline_install(p, root);
+	trampoline_install(b->p, b->root);
 	apic_software_enable();
 	barrier();
-	init_others(b);
-	for (int k = 0; k < 2; k++) {
-		for (uint32_t i = 0; i < b->n; i++) {
-			if (i == b->boot)
-				continue;
-			apic_clear_esr();
-			apic_send(p->apic_ids[i],
-				  APIC_DM_STARTUP | ((uint32_t)(p->trampoline >> 12) & 0xff));
-		}
-		tsc_delay(SIPI_DELAY_US * b->khz / 1000);
-	}
+	init_sipi_sipi(b);
 }
 
 /* Stage 2: wait for every listed CPU to claim its slot; mark the silent ones. */
 static void cpus_wait_started(const struct boot_cpu *b)
 {
 	uint64_t t0 = rdtsc(), deadline = t0 + START_WAIT_MS * b->khz, last = t0;
-	uint32_t idle = 0, polls = 0;
+	uint32_t idle = 0, polls = 0, started = 0;
 
 	for (uint32_t i = 0; i < b->n; i++) {
-		if (i == b->boot)
+		if (!targeted(b, i))
 			continue;
+		started++;
 		while (slots[i].state == AP_IDLE && rdtsc() < deadline)
 			poll_relax(&polls);
 		if (slot_claim(&slots[i], AP_IDLE, AP_SILENT))
@@ -451,9 +542,9 @@ static void cpus_wait_started(const struct boot_cpu *b)
 			last = rdtsc();         /* an upper bound: the CPUs are looked at in order */
 	}
 	serial_puts("kexec-tdx purgatory: ");
-	serial_put_dec(b->n - 1 - idle);
+	serial_put_dec(started - idle);
 	serial_puts(" of ");
-	serial_put_dec(b->n - 1);
+	serial_put_dec(started);
 	serial_puts(" other CPUs started and flushed, seen within ");
 	serial_put_dec((last - t0) / b->khz);
 	serial_puts(" ms; waited ");
@@ -498,8 +589,11 @@ static uint32_t cpu_finish(struct boot_cpu *b, uint32_t i, uint64_t deadline)
 	struct ap_slot *s = &slots[i];
 	uint32_t polls = 0;
 
-	while (s->state != AP_DONE && rdtsc() < deadline)
+	while (s->state != AP_DONE && rdtsc() < deadline) {
 		poll_relax(&polls);
+		if (polls % 4096 == 0)
+			progress_poll();
+	}
 	if (s->state != AP_DONE) {
 		send_init(b->p->apic_ids[i]);
 		tsc_delay(INIT_DELAY_MS * b->khz);
@@ -532,7 +626,12 @@ static void cpus_collect(struct boot_cpu *b, struct ktdx_report *rep,
 
 		if (i == b->boot)
 			continue;
-		status = slots[i].state == AP_SILENT ? KTDX_CPU_NO_START : cpu_finish(b, i, deadline);
+		if (slots[i].state == AP_SKIP)
+			status = KTDX_CPU_NOT_STARTED;
+		else if (slots[i].state == AP_SILENT)
+			status = KTDX_CPU_NO_START;
+		else
+			status = cpu_finish(b, i, deadline);
 		c = (struct ktdx_report_cpu){ b->p->apic_ids[i], status, slots[i].bytes, slots[i].tsc };
 		if (cpus)
 			cpus[order] = c;
@@ -543,46 +642,103 @@ static void cpus_collect(struct boot_cpu *b, struct ktdx_report *rep,
 	}
 }
 
-void smp_run(const struct ktdx_params *p, bool clear, enum clear_method m,
-	     struct ktdx_report *rep, struct ktdx_report_cpu *cpus)
+/* Stages 1-2 (smp.h). */
+void smp_start(const struct ktdx_params *p, bool clear, enum clear_method m)
 {
-	uint64_t root = read_cr3() & PTE_ADDR_MASK_SMP;
-	struct boot_cpu b = { .p = p, .n = p->nr_cpus, .khz = tsc_khz(p) };
-	uint32_t self;
+	struct boot_cpu *b = &bcpu;
 
+	*b = (struct boot_cpu){ .p = p, .n = p->nr_cpus, .khz = tsc_khz(p),
+				.self = KTDX_APIC_ID_UNKNOWN, .alone = true,
+				.root = read_cr3() & PTE_ADDR_MASK_SMP };
 	smp.p = p;
 	smp.clear = clear;
 	smp.m = m;
 	smp.total_pages = clear ? split_total_pages(p->ranges, p->nr_ranges) : 0;
-	if (!smp_possible(p, root)) {
-		run_alone(p, clear, b.n == 1 ? p->apic_ids[0] : KTDX_APIC_ID_UNKNOWN, rep, cpus);
+	smp.pages_done = 0;
+	smp.tenths_shown = 0;
+	smp.progress = p->flags & (KTDX_FLAG_SERIAL_PROGRESS | KTDX_FLAG_SERIAL_DEBUG);
+	if (!smp_possible(p, b->root)) {
+		if (b->n == 1) {        /* the one CPU the old kernel had online runs us */
+			b->self = p->apic_ids[0];
+			b->self_listed = true;
+		}
 		return;
 	}
-	if (!apic_setup(p, root)) {
+	if (!apic_setup(p, b->root)) {
 		serial_puts("kexec-tdx purgatory: local APIC disabled or not where the loader mapped it: "
-			    "the boot CPU alone\n");
-		run_alone(p, clear, KTDX_APIC_ID_UNKNOWN, rep, cpus);
+			    "no other CPU started\n");
 		return;
 	}
-	self = own_apic_id();
-	if (!boot_cpu_find(p, self, &b.boot)) {
-		serial_cpu(" (this one) is not in the loader's list: the boot CPU alone\n", self);
-		run_alone(p, clear, self, rep, cpus);
+	b->self = own_apic_id();
+	if (!boot_cpu_find(p, b->self, &b->boot)) {
+		serial_cpu(" (this one) is not in the loader's list: no other CPU started\n", b->self);
 		return;
 	}
-	slots_init(&b, clear);
-	cpus_start(&b, root);                   /* 1 */
-	cpus_wait_started(&b);                  /* 2 */
+	b->self_listed = true;
+	b->alone = false;
+	slots_init(b, clear);
+	cpus_start(b);                          /* 1 */
+	cpus_wait_started(b);                   /* 2 */
+}
+
+/* Did listed CPU i run WBINVD (entry.S on this one, trampoline.S on the others)? */
+static bool cpu_flushed(const struct boot_cpu *b, uint32_t i)
+{
+	if (b->self_listed && i == b->boot)
+		return true;
+	return !b->alone && (slots[i].state == AP_STARTED || slots[i].state == AP_DONE);
+}
+
+/* Does some CPU of package pkg count as flushed? */
+static bool package_flushed(const struct boot_cpu *b, uint32_t pkg)
+{
+	const struct ktdx_params *p = b->p;
+	bool one_package = true;
+
+	for (uint32_t j = 0; j < b->n; j++) {
+		if (p->packages[j] == pkg && cpu_flushed(b, j))
+			return true;
+		one_package &= p->packages[j] == p->packages[0];
+	}
+	/* this CPU is one of the listed (online) ones, whose one package it flushed */
+	return !b->self_listed && one_package;
+}
+
+bool smp_packages_flushed(uint32_t *pkg, uint32_t *apic_id)
+{
+	const struct boot_cpu *b = &bcpu;
+
+	*pkg = *apic_id = KTDX_APIC_ID_UNKNOWN;
+	if (!b->n)
+		return false;           /* no list: nothing known */
+	for (uint32_t i = 0; i < b->n; i++)
+		if (!package_flushed(b, b->p->packages[i])) {
+			*pkg = b->p->packages[i];
+			*apic_id = b->p->apic_ids[i];
+			return false;
+		}
+	return true;
+}
+
+/* Stages 3-6 (smp.h). */
+void smp_finish(struct ktdx_report *rep, struct ktdx_report_cpu *cpus)
+{
+	struct boot_cpu *b = &bcpu;
+
+	if (b->alone) {
+		run_alone(b->p, smp.clear, b->self, rep, cpus);
+		return;
+	}
 	barrier();
 	smp.go = 1;                             /* 3 */
-	b.me = (struct ktdx_report_cpu){ self, KTDX_CPU_BOOT, 0, 0 };
-	boot_clear(&b);                         /* 4 */
-	cpus_collect(&b, rep, cpus);            /* 5 */
+	b->me = (struct ktdx_report_cpu){ b->self, KTDX_CPU_BOOT, 0, 0 };
+	boot_clear(b);                          /* 4 */
+	cpus_collect(b, rep, cpus);             /* 5 */
+	progress_poll();                        /* the others' last pieces */
 	if (cpus)
-		cpus[0] = b.me;
-	trampoline_halt(p);                     /* 6 */
-	init_others(&b);
-	rep->nr_cpus = b.n;
+		cpus[0] = b->me;
+	cpus_park(b);                           /* 6 */
+	rep->nr_cpus = b->n;
 	rep->apic_mode = smp.x2apic ? KTDX_APIC_X2APIC : KTDX_APIC_XAPIC;
-	rep->bytes_cleared += b.me.bytes;
+	rep->bytes_cleared += b->me.bytes;
 }

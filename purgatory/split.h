@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Sharing the clear list among the CPUs that clear (DESIGN.md
- * "Purgatory", step 4).  The list is taken as one sequence of 4 KiB
+ * "Purgatory", step 5).  The list is taken as one sequence of 4 KiB
  * pages, its ranges in order; CPU i of n gets the pages
  * [i * P / n, (i + 1) * P / n) of that sequence (P pages in all), so
  * every page belongs to exactly one CPU, two shares differ by at most

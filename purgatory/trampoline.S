@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * How the other CPUs reach the purgatory (DESIGN.md "Purgatory", step 4).
+ * How the other CPUs reach the purgatory (DESIGN.md "Purgatory", step 3).
  *
  * trampoline_start..trampoline_end is copied by the boot CPU (smp.c) to
  * the page the loader reserved below 1 MiB, whose page number is the
@@ -14,6 +14,15 @@
  *
  * ap_entry64: our GDT and a zero-length IDT, WBINVD before any write, a
  * ticket (one stack each), then ap_main() in smp.c, which never returns.
+ *
+ * park_start..park_end: what the page becomes once every CPU is done
+ * (smp.c, stage 6; doc/purgatory.md "Parked in a HLT loop").  Each other
+ * CPU then gets INIT-SIPI again and runs it in real mode: interrupts
+ * off, caches on (INIT set CR0.CD and NW), a stack and an IVT inside the
+ * page whose every vector 0-31 (NMI is 2) leads to the HLT loop, a count
+ * the boot CPU reads, then HLT forever.  It needs no page tables and
+ * nothing outside this page, which the new kernel leaves alone until its
+ * own INIT-SIPI-SIPI.
  */
 #include "purgatory.h"
 
@@ -87,6 +96,51 @@ tr_efer: .long	0
 	.globl trampoline_end
 trampoline_end:
 
+	.balign 16
+	.globl park_start
+park_start:
+	.code16
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movw	%ax, %ss
+	movw	$(park_stack_top - park_start), %sp
+	movl	%cr0, %edx
+	andl	$~0x60000000, %edx              /* CR0.CD, CR0.NW: caches on */
+	movl	%edx, %cr0
+	movw	$(park_ivt - park_start), %di
+	movw	$32, %cx
+1:	movw	$(park_hlt - park_start), (%di)
+	movw	%ax, 2(%di)
+	addw	$4, %di
+	loop	1b
+	movzwl	%ax, %ebx
+	shll	$4, %ebx
+	addl	$(park_ivt - park_start), %ebx
+	movl	%ebx, (park_idt_desc + 2 - park_start)
+	lidtl	(park_idt_desc - park_start)
+	lock incl (park_count - park_start)
+park_hlt:
+	hlt
+	jmp	park_hlt
+	.balign 4
+	.word	0
+park_idt_desc:
+	.word	32 * 4 - 1
+	.long	0                               /* the IVT's physical address */
+	.balign 4
+	.globl park_count
+park_count:
+	.long	0                               /* CPUs that reached the HLT loop */
+park_ivt:
+	.skip	32 * 4
+park_stack:
+	.skip	64
+park_stack_top:
+	.globl park_end
+park_end:
+
 	.text
 	.code64
 	.globl ap_entry64
@@ -100,7 +154,7 @@ ap_entry64:
 	movl	%eax, %ss
 	movl	%eax, %fs
 	movl	%eax, %gs
-	/* this CPU's caches, before it writes anything (DESIGN.md step 4) */
+	/* this CPU's caches, before it writes anything (DESIGN.md step 3) */
 	wbinvd
 	movl	$1, %eax
 	lock xaddl %eax, ap_ticket(%rip)

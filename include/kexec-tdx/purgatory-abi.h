@@ -23,7 +23,7 @@
 #endif
 
 #define KTDX_PARAMS_MAGIC       KTDX_U64(0x314d52505844544b)   /* "KTDXPRM1" little-endian */
-#define KTDX_PARAMS_VERSION     3
+#define KTDX_PARAMS_VERSION     4
 
 #define KTDX_REPORT_MAGIC       KTDX_U64(0x5452504552584454)   /* "TDXREPRT" little-endian */
 #define KTDX_REPORT_VERSION     3
@@ -70,21 +70,34 @@
  * The plain path (action none) ignores the CPU flags: C only.
  */
 #define KTDX_FLAG_NO_MOVDIR64B  (1u << 0)   /* NT stores even if KTDX_FLAG_MOVDIR64B */
-#define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print progress on COM1 (port 0x3f8) */
+#define KTDX_FLAG_SERIAL_DEBUG  (1u << 1)   /* print every step on the UART (params.serial_port) */
 #define KTDX_FLAG_SHA_NI        (1u << 2)   /* cpuinfo: sha_ni, ssse3, sse4_1 */
 #define KTDX_FLAG_SHA_SSE       (1u << 3)   /* cpuinfo: ssse3, sse4_1, bmi2 */
 #define KTDX_FLAG_MOVDIR64B     (1u << 4)   /* cpuinfo: movdir64b */
 #define KTDX_FLAG_AVX           (1u << 5)   /* cpuinfo: avx, xsave: 32-byte NT stores */
 #define KTDX_FLAG_GBPAGES       (1u << 6)   /* cpuinfo: pdpe1gb: 1 GiB pages in the map */
+/*
+ * The package rule (DESIGN.md "Purgatory", step 3): after the start wait
+ * every package of the list must hold a CPU that ran WBINVD (the running
+ * CPU's counts), else the purgatory resets instead of jumping, unless
+ * one of these is set.
+ */
+#define KTDX_FLAG_KERNEL_FLUSHES_ALL (1u << 7) /* kernel.flushes_all_cpus: the old kernel flushed
+						  every CPU itself */
+#define KTDX_FLAG_NO_PACKAGE_RULE (1u << 8)  /* a crash load (the dump matters more), or
+						--tdx-force overrode the loader's refusal */
+/* clear only: progress each 10 % on the UART at params.serial_port (the running kernel's console) */
+#define KTDX_FLAG_SERIAL_PROGRESS (1u << 9)
 
-/* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 4) */
+/* report.cpus[].status: what became of each CPU (DESIGN.md "Purgatory", step 3) */
 #define KTDX_CPU_BOOT           1   /* the CPU that runs the purgatory */
 #define KTDX_CPU_CLEARED        2   /* started, flushed, cleared its share */
 #define KTDX_CPU_FLUSHED        3   /* started and flushed; no share (--tdx-cpus, or action flush) */
 #define KTDX_CPU_NO_START       4   /* did not answer INIT-SIPI-SIPI in time: its share went to the boot CPU */
 #define KTDX_CPU_LATE           5   /* started, not done in time: stopped with INIT, the rest of
 				       its share went to the boot CPU */
-#define KTDX_CPU_NOT_STARTED    6   /* not started (no trampoline, crash load, too many CPUs) */
+#define KTDX_CPU_NOT_STARTED    6   /* not started (no trampoline, crash load, too many CPUs,
+				       or the boot CPU while another CPU runs the purgatory) */
 
 #ifndef __ASSEMBLER__
 
@@ -140,13 +153,19 @@ struct ktdx_params {
 	struct ktdx_range map[KTDX_MAX_MAP_RANGES];
 
 	/*
-	 * The other CPUs (flush and clear; DESIGN.md "Purgatory", step 4).
+	 * The other CPUs (flush and clear; DESIGN.md "Purgatory", steps 3 and 6).
 	 * apic_ids: every CPU the old kernel had online (/proc/cpuinfo
 	 * "apicid"), the boot CPU among them (the purgatory finds itself by
 	 * its own APIC id: the loader cannot know which CPU runs kexec -e).
-	 * trampoline: a 4 KiB page below 1 MiB, RAM, a loaded segment in the
-	 * map and never cleared, whose page number is the SIPI vector; 0 =
-	 * start no CPU.  clear_cpus: how many CPUs take a share of the
+	 * packages: each CPU's package (cpuinfo "physical id"; with none,
+	 * KTDX_PACKAGE_OWN | index: each CPU a package of its own).
+	 * boot_apic_id: Linux's CPU 0, which gets no INIT and no SIPI when
+	 * another CPU runs the purgatory (INIT to the boot CPU resets the
+	 * machine); KTDX_APIC_ID_UNKNOWN if cpuinfo did not say.
+	 * trampoline: a 4 KiB page below 64 KiB, RAM, a loaded segment in the
+	 * map and never cleared, whose page number is the SIPI vector; at
+	 * the end it becomes the park page (doc/purgatory.md); 0 = start no
+	 * CPU.  clear_cpus: how many CPUs take a share of the
 	 * clear, the boot CPU included (1 = the boot CPU alone; the others
 	 * still run WBINVD).  tsc_khz: the TSC rate for the INIT and SIPI
 	 * delays and the timeouts; 0 = unknown, then the purgatory assumes
@@ -157,8 +176,14 @@ struct ktdx_params {
 	uint64_t apic_mmio;             /* xAPIC page in the map (mapped UC by the purgatory), 0 = none */
 	uint32_t nr_cpus;
 	uint32_t clear_cpus;
+	uint32_t boot_apic_id;
+	uint32_t serial_port;           /* I/O port of the UART for the serial lines, 0 = COM1 (0x3f8) */
 	uint32_t apic_ids[KTDX_MAX_CPUS];
+	uint32_t packages[KTDX_MAX_CPUS];
 };
+
+/* params.packages[i] when cpuinfo gave no "physical id": the CPU is a package of its own */
+#define KTDX_PACKAGE_OWN        0x80000000u
 
 /* report.apic_mode */
 #define KTDX_APIC_NONE          0   /* no other CPU was started */
@@ -211,7 +236,7 @@ KTDX_STATIC_ASSERT(sizeof(struct ktdx_report) == 104);
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_report_cpu) == 24);
 KTDX_STATIC_ASSERT(sizeof(struct ktdx_params) ==
 		   112 + 16 * KTDX_MAX_SHA_REGIONS + 16 * KTDX_MAX_CLEAR_RANGES +
-		   16 * KTDX_MAX_MAP_RANGES + 32 + 4 * KTDX_MAX_CPUS);
+		   16 * KTDX_MAX_MAP_RANGES + 32 + 8 + 8 * KTDX_MAX_CPUS);
 
 #endif /* !__ASSEMBLER__ */
 #endif

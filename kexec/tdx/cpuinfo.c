@@ -186,11 +186,15 @@ static int apicid_line(struct cpuinfo_parse *ps, const char *key, const char *va
 		return r;
 	if (ci->napicid == ci->ncpus - 1 && ci->napicid < TDX_MAX_APICIDS)
 		ci->apicid[ci->napicid++] = id;
+	if (ps->cpu == 0 && !ci->boot_apicid_known) {
+		ci->boot_apicid = id;
+		ci->boot_apicid_known = true;
+	}
 	return 0;
 }
 
-/* "physical id : N": the package of each block, in order, like apicid. */
-static int pkgid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
+/* "physical id : N" (the package): one per block, in order, as apicid_line(). */
+static int physid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
 {
 	struct tdx_cpuinfo *ci = &ps->ci;
 	unsigned id;
@@ -198,8 +202,8 @@ static int pkgid_line(struct cpuinfo_parse *ps, const char *key, const char *val
 
 	if (r < 0)
 		return r;
-	if (ci->npkgid == ci->ncpus - 1 && ci->npkgid < TDX_MAX_APICIDS && id <= UINT16_MAX)
-		ci->pkgid[ci->npkgid++] = (uint16_t)id;
+	if (ci->nphysid == ci->ncpus - 1 && ci->nphysid < TDX_MAX_APICIDS)
+		ci->physid[ci->nphysid++] = id;
 	return 0;
 }
 
@@ -223,7 +227,7 @@ static int cpuinfo_line(struct cpuinfo_parse *ps, char *line)
 	if ((r = ids_line(ps, key, value)) < 0 ||
 	    (ps->ci.ncpus == 1 && (r = cpu0_line(ps, key, value)) < 0) ||
 	    (!strcmp(key, "apicid") && (r = apicid_line(ps, key, value)) < 0) ||
-	    (!strcmp(key, "physical id") && (r = pkgid_line(ps, key, value)) < 0))
+	    (!strcmp(key, "physical id") && (r = physid_line(ps, key, value)) < 0))
 		return r;
 	if (ps->cur != &ps->cpu0)
 		return ids_check(&ps->cpu0, ps->cur, ps->cpu, ps->lineno, ps->log, ps->where);

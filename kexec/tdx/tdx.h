@@ -76,12 +76,12 @@ struct tdx_cpuinfo {
 	 */
 	unsigned napicid;
 	uint32_t apicid[TDX_MAX_APICIDS];
-	/*
-	 * "physical id" (the package) of the first TDX_MAX_APICIDS blocks,
-	 * in order; npkgid < ncpus when a block has none.
-	 */
-	unsigned npkgid;
-	uint16_t pkgid[TDX_MAX_APICIDS];
+	/* "physical id" (the package) of every block, in order, as apicid */
+	unsigned nphysid;
+	uint32_t physid[TDX_MAX_APICIDS];
+	/* the apicid of "processor : 0", Linux's boot CPU */
+	bool boot_apicid_known;
+	uint32_t boot_apicid;
 };
 
 /*

@@ -60,21 +60,21 @@ long tdx_clear_estimate_s(uint64_t bytes, uint64_t rate)
 unsigned tdx_clear_cpus(const struct tdx_cpuinfo *ci, unsigned max_clear, unsigned *packages)
 {
 	unsigned cpus = ci && ci->ncpus && ci->napicid == ci->ncpus ? ci->napicid : 1, n = 0;
-	uint16_t seen[KTDX_MAX_CLEAR_CPUS];
+	uint32_t seen[KTDX_MAX_CLEAR_CPUS];
 
 	if (cpus > KTDX_MAX_CLEAR_CPUS)
 		cpus = KTDX_MAX_CLEAR_CPUS;
 	if (max_clear && max_clear < cpus)
 		cpus = max_clear;
 	/* the purgatory gives shares to the first CPUs of the list */
-	if (ci && ci->npkgid >= cpus && ci->npkgid == ci->ncpus) {
+	if (ci && ci->nphysid >= cpus && ci->nphysid == ci->ncpus) {
 		for (unsigned i = 0; i < cpus; i++) {
 			unsigned k = 0;
 
-			while (k < n && seen[k] != ci->pkgid[i])
+			while (k < n && seen[k] != ci->physid[i])
 				k++;
 			if (k == n)
-				seen[n++] = ci->pkgid[i];
+				seen[n++] = ci->physid[i];
 		}
 	}
 	*packages = n ? n : 1;

@@ -212,6 +212,10 @@ void harness_main(uint32_t info)
 		   (streq(mode, "nt") ? KTDX_FLAG_NO_MOVDIR64B : 0);
 	if (streq(mode, "shasse"))
 		p->flags &= ~KTDX_FLAG_SHA_NI;
+	/* the loader's list: this CPU alone (one package: the package rule holds) */
+	p->nr_cpus = 1;
+	p->apic_ids[0] = 0;
+	p->packages[0] = 0;
 	if (p->action == KTDX_ACTION_CLEAR) {
 		p->nr_ranges = NCLEARS;
 		for (size_t i = 0; i < NCLEARS; i++)

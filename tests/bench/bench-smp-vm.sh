@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench-smp-vm: the purgatory's clear on one CPU and on every CPU of
-# the same guest (DESIGN.md "Purgatory", step 4).  tests/vm/kexec-smp.sh
+# the same guest (DESIGN.md "Purgatory", step 3).  tests/vm/kexec-smp.sh
 # in a $KT_SMP-CPU (2) guest with $KT_MEM (4096) MiB, --tdx-cpus=1 and
 # then every CPU, $BENCH_ROUNDS (2) rounds; prints the report's clear
 # cycles and the ratio all / one (the issue asks <= 0.75 with two CPUs).

@@ -48,4 +48,4 @@ tests_unit_test_purgatory_SOURCES = tests/unit/test-purgatory.c purgatory/purgat
 	purgatory/clear.c purgatory/report.c purgatory/serial.c purgatory/smp.c purgatory/split.c
 tests_unit_test_purgatory_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/purgatory \
 	-DKTDX_PURGATORY=1 -DKTDX_CPU_STUBS=1
-tests_unit_test_purgatory_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_purgatory_LDADD = $(CMOCKA_LIBS) -lpthread

@@ -114,12 +114,39 @@ static void test_nul_byte(void **state)
 	free(text);
 }
 
+/* The running kernel's serial console: where a clear prints its progress. */
+static void test_serial_port(void **state)
+{
+	static const struct { const char *cmdline; uint16_t port; } cases[] = {
+		{ "BOOT_IMAGE=/vmlinuz root=/dev/sda1 console=ttyS0,115200n8", 0x3f8 },
+		{ "console=ttyS1", 0x2f8 },
+		{ "console=ttyS0,115200 console=tty0", 0x3f8 },         /* the last serial one */
+		{ "console=tty0 console=ttyS3,9600 quiet", 0x2e8 },
+		{ "console=ttyS0 console=ttyS2", 0x3e8 },
+		{ "console=uart8250,io,0x2f8,115200n8", 0x2f8 },
+		{ "console=uart,io,0x3f8", 0x3f8 },
+		{ "console=ttyS4,115200", 0 },                          /* a PCI UART: unknown port */
+		{ "console=uart,mmio,0xfe030000", 0 },
+		{ "console=ttyS10", 0 },
+		{ "console=tty0 quiet", 0 },
+		{ "xconsole=ttyS0 earlycon=ttyS0", 0 },
+		{ "", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (cmdline_serial_port(cases[i].cmdline) != cases[i].port)
+			fail_msg("\"%s\": port 0x%x, expected 0x%x", cases[i].cmdline,
+				 cmdline_serial_port(cases[i].cmdline), cases[i].port);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
+		cmocka_unit_test(test_serial_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

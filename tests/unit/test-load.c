@@ -171,7 +171,7 @@ static void test_clear_layout(void **state)
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10d0\n"));
 	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffc5000 0x000000007ffde000 0x0000019000 0x0 (not hashed)\n"));
-	assert_non_null(strstr(out, "      4  purgatory    0x000000007fe9e000 0x000000007ffc5000 "));
+	assert_non_null(strstr(out, "      4  purgatory    0x000000007fe9c000 0x000000007ffc5000 "));
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
 	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
 	assert_non_null(strstr(out, "page-table map: 3 ranges, 0xfff7f000 bytes\n"
@@ -179,9 +179,9 @@ static void test_clear_layout(void **state)
 				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
 				    "  map [0x0000000100000000, 0x0000000180000000)\n"));
 	/* the private ranges minus the five segments; the purgatory touches the page tables */
-	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfda9d000 bytes\n"
+	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfda9b000 bytes\n"
 				    "  [0x0000000000100000, 0x0000000001000000)\n"
-				    "  [0x0000000003000000, 0x000000007fe9e000)\n"
+				    "  [0x0000000003000000, 0x000000007fe9c000)\n"
 				    "  [0x0000000100000000, 0x000000017fcff000)\n"));
 	free(out);
 	rangeset_free(&priv);
@@ -202,7 +202,7 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
 	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
 	/* action none: no page-table segment, the purgatory runs on the kernel's map */
-	assert_non_null(strstr(out, "      2  purgatory    0x0000000041ed7000 0x0000000041ffe000 "));
+	assert_non_null(strstr(out, "      2  purgatory    0x0000000041ed5000 0x0000000041ffe000 "));
 	assert_null(strstr(out, "pagetables"));
 	assert_non_null(strstr(out, "purgatory action: none (verify in C on the kernel's map), flags 0x0\n"));
 	free(out);
@@ -398,15 +398,17 @@ static void test_not_a_kernel(void **state)
 }
 
 /*
- * Four CPUs, a clear: the trampoline takes the highest free RAM page below
- * 1 MiB (the map's RAM ends at 0x9fc00), the map holds it and the xAPIC
+ * Four CPUs, a clear: the trampoline (and park page) takes the highest
+ * free RAM page below 64 KiB (doc/purgatory.md), the map holds it and the xAPIC
  * page, the report slot has room for four CPU entries, the parameters
  * carry the ids.  A crash load with the same plan starts no CPU.
  */
 static void test_cpus(void **state)
 {
 	static struct cpus_plan cpus = {
-		.nr_cpus = 4, .apic_ids = { 0, 2, 4, 6 }, .clear_cpus = 3, .tsc_khz = 2903998,
+		.nr_cpus = 4, .apic_ids = { 0, 2, 4, 6 }, .packages = { 0, 0, 1, 1 },
+		.boot_apic_id = 0, .flags = KTDX_FLAG_KERNEL_FLUSHES_ALL, .clear_cpus = 3,
+		.tsc_khz = 2903998,
 	};
 	struct rangeset priv = RANGESET_INIT;
 	struct load_request req = {
@@ -420,21 +422,26 @@ static void test_cpus(void **state)
 	memset(&sys, 0, sizeof(sys));
 	out = run(&req, &r);
 	assert_int_equal(r, 0);
-	assert_non_null(strstr(out, "  trampoline   0x000000000009e000 0x000000000009f000 0x0000001000 0x0 (not hashed)\n"));
+	assert_non_null(strstr(out, "  trampoline   0x000000000000f000 0x0000000000010000 0x0000001000 0x0 (not hashed)\n"));
 	/* 4096 + 16 cmdline + 48 seed + 16 + 104 + 4 x 24 report, the entries 16-byte aligned */
 	assert_non_null(strstr(out, "  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x1120\n"));
-	assert_non_null(strstr(out, "CPUs: 4 listed, 3 clear, trampoline 0x9e000, TSC 2903998 kHz\n"));
+	assert_non_null(strstr(out, "CPUs: 4 listed, 3 clear, trampoline 0xf000, TSC 2903998 kHz\n"
+				    "CPU packages: 2, boot CPU APIC id 0, package rule: the kernel "
+				    "flushes every CPU\n"));
 	/* the trampoline is in the low RAM the map holds anyway; the xAPIC page is added */
 	assert_non_null(strstr(out, "  map [0x0000000000000000, 0x000000000009f000)\n"
 				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
 				    "  map [0x00000000fee00000, 0x00000000fee01000)\n"));
 	assert_true(sys.have_params);
-	assert_int_equal(sys.params.trampoline, 0x9e000);
+	assert_int_equal(sys.params.trampoline, 0xf000);
 	assert_int_equal(sys.params.apic_mmio, 0xfee00000);
 	assert_int_equal(sys.params.nr_cpus, 4);
 	assert_int_equal(sys.params.clear_cpus, 3);
 	assert_int_equal(sys.params.tsc_khz, 2903998);
 	assert_int_equal(sys.params.apic_ids[3], 6);
+	assert_int_equal(sys.params.packages[3], 1);
+	assert_int_equal(sys.params.boot_apic_id, 0);
+	assert_true(sys.params.flags & KTDX_FLAG_KERNEL_FLUSHES_ALL);
 	/* the clear list stays above 1 MiB: the trampoline page is never cleared */
 	assert_int_equal(sys.params.ranges[0].start, 1 * MiB);
 	free(out);

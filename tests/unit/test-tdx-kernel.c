@@ -293,17 +293,17 @@ static void test_clear_cpus(void **state)
 	assert_int_equal(tdx_clear_cpus(NULL, 0, &pk), 1);
 	assert_int_equal(pk, 1);
 	/* 128 CPUs, two packages, enumerated package 0 first (as Linux lists them) */
-	ci->ncpus = ci->napicid = ci->npkgid = 128;
+	ci->ncpus = ci->napicid = ci->nphysid = 128;
 	for (unsigned i = 0; i < 128; i++) {
 		ci->apicid[i] = i;
-		ci->pkgid[i] = i < 64 ? 0 : 1;
+		ci->physid[i] = i < 64 ? 0 : 1;
 	}
 	assert_int_equal(tdx_clear_cpus(ci, 0, &pk), KTDX_MAX_CLEAR_CPUS);
 	assert_int_equal(pk, 1);                 /* the first 64 are all in package 0 */
 	assert_int_equal(tdx_clear_cpus(ci, 8, &pk), 8);
 	/* interleaved enumeration: both packages clear */
 	for (unsigned i = 0; i < 128; i++)
-		ci->pkgid[i] = i % 2;
+		ci->physid[i] = i % 2;
 	assert_int_equal(tdx_clear_cpus(ci, 0, &pk), 64);
 	assert_int_equal(pk, 2);
 	/* a CPU without an apicid: the boot CPU alone (kexec/cpus.c) */

@@ -240,6 +240,47 @@ static void test_cpuinfo_apicids(void **state)
 	assert_string_equal(log.last, "c: line 2: apicid \"x1\" is not a decimal number");
 }
 
+/*
+ * "physical id" (the package) beside each apicid, and the apicid of
+ * "processor : 0", Linux's boot CPU, wherever its block comes.
+ */
+static void test_cpuinfo_packages(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned nphysid;
+		uint32_t pkgs[4];
+		bool boot_known;
+		uint32_t boot;
+	} cases[] = {
+		{ "processor\t: 0\nphysical id\t: 0\napicid\t\t: 0\n\n"
+		  "processor\t: 1\nphysical id\t: 0\napicid\t\t: 2\n\n"
+		  "processor\t: 2\nphysical id\t: 1\napicid\t\t: 128\n\n", 3, { 0, 0, 1 }, true, 0 },
+		/* the boot CPU need not be the first block */
+		{ "processor\t: 1\nphysical id\t: 1\napicid\t\t: 130\n\n"
+		  "processor\t: 0\nphysical id\t: 0\napicid\t\t: 4\n\n", 2, { 1, 0 }, true, 4 },
+		/* a block without one stops the list (a guest without topology) */
+		{ "processor\t: 0\napicid\t\t: 0\n\nprocessor\t: 1\nphysical id\t: 0\napicid\t\t: 1\n",
+		  0, { 0 }, true, 0 },
+		{ "processor\t: 0\nvendor_id\t: GenuineIntel\n\n", 0, { 0 }, false, 0 },
+	};
+	struct kexec_log log = { 0 };
+	static struct tdx_cpuinfo ci;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(tdx_cpuinfo_parse(cases[i].text, strlen(cases[i].text), &ci, &log, "c"),
+				 0);
+		assert_int_equal(ci.nphysid, cases[i].nphysid);
+		for (unsigned k = 0; k < cases[i].nphysid; k++)
+			assert_int_equal(ci.physid[k], cases[i].pkgs[k]);
+		assert_int_equal(ci.boot_apicid_known, cases[i].boot_known);
+		assert_int_equal(ci.boot_apicid, cases[i].boot);
+	}
+	static const char bad[] = "processor\t: 0\nphysical id\t: -1\n";
+	assert_int_equal(tdx_cpuinfo_parse(bad, strlen(bad), &ci, &log, "c"), -EINVAL);
+	assert_string_equal(log.last, "c: line 2: physical id \"-1\" is not a decimal number");
+}
+
 /* ---- kmsg ---- */
 
 /* The TSC rate: the refined calibration wins, "MHz TSC" over "MHz processor". */
@@ -625,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_cpuinfo_odd_but_valid),
 		cmocka_unit_test(test_cpuinfo_huge),
 		cmocka_unit_test(test_cpuinfo_apicids),
+		cmocka_unit_test(test_cpuinfo_packages),
 		cmocka_unit_test(test_kmsg_tsc),
 		cmocka_unit_test(test_kmsg_good),
 		cmocka_unit_test(test_kmsg_forms),

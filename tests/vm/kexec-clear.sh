@@ -13,7 +13,8 @@
 #                private ranges (firmware RAM ∩ top-level System RAM of
 #                /proc/iomem, above 1 MiB, summed in stage 1) minus the loaded
 #                segments (the -d table), which is also the -d clear list's
-#                total
+#                total; the purgatory printed its progress (10 % ... 100 %)
+#                on the guest's console=ttyS0
 #   --tdx=flush  as off, and the report says WBINVD and 0 bytes
 #   --tdx=off    (or a kexec without --tdx) at least half the RAM blocks are
 #                still there, both carve-outs are intact
@@ -98,6 +99,9 @@ if [ $mode = clear ]; then
 	[ "${left:-x}" = 0 ] || kt_fail "${left:-no count of} RAM blocks left after the clear, expected 0"
 	expect_marker "KT-TDX-REPORT rc=0"
 	expect_report_schema
+	# the purgatory's progress on the guest's console=ttyS0, without --console-serial
+	expect_line_re 'kexec-tdx purgatory: clear 10 % \([0-9]+ of [0-9]+ MiB\)'
+	expect_line_re 'kexec-tdx purgatory: clear 100 % \([0-9]+ of [0-9]+ MiB\)'
 	private=$(log_value '^KT-PRIVATE-BYTES ([0-9]+)$')
 	# the segments from 1 MiB up (the CPU start trampoline lies below, outside
 	# the private ranges)

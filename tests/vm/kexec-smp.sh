@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every CPU clears its share (DESIGN.md "Purgatory", step 4): a guest with
+# Every CPU clears its share (DESIGN.md "Purgatory", step 3): a guest with
 # $KT_SMP CPUs (default 4) kexecs with --tdx=clear -d $KT_SMP_ARGS.
 #   the report: cpus_used $KT_SMP_USED (default: every CPU), one
 #   per_cpu_bytes entry per CPU, each non-zero for a CPU that cleared,
@@ -65,6 +65,10 @@ xapic | x2apic) echo "kt: the other CPUs were started through the $(report apic_
 *) kt_fail "report apic_mode '$(report apic_mode)', expected xapic or x2apic" ;;
 esac
 expect_line_re 'CPUs: [0-9]+ listed, [0-9]+ clear, trampoline 0x[0-9a-f]+, TSC [0-9]+ kHz'
+# the progress on console=ttyS0: every tenth, the last one whoever cleared it
+for pct in 10 20 30 40 50 60 70 80 90 100; do
+	expect_line_re "kexec-tdx purgatory: clear $pct % \([0-9]+ of [0-9]+ MiB\)"
+done
 khz=$(log_value '^KT-TSC-KHZ ([0-9]+)$')
 tsc=$(report tsc_clear)
 if [ -n "$khz" ] && [ "$khz" -gt 0 ] && [ -n "$tsc" ]; then

@@ -18,6 +18,8 @@ VM_TESTS = \
 	tests/vm/kexec-smp.sh \
 	tests/vm/kexec-smp-uefi.sh \
 	tests/vm/kexec-smp-fallback.sh \
+	tests/vm/kexec-smp-rebootcpu.sh \
+	tests/vm/kexec-smp-unflushed.sh \
 	tests/vm/kdump.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
@@ -36,4 +38,5 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-bad.sh \
 	tests/vm/cases/kexec-lockdown.sh \
 	tests/vm/cases/kexec-recheck.sh \
-	tests/vm/cases/kexec-smp.sh
+	tests/vm/cases/kexec-smp.sh \
+	tests/vm/cases/kexec-smp-rebootcpu.sh

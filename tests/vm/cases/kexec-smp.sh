@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Stage script: a clear on every CPU (DESIGN.md "Purgatory", step 4).
+# Stage script: a clear on every CPU (DESIGN.md "Purgatory", step 3).
 # Stage 1 counts its CPUs and kexecs with $KT_KEXEC_ARGS; stage 2 counts
 # the CPUs the new kernel brought online and prints the report.
 # shellcheck disable=SC1091
