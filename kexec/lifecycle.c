@@ -16,12 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
+#include "announce.h"
 #include "cmdline.h"
 #include "cpus.h"
 #include "lifecycle.h"
 #include "load.h"
 #include "memmap.h"
 #include "syscall.h"
+#include "tdx/lastclear.h"
+#include "tdx/metrics.h"
 #include "tdx/tdx.h"
 
 static const char *loaded_file(bool crash)
@@ -86,6 +89,96 @@ int lifecycle_print_crash_size(struct kexec_ctx *ctx)
 	return r;
 }
 
+/* What the jump does, for its line and the system log (exec_gate()). */
+struct jump_facts {
+	enum tdx_decision decision;
+	unsigned action;                /* the loaded image's (KTDX_ACTION_*) */
+	uint64_t bytes;                 /* what a clear clears */
+	unsigned cpus;                  /* CPUs that flush and clear, 0 unknown */
+	char kernel[4096];              /* "" unknown (no record) */
+};
+
+/*
+ * The CPUs that flush and clear, as the load planned them (cpus.c).
+ * TODO(integrator): st->clear_cpus once the "status" helper adds it.
+ */
+static unsigned jump_cpus(const struct kexec_options *o, const struct tdx_status *st)
+{
+	struct kexec_log quiet = { 0 };
+	struct cpus_plan *pl = calloc(1, sizeof(*pl));
+	unsigned n = 0;
+
+	if (pl && st->cpuinfo_ok &&
+	    cpus_plan_build(&st->cpu, st->kmsg.tsc_khz, o->tdx_cpus, NULL, pl, &quiet) == 0)
+		n = pl->nr_cpus ? pl->clear_cpus : 1;
+	free(pl);
+	return n;
+}
+
+static void jump_facts_fill(const struct kexec_options *o, const struct tdx_status *st,
+			    const struct kexec_record *have, unsigned needed, struct jump_facts *j)
+{
+	*j = (struct jump_facts){
+		.decision = st->decision, .action = have ? have->action : needed,
+		.bytes = rangeset_bytes(&st->private_ranges), .cpus = jump_cpus(o, st),
+	};
+	if (have)
+		snprintf(j->kernel, sizeof(j->kernel), "%s", have->kernel);
+}
+
+static void jump_line(const struct jump_facts *j, char *buf, size_t size)
+{
+	announce_jump_line(j->action, j->bytes, j->cpus,
+			   tdx_clear_estimate_s(j->bytes, j->cpus ? j->cpus : 1), buf, size);
+}
+
+/*
+ * --format=oneline: the line -e would print before the jump, or why -e
+ * would not jump (the guard prints it as the last line before reboot(2)).
+ */
+static int status_oneline(const struct kexec_options *o, const struct tdx_status *st)
+{
+	const struct record_image *img = &st->loaded->kexec;
+	struct jump_facts *j = calloc(1, sizeof(*j));
+	char line[256];
+
+	if (!j)
+		return -ENOMEM;
+	if (st->decision == TDX_DECISION_REFUSE) {
+		printf("kexec is refused: %s\n", st->reason);
+	} else if (img->loaded == 0) {
+		printf("no kexec image is loaded\n");
+	} else if (img->verdict != RECORD_OK) {
+		printf("%s\n", img->message);
+	} else {
+		jump_facts_fill(o, st, img->recorded > 0 ? &img->rec : NULL, img->needed_now, j);
+		jump_line(j, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	free(j);
+	return fflush(stdout) == EOF ? -EIO : 0;
+}
+
+/*
+ * --format=prometheus.  TODO(integrator): the action becomes st->action
+ * (the "status" helper's field); until then the policy says it here.
+ */
+static int status_metrics(struct kexec_ctx *ctx, const struct kexec_options *o,
+			  const struct tdx_status *st)
+{
+	struct kexec_log quiet = { 0 };
+	struct tdx_last_clear last;
+	unsigned a = KTDX_ACTION_NONE;
+	bool refused = tdx_policy_apply(st, o->tdx_policy, o->tdx_force, false, &quiet, &a) < 0;
+	const struct tdx_metrics_input in = {
+		.st = st, .version = PACKAGE_VERSION,
+		.action = refused ? "refuse" : record_action_name(a),
+		.last = tdx_last_clear_read(ctx->sr, &ctx->log, &last) > 0 ? &last : NULL,
+	};
+
+	return tdx_metrics_write(&in, stdout);
+}
+
 int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 			 const struct policy_choice *policy)
 {
@@ -99,7 +192,12 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 		record_loaded_read(ctx->sr, &ctx->log, &st, o->tdx_policy, lifecycle_loaded(ctx, false),
 				   lifecycle_loaded(ctx, true), &loaded);
 		st.loaded = &loaded;
-		r = tdx_status_print(&st, stdout, o->json);
+		if (o->prometheus)
+			r = status_metrics(ctx, o, &st);
+		else if (o->oneline)
+			r = status_oneline(o, &st);
+		else
+			r = tdx_status_print(&st, stdout, o->json);
 	}
 	tdx_status_free(&st);
 	return r;
@@ -204,6 +302,25 @@ static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
 	return load_with_purgatory(ctx, req);
 }
 
+/* The system-log line of a load or of its refusal (not of the kernel's errors: they say so). */
+static void load_announce(struct kexec_ctx *ctx, const struct kexec_options *o,
+			  const struct tdx_status *st, int r, unsigned action)
+{
+	struct announce_event ev = {
+		.what = o->crash ? "crash load" : "load", .decision = st->decision,
+		.action = record_action_name(action), .kernel = o->kernel, .why = st->reason,
+	};
+
+	if (r == TDX_REFUSED) {
+		ev.what = o->crash ? "crash load refused" : "load refused";
+		ev.action = "refuse";
+		ev.why = ctx->log.last;
+	} else if (r < 0) {
+		return;
+	}
+	announce_syslog(ctx->sr, &ev);
+}
+
 int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
 	struct tdx_status st = { 0 };
@@ -230,6 +347,7 @@ int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 	if (r == 0)
 		record_load(ctx, o, &st, req.action, file_syscall, rec);
 out:
+	load_announce(ctx, o, &st, r, file_syscall ? KTDX_ACTION_NONE : req.action);
 	free(cmdline);
 	tdx_status_free(&st);
 	mem_plan_free(&mp);
@@ -266,14 +384,14 @@ int lifecycle_unload(struct kexec_ctx *ctx, const struct kexec_options *o)
  * it does.  No record, a stale or a malformed one, counts as none.
  */
 static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
-		     const struct kexec_record *just_loaded)
+		     const struct kexec_record *just_loaded, struct jump_facts *jump)
 {
 	struct tdx_status st = { 0 };
 	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
 	char why[512];
-	unsigned needed;
+	unsigned needed = KTDX_ACTION_NONE;
 	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
 
 	if (r == 0)
@@ -284,20 +402,44 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		have = &rec;
 	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
 	r = record_exec_check(have, needed, why, o->tdx_force, &ctx->log);
+	jump_facts_fill(o, &st, have, needed, jump);
 out:
+	if (r == TDX_REFUSED)
+		announce_syslog(ctx->sr, &(struct announce_event){
+			.what = "exec refused", .decision = st.decision, .action = "refuse",
+			.why = ctx->log.last });
 	tdx_status_free(&st);
 	mem_plan_free(&mp);
 	return r;
 }
 
+/*
+ * The last words before the jump: the system-log line, and on the
+ * terminal what happens next and how long it takes (DESIGN.md: the
+ * console is quiet through the clear).  TODO(integrator): the estimate
+ * takes the measured rate of last-report.json (tdx_last_clear_read())
+ * through the "status" helper's hook in kexec/tdx/watchdog.c.
+ */
+static void jump_announce(struct kexec_ctx *ctx, const struct jump_facts *j)
+{
+	char line[256];
+
+	announce_syslog(ctx->sr, &(struct announce_event){
+		.what = "exec", .decision = j->decision, .action = record_action_name(j->action),
+		.kernel = j->kernel });
+	jump_line(j, line, sizeof(line));
+	log_info(&ctx->log, "%s", line);
+}
+
 int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 		   const struct kexec_record *just_loaded)
 {
+	struct jump_facts jump;
 	int r;
 
 	if ((o->do_shutdown || o->do_exec) && lifecycle_loaded(ctx, false) != 1)
 		return log_errno(&ctx->log, -ENOENT, "Nothing has been loaded!");
-	if (o->do_exec && (r = exec_gate(ctx, o, just_loaded)) < 0)
+	if (o->do_exec && (r = exec_gate(ctx, o, just_loaded, &jump)) < 0)
 		return r;
 	if (o->do_shutdown) {
 		execl("/sbin/shutdown", "shutdown", "-r", "now", (char *)NULL);
@@ -311,6 +453,7 @@ int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 		interfaces_down(ctx);
 	if (!o->do_exec)
 		return 0;
+	jump_announce(ctx, &jump);
 	r = sys_reboot_kexec();
 	/* only returns on failure */
 	load_explain_errno(ctx, r, "reboot(LINUX_REBOOT_CMD_KEXEC)");

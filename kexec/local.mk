@@ -26,6 +26,8 @@ libkexec_a_SOURCES += \
 	kexec/cmdline.c kexec/cmdline.h \
 	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \
+	kexec/announce.c kexec/announce.h \
+	kexec/syslog-send.c kexec/syslog-send.h \
 	include/kexec-tdx/purgatory-abi.h
 
 sbin_PROGRAMS += kexec/kexec

@@ -16,6 +16,7 @@ enum {
 	OPT_TDX_STATUS,
 	OPT_TDX_REPORT,
 	OPT_JSON,
+	OPT_FORMAT,
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
 	OPT_CONSOLE_SERIAL,
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
 	{ "tdx-status",          no_argument,       NULL, OPT_TDX_STATUS },
 	{ "tdx-report",          no_argument,       NULL, OPT_TDX_REPORT },
 	{ "json",                no_argument,       NULL, OPT_JSON },
+	{ "format",              required_argument, NULL, OPT_FORMAT },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
 	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
@@ -137,6 +139,9 @@ void options_usage(FILE *out)
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
 "                             (--tdx-status: also the keys kernel, module_version,\n"
 "                             clear_estimate_s, watchdogs and warnings)\n"
+"      --format=FORMAT        with --tdx-status: text, json (as --json),\n"
+"                             prometheus (node_exporter's textfile collector) or\n"
+"                             oneline (what kexec -e would do now, in one line)\n"
 "      --sysroot=DIR          read /proc, /sys and /dev under DIR\n"
 "                             (also the KEXEC_SYSROOT environment variable)\n"
 "\n"
@@ -253,6 +258,15 @@ static int parse_tdx_option(int c, const char *arg, struct kexec_options *o, str
 	case OPT_TDX_STATUS: o->tdx_status = true; break;
 	case OPT_TDX_REPORT: o->tdx_report = true; break;
 	case OPT_JSON: o->json = true; break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "prometheus") &&
+		    strcmp(arg, "oneline"))
+			return log_errno(log, -EINVAL, "--format=%s: unknown format (text, json, "
+					 "prometheus or oneline)", arg);
+		o->json = !strcmp(arg, "json");
+		o->prometheus = !strcmp(arg, "prometheus");
+		o->oneline = !strcmp(arg, "oneline");
+		break;
 	case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
 	default: return 0;
@@ -313,6 +327,9 @@ static int options_finish(int argc, char **argv, struct kexec_options *o,
 	}
 	if (o->json && !o->tdx_status && !o->tdx_report)
 		return log_errno(log, -EINVAL, "--json goes with --tdx-status or --tdx-report");
+	if ((o->prometheus || o->oneline) && !o->tdx_status)
+		return log_errno(log, -EINVAL, "--format=%s goes with --tdx-status",
+				 o->prometheus ? "prometheus" : "oneline");
 	if (o->mem_max && o->mem_min >= o->mem_max)
 		return log_errno(log, -EINVAL, "--mem-min=0x%llx is not below --mem-max=0x%llx",
 				 (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);

@@ -26,6 +26,8 @@ struct kexec_options {
 	bool opt_load;                  /* -l given (for -S) */
 	bool help, version;
 	bool tdx_status, tdx_report, json;
+	bool prometheus;                /* --format=prometheus (with --tdx-status) */
+	bool oneline;                   /* --format=oneline: the line kexec -e prints before the jump */
 	bool print_ckr_size;
 	enum kexec_syscall_choice syscall;
 
