@@ -58,7 +58,8 @@ t0=$(now)
 # waits for the network and dpkg).  Its package list holds the package's
 # run-time libraries (debian/control: ${shlibs:Depends}) so that dpkg -i
 # needs no network; the cache's name changes with the list.
-mm_include=kexec-tools,kdump-tools,systemd,libelf1,libjson-c5,libkmod2,liblzma5,libzstd1,zlib1g
+# prometheus-node-exporter and wget: deb-boot.sh reads the metrics back over HTTP
+mm_include=kexec-tools,kdump-tools,systemd,prometheus-node-exporter,wget,libelf1,libjson-c5,libkmod2,liblzma5,libzstd1,zlib1g
 cache=${TMPDIR:-/tmp}/kexec-tdx-pkg
 tarball=$cache/bookworm-$(echo "$mm_include" | sha256sum | cut -c1-12).tar
 mkdir -p "$cache" || exit 99
