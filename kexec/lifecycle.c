@@ -184,6 +184,12 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 {
 	struct tdx_status st = { 0 };
 	struct record_loaded loaded;
+	/*
+	 * TODO(integrator): the clear estimate on this host takes the rate
+	 * the last kexec measured: tdx_last_clear_read() (tdx/lastclear.h),
+	 * then tdx_last_clear_rate() into the "status" helper's estimate
+	 * hook in kexec/tdx/watchdog.c, which says so in the text.
+	 */
 	int r = tdx_detect(ctx->sr, &ctx->log, &st);
 
 	st.policy = policy->policy;

@@ -42,6 +42,12 @@ if [ $have_tools = 1 ]; then
 fi
 expect_marker "KT-LOAD evidence rc=0"
 expect_marker "KT-RECORD evidence action=clear decision=clear boot=ok"
+# one system-log line per load and refusal (issue 21, item 4), and the
+# line -e prints before the jump (item 5)
+expect_line_re "KT-SYSLOG load: decision plain, action none, kernel /boot/vmlinuz( \(.*\))?"
+expect_line_re "KT-SYSLOG exec refused: decision clear, action refuse \(refusing to kexec: the image was loaded with action none at .*\)"
+expect_line_re "KT-SYSLOG load: decision clear, action clear, kernel /boot/vmlinuz \(.*\)"
+expect_line_re "kexec: WBINVD and clear of [0-9.]+ [KMG]iB on [0-9]+ CPUs?, (about [0-9]+ (s|min)|under 1 s); the console is quiet until the new kernel prints"
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 expect_marker "KT-OK stage2"
 expect_marker "KT-TDX-REPORT rc=0"

@@ -95,6 +95,8 @@ case $1 in
 	load
 	echo "KT-LOAD evidence rc=$?"
 	record_line evidence
+	# the system-log lines so far (under --sysroot they go to this file)
+	sed 's/^/KT-SYSLOG /' $SR/run/kexec-tdx/syslog
 	"$KEXEC" --sysroot=$SR -e
 	echo "KT-FAIL kexec -e returned $?"
 	;;
