@@ -115,11 +115,12 @@ static unsigned jump_cpus(const struct kexec_options *o, const struct tdx_status
 	return n;
 }
 
+/* have: the loaded image's record; without one (another tool loaded it) it does nothing. */
 static void jump_facts_fill(const struct kexec_options *o, const struct tdx_status *st,
-			    const struct kexec_record *have, unsigned needed, struct jump_facts *j)
+			    const struct kexec_record *have, struct jump_facts *j)
 {
 	*j = (struct jump_facts){
-		.decision = st->decision, .action = have ? have->action : needed,
+		.decision = st->decision, .action = have ? have->action : KTDX_ACTION_NONE,
 		.bytes = rangeset_bytes(&st->private_ranges), .cpus = jump_cpus(o, st),
 	};
 	if (have)
@@ -151,7 +152,7 @@ static int status_oneline(const struct kexec_options *o, const struct tdx_status
 	} else if (img->verdict != RECORD_OK) {
 		printf("%s\n", img->message);
 	} else {
-		jump_facts_fill(o, st, img->recorded > 0 ? &img->rec : NULL, img->needed_now, j);
+		jump_facts_fill(o, st, img->recorded > 0 ? &img->rec : NULL, j);
 		jump_line(j, line, sizeof(line));
 		printf("%s\n", line);
 	}
@@ -408,7 +409,7 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		have = &rec;
 	record_needed_now(&st, o->tdx_policy, why, sizeof(why));
 	r = record_exec_check(have, needed, why, o->tdx_force, &ctx->log);
-	jump_facts_fill(o, &st, have, needed, jump);
+	jump_facts_fill(o, &st, have, jump);
 out:
 	if (r == TDX_REFUSED)
 		announce_syslog(ctx->sr, &(struct announce_event){
