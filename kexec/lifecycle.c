@@ -149,6 +149,8 @@ static int status_oneline(const struct kexec_options *o, const struct tdx_status
 		printf("kexec is refused: %s\n", st->reason);
 	} else if (img->loaded == 0) {
 		printf("no kexec image is loaded\n");
+	} else if (img->loaded < 0 && img->recorded <= 0) {
+		printf("unknown whether a kexec image is loaded (/sys/kernel/kexec_loaded unreadable)\n");
 	} else if (img->verdict != RECORD_OK) {
 		printf("%s\n", img->message);
 	} else {

@@ -122,7 +122,7 @@ if [ "$stage" = 1 ]; then
 else
 	journalctl -b -u kexec-tdx-report.service --no-pager -o cat | sed 's/^/KT-REPORT /'
 	[ -s /var/lib/kexec-tdx/last-report.json ] && echo "KT-LAST-REPORT kept"
-	journalctl -b -1 -k --no-pager -o cat | grep 'kexec-tdx-guard: ' | sed 's/^/KT-GUARD /'
+	journalctl -b -1 --no-pager -o cat | grep 'kexec-tdx-guard' | sed 's/^/KT-GUARD /'
 	metrics last_clear
 	systemctl --no-block poweroff
 fi
