@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "announce.h"
 #include "syslog-send.h"
@@ -76,4 +79,22 @@ void announce_jump_line(unsigned action, uint64_t bytes, unsigned cpus, long est
 	} else {
 		snprintf(buf, size, "booting the new kernel (no flush or clear); %s", quiet);
 	}
+}
+
+void announce_console(const struct sysroot *sr, const char *line)
+{
+	char rec[320];
+	int fd, n;
+
+	tcdrain(STDERR_FILENO);         /* ENOTTY when stderr is no terminal: nothing to wait for */
+	if (!sysroot_is_host(sr))
+		return;                 /* a sysroot's dev/kmsg is a test's input file */
+	fd = sysroot_open_file(sr, "dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(rec, sizeof(rec), "<2>kexec: %s\n", line);
+	/* a courtesy: a failed write never fails the kexec */
+	if (n > 0 && (size_t)n < sizeof(rec) && write(fd, rec, (size_t)n) != n)
+		n = -1;
+	close(fd);
 }

@@ -43,5 +43,13 @@ void announce_syslog(const struct sysroot *sr, const struct announce_event *ev);
  */
 void announce_jump_line(unsigned action, uint64_t bytes, unsigned cpus, long estimate_s, char *buf,
 			size_t size);
+/*
+ * The line on the console before the jump: on the host also to
+ * /dev/kmsg (at KERN_CRIT, as the kernel's own "Starting new kernel" is
+ * loud: a quiet console shows it, and the UART prints it before the
+ * kexec), after the caller printed it on stderr and it drained
+ * (tcdrain: a serial console would lose what is still buffered).
+ */
+void announce_console(const struct sysroot *sr, const char *line);
 
 #endif

@@ -438,6 +438,7 @@ static void jump_announce(struct kexec_ctx *ctx, const struct jump_facts *j)
 		.kernel = j->kernel });
 	jump_line(j, line, sizeof(line));
 	log_info(&ctx->log, "%s", line);
+	announce_console(ctx->sr, line);
 }
 
 int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
@@ -456,13 +457,15 @@ int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 		log_errno(&ctx->log, r, "/sbin/shutdown: %s", strerror(-r));
 		return r < 0 ? r : -EIO;
 	}
+	/* before the network goes down: an operator on ssh sees it too */
+	if (o->do_exec)
+		jump_announce(ctx, &jump);
 	if (o->do_sync)
 		sync();
 	if (o->do_ifdown)
 		interfaces_down(ctx);
 	if (!o->do_exec)
 		return 0;
-	jump_announce(ctx, &jump);
 	r = sys_reboot_kexec();
 	/* only returns on failure */
 	load_explain_errno(ctx, r, "reboot(LINUX_REBOOT_CMD_KEXEC)");

@@ -125,7 +125,7 @@ if [ $mode = clear ]; then
 	[ "$(report verify)" = ok ] || kt_fail "report verify '$(report verify)', expected ok"
 	# the line -e prints before the jump (issue 21, item 5), and the report's
 	# seconds (item 4: clear_seconds, null only without a TSC rate in the log)
-	expect_line_re "kexec: WBINVD and clear of [0-9.]+ [KMG]iB on [0-9]+ CPUs?, (about [0-9]+ (s|min)|under 1 s); the console is quiet until the new kernel prints"
+	expect_line_re "(\\[ *[0-9.]+\\] )?kexec: WBINVD and clear of [0-9.]+ [KMG]iB on [0-9]+ CPUs?, (about [0-9]+ (s|min)|under 1 s); the console is quiet until the new kernel prints"
 	case $(report clear_seconds) in
 	[0-9]*) ;;
 	*) kt_fail "report clear_seconds '$(report clear_seconds)', expected seconds" ;;
@@ -170,7 +170,7 @@ else
 		expect_marker "KT-TDX-REPORT rc=0"
 		[ "$(report action)" = flush ] || kt_fail "report action '$(report action)', expected flush"
 		[ "$(report method)" = wbinvd ] || kt_fail "report method '$(report method)', expected wbinvd"
-		expect_line_re "kexec: WBINVD on [0-9]+ CPUs?, under 1 s; the console is quiet until the new kernel prints"
+		expect_line_re "(\\[ *[0-9.]+\\] )?kexec: WBINVD on [0-9]+ CPUs?, under 1 s; the console is quiet until the new kernel prints"
 		[ "$(report bytes_cleared)" = 0 ] ||
 			kt_fail "report bytes_cleared '$(report bytes_cleared)', expected 0"
 	fi
