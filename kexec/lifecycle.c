@@ -437,7 +437,7 @@ static void jump_announce(struct kexec_ctx *ctx, const struct jump_facts *j)
 		.what = "exec", .decision = j->decision, .action = record_action_name(j->action),
 		.kernel = j->kernel });
 	jump_line(j, line, sizeof(line));
-	log_info(&ctx->log, "%s", line);
+	log_info(&ctx->log, "kexec: %s", line);
 	announce_console(ctx->sr, line);
 }
 
