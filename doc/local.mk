@@ -9,6 +9,11 @@ EXTRA_DIST += doc/purgatory.md doc/layout.md
 
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = completion/kexec
+# bash-completion loads a command's completion by its name: kexec-tdx too.
+install-data-hook:
+	cd $(DESTDIR)$(bashcompletiondir) && rm -f kexec-tdx && ln -s kexec kexec-tdx
+uninstall-hook:
+	rm -f $(DESTDIR)$(bashcompletiondir)/kexec-tdx
 
 # The JSON contracts of --tdx-status --json and --tdx-report --json
 # (tests/json-schema-check.py validates the fixtures' and VM runs' output).

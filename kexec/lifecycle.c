@@ -16,12 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
+#include "announce.h"
 #include "cmdline.h"
 #include "cpus.h"
 #include "lifecycle.h"
 #include "load.h"
 #include "memmap.h"
 #include "syscall.h"
+#include "tdx/lastclear.h"
+#include "tdx/metrics.h"
 #include "tdx/tdx.h"
 
 /* sys/kernel/kexec/{loaded,crash_loaded}, else the old kexec_*loaded; *rel: the file read. */
@@ -92,6 +95,93 @@ int lifecycle_print_crash_size(struct kexec_ctx *ctx)
 	return r;
 }
 
+/* What the jump does, for its line and the system log (exec_gate()). */
+struct jump_facts {
+	enum tdx_decision decision;
+	unsigned action;                /* the loaded image's (KTDX_ACTION_*) */
+	uint64_t bytes;                 /* what a clear clears */
+	unsigned cpus;                  /* CPUs that flush and clear, 0 unknown */
+	uint64_t rate_bps;              /* the clear's rate, as the status estimates it */
+	char kernel[4096];              /* "" unknown (no record) */
+};
+
+/* The last kexec's measured clear rate on this host (last-report.json), 0 when none. */
+static uint64_t measured_rate(const struct tdx_last_clear *last)
+{
+	double r = last ? tdx_last_clear_rate(last) : 0;
+
+	return r > 0 ? (uint64_t)r : 0;
+}
+
+/*
+ * have: the loaded image's record; without one (another tool loaded it)
+ * it does nothing.  The CPUs and the rate are the status's own
+ * (tdx_clear_cpus(), tdx_clear_rate()), so the line and --tdx-status agree.
+ */
+static void jump_facts_fill(const struct kexec_options *o, const struct tdx_status *st,
+			    const struct kexec_record *have, const struct tdx_last_clear *last,
+			    struct jump_facts *j)
+{
+	unsigned packages = 1;
+
+	*j = (struct jump_facts){
+		.decision = st->decision, .action = have ? have->action : KTDX_ACTION_NONE,
+		.bytes = rangeset_bytes(&st->private_ranges),
+	};
+	if (st->cpuinfo_ok)
+		j->cpus = tdx_clear_cpus(&st->cpu, o->tdx_cpus, &packages);
+	j->rate_bps = tdx_clear_rate(j->cpus ? j->cpus : 1, packages, measured_rate(last));
+	if (have)
+		snprintf(j->kernel, sizeof(j->kernel), "%s", have->kernel);
+}
+
+static void jump_line(const struct jump_facts *j, char *buf, size_t size)
+{
+	announce_jump_line(j->action, j->bytes, j->cpus, tdx_clear_estimate_s(j->bytes, j->rate_bps),
+			   buf, size);
+}
+
+/*
+ * --format=oneline: the line -e would print before the jump, or why -e
+ * would not jump (the guard prints it as the last line before reboot(2)).
+ */
+static int status_oneline(const struct kexec_options *o, const struct tdx_status *st,
+			  const struct tdx_last_clear *last)
+{
+	const struct record_image *img = &st->loaded->kexec;
+	struct jump_facts *j = calloc(1, sizeof(*j));
+	char line[256];
+
+	if (!j)
+		return -ENOMEM;
+	if (st->decision == TDX_DECISION_REFUSE) {
+		printf("kexec is refused: %s\n", st->reason);
+	} else if (img->loaded == 0) {
+		printf("no kexec image is loaded\n");
+	} else if (img->loaded < 0 && img->recorded <= 0) {
+		printf("unknown whether a kexec image is loaded (/sys/kernel/kexec_loaded unreadable)\n");
+	} else if (img->verdict != RECORD_OK) {
+		printf("%s\n", img->message);
+	} else {
+		jump_facts_fill(o, st, img->recorded > 0 ? &img->rec : NULL, last, j);
+		jump_line(j, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	free(j);
+	return fflush(stdout) == EOF ? -EIO : 0;
+}
+
+/* --format=prometheus; last: the last kexec's clear, NULL when none is kept. */
+static int status_metrics(const struct tdx_status *st, const struct tdx_last_clear *last)
+{
+	const struct tdx_metrics_input in = {
+		.st = st, .version = PACKAGE_VERSION, .action = tdx_action_name(st->action),
+		.last = last,
+	};
+
+	return tdx_metrics_write(&in, stdout);
+}
+
 /*
  * --tdx-status: detect, settle under the invocation's policy, read what is
  * loaded, print.  With --check nothing is printed and the result is the
@@ -106,11 +196,14 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 		.policy = policy->policy, .policy_source = policy->source, .force = o->tdx_force,
 		.max_clear_cpus = o->tdx_cpus, .sys_disable_stated = policy->sys_disable,
 		.sys_disable_where = policy->sys_disable_where,
-		.measured_clear_bps = 0,        /* the last kexec's rate: not kept yet */
 	};
+	struct tdx_last_clear last;
+	bool have_last = tdx_last_clear_read(ctx->sr, &ctx->log, &last) > 0;
 	int r = tdx_detect(ctx->sr, &ctx->log, &st);
 
 	if (r == 0) {
+		/* this host's own rate, measured at its last kexec, beats the model */
+		so.measured_clear_bps = measured_rate(have_last ? &last : NULL);
 		tdx_status_settle(&st, &so);
 		record_loaded_read(ctx->sr, &ctx->log, &st, o->tdx_policy, lifecycle_loaded(ctx, false),
 				   lifecycle_loaded(ctx, true), &loaded);
@@ -118,6 +211,10 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 		if (o->check)       /* a loaded image that -e would refuse: refused too */
 			r = tdx_status_check_code(&st) ?: (loaded.kexec.loaded > 0 &&
 							  loaded.kexec.verdict != RECORD_OK);
+		else if (o->prometheus)
+			r = status_metrics(&st, have_last ? &last : NULL);
+		else if (o->oneline)
+			r = status_oneline(o, &st, have_last ? &last : NULL);
 		else
 			r = tdx_status_print(&st, stdout, o->json, o->debug || o->verbose);
 	} else if (o->check) {
@@ -233,6 +330,25 @@ static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
 	return load_with_purgatory(ctx, req);
 }
 
+/* The system-log line of a load or of its refusal (not of the kernel's errors: they say so). */
+static void load_announce(struct kexec_ctx *ctx, const struct kexec_options *o,
+			  const struct tdx_status *st, int r, unsigned action)
+{
+	struct announce_event ev = {
+		.what = o->crash ? "crash load" : "load", .decision = st->decision,
+		.action = record_action_name(action), .kernel = o->kernel, .why = st->reason,
+	};
+
+	if (r == TDX_REFUSED) {
+		ev.what = o->crash ? "crash load refused" : "load refused";
+		ev.action = "refuse";
+		ev.why = ctx->log.last;
+	} else if (r < 0) {
+		return;
+	}
+	announce_syslog(ctx->sr, &ev);
+}
+
 int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
 	struct tdx_status st = { 0 };
@@ -259,6 +375,7 @@ int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 	if (r == 0)
 		record_load(ctx, o, &st, req.action, file_syscall, rec);
 out:
+	load_announce(ctx, o, &st, r, file_syscall ? KTDX_ACTION_NONE : req.action);
 	free(cmdline);
 	tdx_status_free(&st);
 	mem_plan_free(&mp);
@@ -295,15 +412,18 @@ int lifecycle_unload(struct kexec_ctx *ctx, const struct kexec_options *o)
  * it does.  No record, a stale or a malformed one, counts as none.
  */
 static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
-		     const struct kexec_record *just_loaded)
+		     const struct kexec_record *just_loaded, struct jump_facts *jump)
 {
 	struct tdx_status st = { 0 };
 	struct mem_plan mp = { 0 };
 	struct kexec_record rec;
 	const struct kexec_record *have = just_loaded;
 	struct plan_digest now;
+	struct tdx_last_clear last;
+	struct kexec_log quiet = { 0 };
+	bool have_last;
 	char why[512];
-	unsigned needed;
+	unsigned needed = KTDX_ACTION_NONE;
 	int r = mem_plan_read(ctx->sr, &ctx->log, &mp);
 
 	if (r == 0)
@@ -319,20 +439,46 @@ static int exec_gate(struct kexec_ctx *ctx, const struct kexec_options *o,
 		plan_digest_of_status(&st, &now);
 		r = record_plan_check(have, &now, o->tdx_force, &ctx->log);
 	}
+	/* a missing or unreadable last report only costs the estimate its measured rate */
+	have_last = tdx_last_clear_read(ctx->sr, &quiet, &last) > 0;
+	jump_facts_fill(o, &st, have, have_last ? &last : NULL, jump);
 out:
+	if (r == TDX_REFUSED)
+		announce_syslog(ctx->sr, &(struct announce_event){
+			.what = "exec refused", .decision = st.decision, .action = "refuse",
+			.why = ctx->log.last });
 	tdx_status_free(&st);
 	mem_plan_free(&mp);
 	return r;
 }
 
+/*
+ * The last words before the jump: the system-log line, and on the
+ * terminal what happens next and how long it takes (DESIGN.md: the
+ * console is quiet through the clear); the estimate prefers this host's
+ * rate measured at its last kexec (last-report.json), as --tdx-status does.
+ */
+static void jump_announce(struct kexec_ctx *ctx, const struct jump_facts *j)
+{
+	char line[256];
+
+	announce_syslog(ctx->sr, &(struct announce_event){
+		.what = "exec", .decision = j->decision, .action = record_action_name(j->action),
+		.kernel = j->kernel });
+	jump_line(j, line, sizeof(line));
+	log_info(&ctx->log, "kexec: %s", line);
+	announce_console(ctx->sr, line);
+}
+
 int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 		   const struct kexec_record *just_loaded)
 {
+	struct jump_facts jump;
 	int r;
 
 	if ((o->do_shutdown || o->do_exec) && lifecycle_loaded(ctx, false) != 1)
 		return log_errno(&ctx->log, -ENOENT, "Nothing has been loaded!");
-	if (o->do_exec && (r = exec_gate(ctx, o, just_loaded)) < 0)
+	if (o->do_exec && (r = exec_gate(ctx, o, just_loaded, &jump)) < 0)
 		return r;
 	if (o->do_shutdown) {
 		execl("/sbin/shutdown", "shutdown", "-r", "now", (char *)NULL);
@@ -340,6 +486,9 @@ int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 		log_errno(&ctx->log, r, "/sbin/shutdown: %s", strerror(-r));
 		return r < 0 ? r : -EIO;
 	}
+	/* before the network goes down: an operator on ssh sees it too */
+	if (o->do_exec)
+		jump_announce(ctx, &jump);
 	if (o->do_sync)
 		sync();
 	if (o->do_ifdown)

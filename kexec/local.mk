@@ -28,6 +28,8 @@ libkexec_a_SOURCES += \
 	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \
 	kexec/plan-digest.c kexec/plan-digest.h \
+	kexec/announce.c kexec/announce.h \
+	kexec/syslog-send.c kexec/syslog-send.h \
 	include/kexec-tdx/purgatory-abi.h
 
 sbin_PROGRAMS += kexec/kexec

@@ -18,6 +18,7 @@ enum {
 	OPT_JSON,
 	OPT_CHECK,
 	OPT_VERBOSE,
+	OPT_FORMAT,
 	OPT_SYSROOT,
 	OPT_PRINT_CKR_SIZE,
 	OPT_CONSOLE_SERIAL,
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
 	{ "json",                no_argument,       NULL, OPT_JSON },
 	{ "check",               no_argument,       NULL, OPT_CHECK },
 	{ "verbose",             no_argument,       NULL, OPT_VERBOSE },
+	{ "format",              required_argument, NULL, OPT_FORMAT },
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
 	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
@@ -140,6 +142,9 @@ void options_usage(FILE *out)
 "      --tdx-report           in the new kernel: print the purgatory's report\n"
 "      --json                 with --tdx-status or --tdx-report: JSON output\n"
 "                             (schema_version 1: kexec(8), JSON OUTPUT)\n"
+"      --format=FORMAT        with --tdx-status: text, json (as --json),\n"
+"                             prometheus (node_exporter's textfile collector) or\n"
+"                             oneline (what kexec -e would do now, in one line)\n"
 "      --sysroot=DIR          read /proc, /sys and /dev under DIR\n"
 "                             (also the KEXEC_SYSROOT environment variable)\n"
 "\n"
@@ -258,6 +263,15 @@ static int parse_tdx_option(int c, const char *arg, struct kexec_options *o, str
 	case OPT_JSON: o->json = true; break;
 	case OPT_CHECK: o->check = true; break;
 	case OPT_VERBOSE: o->verbose = true; break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "prometheus") &&
+		    strcmp(arg, "oneline"))
+			return log_errno(log, -EINVAL, "--format=%s: unknown format (text, json, "
+					 "prometheus or oneline)", arg);
+		o->json = !strcmp(arg, "json");
+		o->prometheus = !strcmp(arg, "prometheus");
+		o->oneline = !strcmp(arg, "oneline");
+		break;
 	case OPT_PRINT_CKR_SIZE: o->print_ckr_size = true; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
 	default: return 0;
@@ -320,6 +334,9 @@ static int options_finish(int argc, char **argv, struct kexec_options *o,
 		return log_errno(log, -EINVAL, "--json goes with --tdx-status or --tdx-report");
 	if (o->check && !o->tdx_status)
 		return log_errno(log, -EINVAL, "--check goes with --tdx-status");
+	if ((o->prometheus || o->oneline) && !o->tdx_status)
+		return log_errno(log, -EINVAL, "--format=%s goes with --tdx-status",
+				 o->prometheus ? "prometheus" : "oneline");
 	if (o->mem_max && o->mem_min >= o->mem_max)
 		return log_errno(log, -EINVAL, "--mem-min=0x%llx is not below --mem-max=0x%llx",
 				 (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);

@@ -28,6 +28,8 @@ struct kexec_options {
 	bool tdx_status, tdx_report, json;
 	bool check;                     /* --check: --tdx-status answers by exit code */
 	bool verbose;                   /* --verbose: as -d for --tdx-status (the range lists) */
+	bool prometheus;                /* --format=prometheus (with --tdx-status) */
+	bool oneline;                   /* --format=oneline: the line kexec -e prints before the jump */
 	bool print_ckr_size;
 	enum kexec_syscall_choice syscall;
 

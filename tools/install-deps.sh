@@ -8,6 +8,6 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libelf-dev libkmod-dev libjson-c-dev zlib1g-dev liblzma-dev libzstd-dev \
 	libcmocka-dev libssl-dev \
-	python3 python3-jsonschema clang cpio gzip xz-utils zstd \
+	python3 python3-jsonschema python3-prometheus-client man-db clang cpio gzip xz-utils zstd \
 	qemu-system-x86 ovmf busybox-static linux-image-amd64 kexec-tools makedumpfile \
 	debhelper mmdebstrap rpm lintian

@@ -11,4 +11,6 @@ libkexec_a_SOURCES += \
 	kexec/tdx/kernel.c \
 	kexec/tdx/watchdog.c \
 	kexec/tdx/status.c \
-	kexec/tdx/report.c kexec/tdx/report.h
+	kexec/tdx/report.c kexec/tdx/report.h \
+	kexec/tdx/lastclear.c kexec/tdx/lastclear.h \
+	kexec/tdx/metrics.c kexec/tdx/metrics.h

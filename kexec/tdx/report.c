@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "lastclear.h"
 #include "report.h"
 #include "tdx.h"
 #include "../text.h"
@@ -325,6 +326,10 @@ static struct json_object *report_json(const struct tdx_report *t)
 	json_object_object_add(o, "tsc_verify", json_object_new_int64((int64_t)r->tsc_verify));
 	json_object_object_add(o, "tsc_flush", json_object_new_int64((int64_t)r->tsc_flush));
 	json_object_object_add(o, "tsc_clear", json_object_new_int64((int64_t)r->tsc_clear));
+	/* unknown without the TSC rate: null, never 0 */
+	json_object_object_add(o, "tsc_khz", t->tsc_khz ? json_object_new_int64((int64_t)t->tsc_khz) : NULL);
+	json_object_object_add(o, "clear_seconds", t->tsc_khz ?
+			       json_object_new_double(tdx_tsc_seconds(r->tsc_clear, t->tsc_khz)) : NULL);
 	json_object_object_add(o, "sha256", json_object_new_string(sha256_path_name(r->sha256_path)));
 	json_object_object_add(o, "paging", json_object_new_int64(r->paging));
 	json_object_object_add(o, "pgtable_bytes", json_object_new_int64((int64_t)r->pgtable_bytes));
@@ -353,7 +358,12 @@ static struct json_object *report_json(const struct tdx_report *t)
 static void report_text(const struct tdx_report *t, FILE *out)
 {
 	const struct ktdx_report *r = &t->h;
+	struct tdx_last_clear lc;
+	char line[256];
 
+	tdx_last_clear_from_report(t, t->tsc_khz, &lc);
+	tdx_last_clear_line(&lc, line, sizeof(line));
+	fprintf(out, "%s\n", line);
 	fprintf(out, "kexec-tdx purgatory report (version %" PRIu32 ")\n", r->version);
 	fprintf(out, "  %-16s %s\n", "action:", tdx_report_action_name(r->action));
 	fprintf(out, "  %-16s %s\n", "method:", tdx_report_method_name(r->method));
@@ -393,6 +403,25 @@ int tdx_report_write(const struct tdx_report *r, FILE *out, bool json)
 	return fflush(out) == EOF || ferror(out) ? -EIO : 0;
 }
 
+/* The running kernel's TSC rate from its log; 0 when the log does not say. */
+static uint64_t report_tsc_khz(const struct sysroot *sr)
+{
+	struct kexec_log quiet = { 0 };
+	struct tdx_kmsg k = { 0 };
+	enum kmsg_source src;
+	uint64_t khz = 0;
+	size_t len;
+	char *buf;
+
+	if (sysroot_read_kmsg(sr, &buf, &len, &src) < 0)
+		return 0;
+	if (tdx_kmsg_parse(buf, len, &k, &quiet, "kmsg") == 0)
+		khz = k.tsc_khz;
+	tdx_kmsg_free(&k);
+	free(buf);
+	return khz;
+}
+
 int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json)
 {
 	struct tdx_report *r = calloc(1, sizeof(*r));
@@ -401,6 +430,8 @@ int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out,
 	if (!r)
 		return -ENOMEM;
 	q = tdx_report_read(sr, log, r);
+	if (q >= 0)
+		r->tsc_khz = report_tsc_khz(sr);
 	if (q >= 0)
 		q = tdx_report_write(r, out, json);
 	free(r);

@@ -14,10 +14,15 @@
 #include "../log.h"
 #include "../sysroot.h"
 
-/* A decoded report: the header and its CPU entries (h.nr_cpus of them). */
+/*
+ * A decoded report: the header and its CPU entries (h.nr_cpus of them),
+ * and the TSC rate of the kernel that reads it (its log; 0 unknown), which
+ * turns the TSC cycles into seconds.
+ */
 struct tdx_report {
 	struct ktdx_report h;
 	struct ktdx_report_cpu cpu[KTDX_MAX_CPUS];
+	uint64_t tsc_khz;
 };
 
 /*
@@ -40,7 +45,11 @@ int tdx_report_read(const struct sysroot *sr, struct kexec_log *log, struct tdx_
 /* Print a decoded report as text or as one JSON object. */
 int tdx_report_write(const struct tdx_report *r, FILE *out, bool json);
 
-/* tdx_report_read() then tdx_report_write(). */
+/*
+ * tdx_report_read(), the TSC rate from the kernel log (tdx_kmsg_parse),
+ * then tdx_report_write().  The text starts with the one-line summary
+ * (tdx_last_clear_line(), lastclear.h).
+ */
 int tdx_report_print(const struct sysroot *sr, struct kexec_log *log, FILE *out, bool json);
 
 /* "none"/"flush"/"clear", "none"/"wbinvd"/"nt-store"/"movdir64b"/"nt-store-avx", NULL if unknown. */

@@ -10,12 +10,20 @@
 # console:
 #   boot 1: kdump-tools.service has loaded the crash kernel through
 #           /sbin/kexec (the package's, --version says so), KDUMP_KEXEC_ARGS=-d
-#           makes it print its segment table; then
-#           `kexec -l /boot/vmlinuz-V --initrd=... --reuse-cmdline
-#           --append=kt.stage=2` and `systemctl kexec`;
+#           makes it print its segment table; the operator's step
+#           `systemctl enable --now kexec-tdx-metrics.timer` makes the
+#           metrics reach node_exporter (prometheus-node-exporter, its
+#           Debian defaults), read back from http://127.0.0.1:9100/metrics;
+#           then `kexec --tdx=clear -l /boot/vmlinuz-V --initrd=...
+#           --reuse-cmdline --append=kt.stage=2` (kexec's syslog line is in
+#           the journal) and `systemctl kexec`;
 #   boot 2: the same kernel came up through the kexec (kt.stage=2 on its
 #           command line), kdump-tools loaded the crash kernel again;
-#           poweroff.
+#           kexec-tdx-report.service (enabled by the package) logged the
+#           clear and kept /var/lib/kexec-tdx/last-report.json, and the
+#           last_clear metrics are served; poweroff.
+# Between the boots the guard's line before the jump (what the kexec does
+# next) is on the serial console.
 # kdump-tools' own kdump initrd is not built (its kernel hook cannot find
 # the root device in a chroot): the crash kernel is loaded with the host's
 # initrd, and no crash is triggered.
@@ -84,10 +92,25 @@ echo "KT-KEXEC $(/sbin/kexec --version | head -n 1)"
 echo "KT-CRASH-LOADED $(cat /sys/kernel/kexec_crash_loaded)"
 echo "KT-KDUMP-STATE $(systemctl is-active kdump-tools.service)"
 journalctl -b -u kdump-tools.service --no-pager -o cat | sed 's/^/KT-JOURNAL /' | tail -n 40
+# metrics: the timer writes them, node_exporter serves them (wait up to 2 min)
+metrics() {
+	i=0
+	while [ $i -lt 60 ]; do
+		m=$(wget -qO- http://127.0.0.1:9100/metrics 2>/dev/null | grep "^kexec_tdx_$1")
+		[ -n "$m" ] && break
+		sleep 2
+		i=$((i + 1))
+	done
+	printf '%s\n' "$m" | sed 's/^/KT-METRIC /'
+}
 if [ "$stage" = 1 ]; then
+	systemctl enable --now kexec-tdx-metrics.timer
+	echo "KT-NODE-EXPORTER $(systemctl is-active prometheus-node-exporter.service)"
+	metrics
 	v=$(uname -r)
-	if /usr/sbin/kexec -l "/boot/vmlinuz-$v" --initrd="/boot/initrd.img-$v" --reuse-cmdline \
+	if /usr/sbin/kexec --tdx=clear -l "/boot/vmlinuz-$v" --initrd="/boot/initrd.img-$v" --reuse-cmdline \
 		--append="kt.stage=2"; then
+		journalctl -b -t kexec --no-pager -o cat | sed 's/^/KT-SYSLOG /'
 		echo "KT-LOADED $(cat /sys/kernel/kexec_loaded)"
 		systemctl --no-block kexec
 	else
@@ -95,6 +118,9 @@ if [ "$stage" = 1 ]; then
 		systemctl --no-block poweroff
 	fi
 else
+	journalctl -b -u kexec-tdx-report.service --no-pager -o cat | sed 's/^/KT-REPORT /'
+	[ -s /var/lib/kexec-tdx/last-report.json ] && echo "KT-LAST-REPORT kept"
+	metrics last_clear
 	systemctl --no-block poweroff
 fi
 EOS
@@ -153,6 +179,25 @@ has_re '^KT-JOURNAL .*loaded kdump kernel' && ok "kdump-config says: loaded kdum
 has_re '^KT-JOURNAL purgatory action: none[ ,]' && ok "the crash kernel went through kexec-tdx's loader (its -d table)" ||
 	not_ok "no kexec-tdx -d output in kdump-tools' journal"
 has "KT-LOADED 1" && ok "boot 1: kexec -l --reuse-cmdline loaded the kernel" || not_ok "boot 1: kexec -l failed"
+# issue 21, item 3: node_exporter serves what the timer wrote
+has "KT-NODE-EXPORTER active" && ok "boot 1: prometheus-node-exporter runs" || not_ok "boot 1: node_exporter is not active"
+has 'KT-METRIC kexec_tdx_info{schema_version="1",version="'"$version"'"} 1' &&
+	ok "boot 1: node_exporter serves kexec_tdx_info" || not_ok "boot 1: no kexec_tdx_info from node_exporter"
+has 'KT-METRIC kexec_tdx_decision{decision="plain"} 1' && has 'KT-METRIC kexec_tdx_action{action="none"} 1' &&
+	ok "boot 1: decision plain, action none through node_exporter" || not_ok "boot 1: decision/action metrics"
+has_re '^KT-SYSLOG load: decision plain, action clear, kernel /boot/vmlinuz-' &&
+	ok "boot 1: kexec's load line is in the journal" || not_ok "boot 1: no load line of kexec in the journal"
+# the guard writes to /dev/kmsg: "[  121.8] kexec-tdx-guard: WBINVD ..."
+tr -d '\r' <"$work/serial.log" |
+	grep -aqE '^\[ *[0-9.]+\] kexec-tdx-guard: WBINVD and clear of [0-9.]+ [MG]iB on 2 CPUs, (about [0-9]+ s|under 1 s); the console is quiet until the new kernel prints$' &&
+	ok "boot 1: the guard said on the console what the kexec does next" ||
+	not_ok "boot 1: no line of the guard before the jump on the console"
+# items 4 and 5: the report kept and logged, its metrics served
+has_re '^KT-REPORT kexec cleared [0-9.]+ [MG]iB on 2 CPUs in [0-9.]+ s( \([0-9.]+ GB/s\))?, verified$' &&
+	ok "boot 2: kexec-tdx-report.service logged the clear" || not_ok "boot 2: no report line in the journal"
+has "KT-LAST-REPORT kept" && ok "boot 2: last-report.json kept" || not_ok "boot 2: no last-report.json"
+has_re '^KT-METRIC kexec_tdx_last_clear_bytes [1-9][0-9.e+]*$' &&
+	ok "boot 2: node_exporter serves the last clear" || not_ok "boot 2: no kexec_tdx_last_clear_bytes"
 [ "$rc" = 0 ] && ok "boot 2 powered off" || not_ok "QEMU exit status $rc (124: timeout)"
 if [ "$fail" -ne 0 ]; then
 	echo "last 60 lines of the serial console:"

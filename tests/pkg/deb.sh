@@ -58,7 +58,8 @@ t0=$(now)
 # waits for the network and dpkg).  Its package list holds the package's
 # run-time libraries (debian/control: ${shlibs:Depends}) so that dpkg -i
 # needs no network; the cache's name changes with the list.
-mm_include=kexec-tools,kdump-tools,systemd,libelf1,libjson-c5,libkmod2,liblzma5,libzstd1,zlib1g
+# prometheus-node-exporter and wget: deb-boot.sh reads the metrics back over HTTP
+mm_include=kexec-tools,kdump-tools,systemd,prometheus-node-exporter,wget,libelf1,libjson-c5,libkmod2,liblzma5,libzstd1,zlib1g
 cache=${TMPDIR:-/tmp}/kexec-tdx-pkg
 tarball=$cache/bookworm-$(echo "$mm_include" | sha256sum | cut -c1-12).tar
 mkdir -p "$cache" || exit 99
@@ -115,6 +116,10 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$contents"
 for f in /usr/sbin/kexec-tdx /usr/sbin/kexec /etc/kexec-tdx.conf /usr/share/man/man8/kexec.8.gz \
 	 /usr/share/man/man8/kexec-tdx.8.gz /usr/share/man/man5/kexec-tdx.conf.5.gz \
 	 /usr/share/bash-completion/completions/kexec /lib/systemd/system/kexec-tdx-guard.service \
+	 /usr/share/bash-completion/completions/kexec-tdx \
+	 /lib/systemd/system/kexec-tdx-report.service /lib/systemd/system/kexec-tdx-metrics.service \
+	 /lib/systemd/system/kexec-tdx-metrics.timer /usr/libexec/kexec-tdx/kexec-tdx-report \
+	 /usr/libexec/kexec-tdx/kexec-tdx-metrics \
 	 /lib/systemd/system-shutdown/kexec-tdx-guard.shutdown; do
 	grep -qx "$f" "$contents" && ok "the package holds $f" || not_ok "the package lacks $f"
 done
@@ -188,6 +193,11 @@ in_root dpkg-query -W -f='${Conffiles}\n' kexec-tdx | grep -q "^ /etc/kexec-tdx.
 	ok "/etc/kexec-tdx.conf is a conffile" || not_ok "/etc/kexec-tdx.conf is not a conffile"
 [ -L "$root/etc/systemd/system/kexec.target.wants/kexec-tdx-guard.service" ] &&
 	ok "kexec-tdx-guard.service is enabled in kexec.target" || not_ok "kexec-tdx-guard.service is not enabled"
+[ -L "$root/etc/systemd/system/multi-user.target.wants/kexec-tdx-report.service" ] &&
+	ok "kexec-tdx-report.service is enabled" || not_ok "kexec-tdx-report.service is not enabled"
+[ ! -e "$root/etc/systemd/system/timers.target.wants/kexec-tdx-metrics.timer" ] &&
+	ok "kexec-tdx-metrics.timer is off until the operator enables it" ||
+	not_ok "kexec-tdx-metrics.timer is enabled by the package"
 
 # the configuration file is read: a bad line stops kexec before anything
 # (--tdx-status reads nothing else first, so no /proc is needed for this)

@@ -55,6 +55,8 @@ grep -q "^# FAIL: *0$" "$tmp/rpmbuild.log" && grep -q "^# PASS: *[1-9]" "$tmp/rp
 
 rpm -qlp "$rpmfile" >"$tmp/files" 2>/dev/null
 for f in /usr/sbin/kexec-tdx /etc/kexec-tdx.conf /usr/lib/systemd/system/kexec-tdx-guard.service \
+	 /usr/lib/systemd/system/kexec-tdx-report.service /usr/lib/systemd/system/kexec-tdx-metrics.service \
+	 /usr/lib/systemd/system/kexec-tdx-metrics.timer /usr/lib/systemd/system-preset/90-kexec-tdx.preset \
 	 /usr/share/bash-completion/completions/kexec-tdx; do
 	grep -qx "$f" "$tmp/files" && ok "the RPM holds $f" || not_ok "the RPM lacks $f"
 done
@@ -74,10 +76,13 @@ case $v in
 "kexec-tdx $version "*) ok "its kexec-tdx --version: $v" ;;
 *) not_ok "its kexec-tdx --version: $v" ;;
 esac
-for g in "$tmp"/x/usr/libexec/kexec-tdx/kexec-tdx-guard "$tmp"/x/usr/lib/systemd/system-shutdown/kexec-tdx-guard.shutdown; do
+for g in "$tmp"/x/usr/libexec/kexec-tdx/kexec-tdx-guard "$tmp"/x/usr/lib/systemd/system-shutdown/kexec-tdx-guard.shutdown \
+	 "$tmp"/x/usr/libexec/kexec-tdx/kexec-tdx-report "$tmp"/x/usr/libexec/kexec-tdx/kexec-tdx-metrics; do
 	grep -qx 'KEXEC=${KEXEC:-/usr/sbin/kexec-tdx}' "$g" 2>/dev/null && ok "${g#"$tmp"/x} runs /usr/sbin/kexec-tdx" ||
 		not_ok "${g#"$tmp"/x} does not run /usr/sbin/kexec-tdx"
 done
+[ "$(cat "$tmp/x/usr/lib/systemd/system-preset/90-kexec-tdx.preset")" = "enable kexec-tdx-report.service" ] &&
+	ok "the preset enables kexec-tdx-report.service (the metrics timer stays off)" || not_ok "the preset"
 grep -qx 'complete -F _kexec_tdx kexec-tdx' "$tmp/x/usr/share/bash-completion/completions/kexec-tdx" &&
 	ok "the bash completion is for kexec-tdx" || not_ok "the bash completion is not for kexec-tdx"
 

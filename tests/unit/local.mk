@@ -31,6 +31,8 @@ UNIT_TESTS = \
 	tests/unit/test-split \
 	tests/unit/test-sha256 \
 	tests/unit/test-report \
+	tests/unit/test-lastclear \
+	tests/unit/test-announce \
 	tests/unit/test-pagetable \
 	tests/unit/test-purgatory
 check_PROGRAMS += $(UNIT_TESTS)

@@ -50,6 +50,12 @@ expect_marker "KT-CRASH-SIZE after 33554432"
 expect_marker "KT-EXEC shrunk rc=1 loaded=1"
 expect_marker "KT-SAYS shrunk kexec: refusing to kexec: the host changed since the image was loaded: the crash kernel shrank from 64.0 MiB to 32.0 MiB (its memory went back to the page allocator, outside the loaded clear list); reload it (kexec -l) so that its plan matches, or add --tdx-force"
 expect_marker "KT-LOAD reload rc=0"
+# one system-log line per load and refusal (issue 21, item 4), and the
+# line -e prints before the jump (item 5)
+expect_line_re "KT-SYSLOG load: decision plain, action none, kernel /boot/vmlinuz( \(.*\))?"
+expect_line_re "KT-SYSLOG exec refused: decision clear, action refuse \(refusing to kexec: the image was loaded with action none at .*\)"
+expect_line_re "KT-SYSLOG load: decision clear, action clear, kernel /boot/vmlinuz \(.*\)"
+expect_line_re "(\\[ *[0-9.]+\\] )?kexec: WBINVD and clear of [0-9.]+ [KMG]iB on [0-9]+ CPUs?, (about [0-9]+ (s|min)|under 1 s); the console is quiet until the new kernel prints"
 expect_line_re "KT-STAGE 2 test=$KT_NAME cmdline=.* kt\.stage=2( .*)?"
 expect_marker "KT-OK stage2"
 expect_marker "KT-TDX-REPORT rc=0"

@@ -108,6 +108,8 @@ case $1 in
 	try_exec shrunk
 	load
 	echo "KT-LOAD reload rc=$?"
+	# the system-log lines so far (under --sysroot they go to this file)
+	sed 's/^/KT-SYSLOG /' $SR/run/kexec-tdx/syslog
 	"$KEXEC" --sysroot=$SR -e
 	echo "KT-FAIL kexec -e returned $?"
 	;;
