@@ -20,6 +20,8 @@
 #include "bzimage-fixture.h"
 #include "cpus.h"
 #include "load.h"
+#include "purgatory-load.h"
+#include "segments.h"
 #include "syscall.h"
 #include "tdx/tdx.h"
 
@@ -142,6 +144,52 @@ static char *run(const struct load_request *req, int *ret)
 	return out;
 }
 
+/*
+ * Where the loader puts the purgatory, top down below `top`, and its size:
+ * both follow from the object this build embedded (another compiler makes
+ * another size), so they are measured here by placing it alone in [0, top).
+ */
+struct placed {
+	uint64_t mem, memsz;
+};
+
+static struct placed purgatory_below(uint64_t top)
+{
+	struct rangeset ram = RANGESET_INIT;
+	struct kexec_log log = { .out = stderr };
+	struct segments segs;
+	struct purgatory p;
+	struct placed at;
+
+	assert_int_equal(rangeset_add(&ram, 0, top), 0);
+	assert_int_equal(segments_init(&segs, &ram, 0, 0), 0);
+	assert_int_equal(purgatory_load(purgatory_blob, purgatory_blob_size, &segs, 0, top, &log, &p), 0);
+	assert_int_equal(segs.n, 1);
+	at.mem = segs.v[0].mem;
+	at.memsz = segs.v[0].memsz;
+	/* page aligned, whole pages, as close below top as its alignment allows */
+	assert_int_equal(at.mem % PAGE_SIZE_4K, 0);
+	assert_int_equal(at.memsz % PAGE_SIZE_4K, 0);
+	assert_true(at.mem + at.memsz <= top);
+	assert_true(top - (at.mem + at.memsz) < 2 * MiB);
+	purgatory_free(&p);
+	segments_free(&segs);
+	rangeset_free(&ram);
+	return at;
+}
+
+/* The -d line of a segment: "  N  WHAT  0xSTART 0xEND " */
+static void assert_segment(const char *out, unsigned n, const char *what, uint64_t start,
+			   uint64_t end)
+{
+	char line[120];
+
+	snprintf(line, sizeof(line), "      %u  %-12s 0x%016llx 0x%016llx ", n, what,
+		 (unsigned long long)start, (unsigned long long)end);
+	if (!strstr(out, line))
+		fail_msg("no segment line \"%s\" in:\n%s", line, out);
+}
+
 static void test_clear_layout(void **state)
 {
 	struct rangeset priv = RANGESET_INIT;
@@ -171,18 +219,29 @@ static void test_clear_layout(void **state)
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10d0\n"));
 	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffc5000 0x000000007ffde000 0x0000019000 0x0 (not hashed)\n"));
-	assert_non_null(strstr(out, "      4  purgatory    0x000000007fe9e000 0x000000007ffc5000 "));
+	/* the purgatory right below the page tables (its size is the build's) */
+	struct placed purg = purgatory_below(0x7ffc5000);
+	assert_segment(out, 4, "purgatory", purg.mem, purg.mem + purg.memsz);
+	assert_int_equal(purg.mem + purg.memsz, 0x7ffc5000);
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
 	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
 	assert_non_null(strstr(out, "page-table map: 3 ranges, 0xfff7f000 bytes\n"
 				    "  map [0x0000000000000000, 0x000000000009f000)\n"
 				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
 				    "  map [0x0000000100000000, 0x0000000180000000)\n"));
-	/* the private ranges minus the five segments; the purgatory touches the page tables */
-	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfda9d000 bytes\n"
-				    "  [0x0000000000100000, 0x0000000001000000)\n"
-				    "  [0x0000000003000000, 0x000000007fe9e000)\n"
-				    "  [0x0000000100000000, 0x000000017fcff000)\n"));
+	/*
+	 * The private ranges minus the five segments; the purgatory touches the
+	 * page tables, so the second range ends where the purgatory starts:
+	 * 0xf00000 + (purgatory start - 0x3000000) + 0x7fcff000 bytes.
+	 */
+	char list[300];
+	snprintf(list, sizeof(list), "TDX clear list: 3 ranges, 0x%llx bytes\n"
+		 "  [0x0000000000100000, 0x0000000001000000)\n"
+		 "  [0x0000000003000000, 0x%016llx)\n"
+		 "  [0x0000000100000000, 0x000000017fcff000)\n",
+		 (unsigned long long)(0xf00000 + (purg.mem - 0x3000000) + 0x7fcff000),
+		 (unsigned long long)purg.mem);
+	assert_non_null(strstr(out, list));
 	free(out);
 	rangeset_free(&priv);
 }
@@ -202,7 +261,9 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
 	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
 	/* action none: no page-table segment, the purgatory runs on the kernel's map */
-	assert_non_null(strstr(out, "      2  purgatory    0x0000000041ed7000 0x0000000041ffe000 "));
+	struct placed purg = purgatory_below(0x41ffe000);
+	assert_segment(out, 2, "purgatory", purg.mem, purg.mem + purg.memsz);
+	assert_int_equal(purg.mem + purg.memsz, 0x41ffe000);    /* right below boot_params */
 	assert_null(strstr(out, "pagetables"));
 	assert_non_null(strstr(out, "purgatory action: none (verify in C on the kernel's map), flags 0x0\n"));
 	free(out);
