@@ -18,10 +18,15 @@ VM_TESTS = \
 	tests/vm/kexec-smp.sh \
 	tests/vm/kexec-smp-uefi.sh \
 	tests/vm/kexec-smp-fallback.sh \
-	tests/vm/kdump.sh
+	tests/vm/kdump.sh \
+	tests/vm/new-kernel-clear.sh \
+	tests/vm/new-kernel-clear-uefi.sh \
+	tests/vm/new-kernel-kdump.sh \
+	tests/vm/new-kernel-kdump-uefi.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md tests/vm/cases/kdump.sh \
+	tests/vm/fetch-kernels.sh tests/vm/check-kernels.sh \
 	tests/vm/lib.sh \
 	tests/vm/init.sh \
 	tests/vm/guest.sh \
@@ -37,3 +42,19 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/cases/kexec-lockdown.sh \
 	tests/vm/cases/kexec-recheck.sh \
 	tests/vm/cases/kexec-smp.sh
+
+# Debian's current kernels (tests/vm/README.md, "Debian's kernels"):
+# make fetch-kernels unpacks them into $(KT_KERNEL_CACHE) (CI runs it before
+# make check, whose new-kernel-*.sh boot the newest); make check-kernels runs
+# every one of them through the matrix of tests/vm/check-kernels.sh (long:
+# not part of make check).
+KT_KERNEL_CACHE ?= /var/cache/kexec-tdx-kernels
+.PHONY: fetch-kernels check-kernels
+fetch-kernels:
+	KT_KERNEL_CACHE='$(KT_KERNEL_CACHE)' $(SHELL) $(srcdir)/tests/vm/fetch-kernels.sh all
+check-kernels: kexec/kexec
+	KT_KERNEL_CACHE='$(KT_KERNEL_CACHE)' $(SHELL) $(srcdir)/tests/vm/fetch-kernels.sh all || \
+		echo "check-kernels: the fetch failed; testing the kernels the cache has"
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+	KEXEC_BIN='$(abs_top_builddir)/kexec/kexec' KT_KERNEL_CACHE='$(KT_KERNEL_CACHE)' \
+		$(SHELL) $(srcdir)/tests/vm/check-kernels.sh
