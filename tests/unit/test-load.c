@@ -5,6 +5,7 @@
  * initrd; the -d output is asserted line by line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -551,6 +552,68 @@ static void test_caller_bugs(void **state)
 	rangeset_free(&priv);
 }
 
+/*
+ * Under EFI, the page of the EFI stub's INITRD config table (found through
+ * the system table in /dev/mem) is a segment of zeros placed before the
+ * kernel: Linux 6.19+ zeroes those 16 bytes when it boots, and they must
+ * not lie in the initrd (Debian's 7.3 under OVMF lost its initramfs so).
+ */
+static void test_efi_initrd_table_page(void **state)
+{
+	static const uint8_t initrd_guid[16] = { 0x27, 0xe4, 0x68, 0x55, 0xfc, 0x68, 0x3d, 0x4f,
+						 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 };
+	struct boot_params bp = { 0 };
+	uint64_t systab[15] = { 0x5453595320494249ULL };        /* "IBI SYST" */
+	uint8_t tables[2][24] = { { 0x11 } };
+	uint64_t at = 0x3abcdff8;                                /* 16 bytes over a page end */
+	char path[700];
+	int fd, r;
+
+	bp.efi_info.efi_systab = 0x7ffe1000;
+	systab[13] = 2;                                          /* nr_tables */
+	systab[14] = 0x7ffe2000;                                 /* tables */
+	memcpy(tables[1], initrd_guid, 16);
+	memcpy(tables[1] + 16, &at, 8);
+	put("sys/kernel/boot_params/data", &bp, sizeof(bp));
+	puts_file("sys/firmware/efi/systab", "ACPI20=0x7ffe3000\n");
+	snprintf(path, sizeof(path), "%s/dev", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/dev/mem", root);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, systab, sizeof(systab), 0x7ffe1000), sizeof(systab));
+	assert_int_equal(pwrite(fd, tables, sizeof(tables), 0x7ffe2000), sizeof(tables));
+	close(fd);
+
+	struct load_request req = {
+		.kernel = kernel, .initrd = initrd, .cmdline = "", .action = KTDX_ACTION_NONE,
+		.dry_run = true,
+	};
+	char *out = run(&req, &r);
+	assert_int_equal(r, 0);
+	assert_segment(out, 0, "efi-initrd", 0x3abcd000, 0x3abcf000);
+	assert_non_null(strstr(out, "  kernel       0x0000000001000000 "));
+	free(out);
+
+	/* a crash kernel leaves it alone; so does a load without /dev/mem */
+	req.crash = true;
+	unlink(path);
+	out = run(&req, &r);
+	assert_null(strstr(out, "efi-initrd"));
+	free(out);
+	req.crash = false;
+	out = run(&req, &r);
+	assert_int_equal(r, 0);
+	assert_null(strstr(out, "efi-initrd"));
+	free(out);
+	snprintf(path, sizeof(path), "%s/sys/kernel/boot_params/data", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/systab", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
+	rmdir(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
 		cmocka_unit_test(test_caller_bugs),
+		cmocka_unit_test(test_efi_initrd_table_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
