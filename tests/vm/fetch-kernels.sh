@@ -143,8 +143,9 @@ while read -r version suite; do
 done <"$C/versions"
 # the list keeps the kernels of the last full fetch that newest did not cover
 if [ "$mode" = newest ] && [ -f "$cache/kernels" ]; then
-	grep -vxF -f "$cache/kernels.new" "$cache/kernels" |
-		awk -v abi="$(cut -d' ' -f1 "$cache/kernels.new")" '$1 != abi' >>"$cache/kernels.new"
+	awk -v abi="$(cut -d' ' -f1 "$cache/kernels.new")" '$1 != abi' "$cache/kernels" >"$cache/kernels.old"
+	cat "$cache/kernels.old" >>"$cache/kernels.new"
+	rm -f "$cache/kernels.old"
 fi
 mv "$cache/kernels.new" "$cache/kernels"
 sed 's/^/  /' "$cache/kernels"
