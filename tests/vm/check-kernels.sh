@@ -7,7 +7,8 @@
 #   default  kexec-load.sh        -l and -e with no --tdx (action none here)
 #   clear    kexec-clear.sh       --tdx=clear: no pattern block left
 #   flush    kexec-clear-flush.sh --tdx=flush: WBINVD, the blocks stay
-#   kdump    kdump.sh             -p, a sysrq crash, /proc/vmcore
+#   kdump    kdump.sh             -p, a sysrq crash, /proc/vmcore (our
+#                                 kexec_load only: KT_KDUMP_VARIANTS=load)
 #   smp      kexec-smp.sh         4 CPUs, each clears its share
 # one VM after the other, under SeaBIOS (make check runs clear and kdump
 # under OVMF too, on the newest kernel).  It prints one line per run (the
@@ -46,6 +47,7 @@ for abi in $(cut -d' ' -f1 "$cache/kernels" | sort -V); do
 		log=$logs/$abi-$t.log
 		t0=$(date +%s)
 		KT_KERNEL=$cache/vmlinuz-$abi KT_LABEL=$abi-$t KT_TIMEOUT=${KT_TIMEOUT:-600} \
+			KT_KDUMP_VARIANTS=${KT_KDUMP_VARIANTS:-load} \
 			"$here/$s" >"$log" 2>&1
 		rc=$?
 		secs=$(($(date +%s) - t0))
