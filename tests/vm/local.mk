@@ -23,10 +23,11 @@ VM_TESTS = \
 	tests/vm/new-kernel-clear-uefi.sh \
 	tests/vm/new-kernel-kdump.sh \
 	tests/vm/new-kernel-kdump-uefi.sh
-TESTS += $(VM_TESTS)
+# the retry rule of lib.sh on logs written in the test (no VM, < 1 s)
+TESTS += $(VM_TESTS) tests/vm/retry-rule.sh
 EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/README.md tests/vm/cases/kdump.sh \
-	tests/vm/fetch-kernels.sh tests/vm/check-kernels.sh \
+	tests/vm/fetch-kernels.sh tests/vm/check-kernels.sh tests/vm/retry-rule.sh \
 	tests/vm/lib.sh \
 	tests/vm/init.sh \
 	tests/vm/guest.sh \
