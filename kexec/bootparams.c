@@ -236,22 +236,25 @@ int efi_initrd_table_find(struct kexec_ctx *ctx, uint64_t *addr)
 			  "INITRD config table is not looked for", systab);
 		return 0;
 	}
-	/* hdr[0]: nr_tables, hdr[1]: tables */
+	/*
+	 * hdr[0]: nr_tables, hdr[1]: tables, which SetVirtualAddressMap made
+	 * virtual: the physical address is the one the kernel kept in sysfs
+	 */
 	if (phys_read(fd, systab, &sig, 8) < 0 || sig != EFI_SYSTAB_SIGNATURE ||
 	    phys_read(fd, systab + EFI_SYSTAB_NR_TABLES, hdr, sizeof(hdr)) < 0 ||
 	    hdr[0] > EFI_MAX_TABLES) {
 		log_debug(&ctx->log, "/dev/mem: no EFI system table at 0x%" PRIx64, systab);
 		goto out;
 	}
-	for (uint64_t i = 0; i < hdr[0]; i++) {
+	read_u64(ctx, "sys/firmware/efi/config_table", &hdr[1]);
+	for (uint64_t i = 0; i < hdr[0] && !*addr; i++) {
 		if (phys_read(fd, hdr[1] + i * sizeof(ent), ent, sizeof(ent)) < 0)
 			break;
-		if (!memcmp(ent, efi_initrd_guid, 16)) {
+		if (!memcmp(ent, efi_initrd_guid, 16))
 			memcpy(addr, ent + 16, 8);
-			log_debug(&ctx->log, "EFI INITRD config table at 0x%" PRIx64, *addr);
-			break;
-		}
 	}
+	log_debug(&ctx->log, "EFI config tables at 0x%" PRIx64 " (%" PRIu64 "): INITRD table at 0x%"
+		  PRIx64, hdr[1], hdr[0], *addr);
 out:
 	close(fd);
 	return r;

@@ -571,11 +571,12 @@ static void test_efi_initrd_table_page(void **state)
 
 	bp.efi_info.efi_systab = 0x7ffe1000;
 	systab[13] = 2;                                          /* nr_tables */
-	systab[14] = 0x7ffe2000;                                 /* tables */
+	systab[14] = 0xfffffffeef002000ULL;      /* tables: virtual after SetVirtualAddressMap */
 	memcpy(tables[1], initrd_guid, 16);
 	memcpy(tables[1] + 16, &at, 8);
 	put("sys/kernel/boot_params/data", &bp, sizeof(bp));
 	puts_file("sys/firmware/efi/systab", "ACPI20=0x7ffe3000\n");
+	puts_file("sys/firmware/efi/config_table", "0x7ffe2000\n");      /* the physical one */
 	snprintf(path, sizeof(path), "%s/dev", root);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/dev/mem", root);
@@ -609,6 +610,8 @@ static void test_efi_initrd_table_page(void **state)
 	snprintf(path, sizeof(path), "%s/sys/kernel/boot_params/data", root);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sys/firmware/efi/systab", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/config_table", root);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
 	rmdir(path);
