@@ -12,8 +12,8 @@
 #   smp      kexec-smp.sh         4 CPUs, each clears its share
 # one VM after the other, under SeaBIOS (make check runs clear and kdump
 # under OVMF too, on the newest kernel).  It prints one line per run (the
-# kernel versions the VM booted, the result, the seconds) and exits 1 when
-# a run failed.  KT_MATRIX_TESTS and KT_MATRIX_KERNELS (ABI prefixes, e.g.
+# result, the seconds in the VMs and in all, with the wait for the VM lock,
+# the kernel versions the VMs booted) and exits 1 when a run failed.  KT_MATRIX_TESTS and KT_MATRIX_KERNELS (ABI prefixes, e.g.
 # "6.12 7.3") choose fewer; every other KT_ variable reaches the tests.
 # The logs stay in $TMPDIR/kexec-tdx-check-kernels.*.
 set -u
@@ -57,8 +57,10 @@ for abi in $(cut -d' ' -f1 "$cache/kernels" | sort -V); do
 		*) res=FAIL failed=1 ;;
 		esac
 		booted=$(sed -n 's/^kt: kernels booted: //p' "$log" | tr '\n' ' ')
+		vm=$(awk '/^kt: VM ran [0-9]+ s/ { n += $4 } END { print n + 0 }' "$log")
 		retry=$(grep -c '^kt: RETRY' "$log")
-		line=$(printf '%-22s %-8s %-4s %4s s  booted: %s' "$abi" "$t" "$res" "$secs" "$booted")
+		line=$(printf '%-22s %-8s %-4s VM %4s s (wall %4s s)  booted: %s' "$abi" "$t" "$res" \
+			"$vm" "$secs" "$booted")
 		[ "$retry" = 0 ] || line="$line (retried $retry x: old kernel oopsed before the jump)"
 		echo "$line" | tee -a "$summary"
 		[ $res = FAIL ] && grep -E '^(FAIL|SKIP|ERROR):' "$log" | sed 's/^/    /'
