@@ -3,7 +3,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
 #include "bootparams.h"
 #include "text.h"
@@ -186,6 +188,76 @@ int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi)
 		return 0;
 	efi_tables_read(ctx, efi);
 	return 0;
+}
+
+/*
+ * LINUX_EFI_INITRD_MEDIA_GUID (include/linux/efi.h) as it lies in memory:
+ * the EFI stub that loaded the initrd itself (LoadFile2) leaves a config
+ * table { u64 base, size } in EFI loader data, which the running kernel
+ * freed.  Config tables are passed on across kexec, so the next kernel
+ * reads those 16 bytes again, and kernels with "efi: Wipe INITRD config
+ * table from memory after consumption" (Linux 6.19, Debian's 7.x) write
+ * zeros there: into whatever segment of ours lies on them.
+ */
+static const uint8_t efi_initrd_guid[16] = { 0x27, 0xe4, 0x68, 0x55, 0xfc, 0x68, 0x3d, 0x4f,
+					     0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 };
+#define EFI_SYSTAB_SIGNATURE 0x5453595320494249ULL      /* "IBI SYST" */
+#define EFI_SYSTAB_NR_TABLES 0x68                       /* efi_system_table_64_t */
+#define EFI_MAX_TABLES       1024
+
+static int phys_read(int fd, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len, (off_t)addr);
+
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int efi_initrd_table_find(struct kexec_ctx *ctx, uint64_t *addr)
+{
+	char *data = NULL;
+	size_t len;
+	struct efi_info info;
+	uint64_t hdr[2], systab, sig;
+	uint8_t ent[24];
+	int fd, r = 0;
+
+	*addr = 0;
+	if (!sysroot_exists(ctx->sr, "sys/firmware/efi") ||
+	    sysroot_read(ctx->sr, "sys/kernel/boot_params/data", 65536, &data, &len) < 0)
+		return 0;
+	if (len >= sizeof(struct boot_params))
+		memcpy(&info, data + offsetof(struct boot_params, efi_info), sizeof(info));
+	free(data);
+	if (len < sizeof(struct boot_params))
+		return 0;
+	systab = info.efi_systab | (uint64_t)info.efi_systab_hi << 32;
+	if (!systab || (fd = sysroot_open_file(ctx->sr, "dev/mem", O_RDONLY | O_CLOEXEC)) < 0) {
+		log_debug(&ctx->log, "EFI system table 0x%" PRIx64 ": /dev/mem not readable, the "
+			  "INITRD config table is not looked for", systab);
+		return 0;
+	}
+	/*
+	 * hdr[0]: nr_tables, hdr[1]: tables, which SetVirtualAddressMap made
+	 * virtual: the physical address is the one the kernel kept in sysfs
+	 */
+	if (phys_read(fd, systab, &sig, 8) < 0 || sig != EFI_SYSTAB_SIGNATURE ||
+	    phys_read(fd, systab + EFI_SYSTAB_NR_TABLES, hdr, sizeof(hdr)) < 0 ||
+	    hdr[0] > EFI_MAX_TABLES) {
+		log_debug(&ctx->log, "/dev/mem: no EFI system table at 0x%" PRIx64, systab);
+		goto out;
+	}
+	read_u64(ctx, "sys/firmware/efi/config_table", &hdr[1]);
+	for (uint64_t i = 0; i < hdr[0] && !*addr; i++) {
+		if (phys_read(fd, hdr[1] + i * sizeof(ent), ent, sizeof(ent)) < 0)
+			break;
+		if (!memcmp(ent, efi_initrd_guid, 16))
+			memcpy(addr, ent + 16, 8);
+	}
+	log_debug(&ctx->log, "EFI config tables at 0x%" PRIx64 " (%" PRIu64 "): INITRD table at 0x%"
+		  PRIx64, hdr[1], hdr[0], *addr);
+out:
+	close(fd);
+	return r;
 }
 
 void bootparams_blob_free(struct bootparams_blob *blob)

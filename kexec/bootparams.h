@@ -44,6 +44,12 @@ struct efi_boot_info {
 
 int efi_boot_info_read(struct kexec_ctx *ctx, struct efi_boot_info *efi);
 void efi_boot_info_free(struct efi_boot_info *efi);
+/*
+ * Where the EFI stub's INITRD config table lies (the next kernel reads and,
+ * from Linux 6.19 on, zeroes its 16 bytes), found through the system table
+ * in /dev/mem; *addr 0 when there is none or it cannot be read.
+ */
+int efi_initrd_table_find(struct kexec_ctx *ctx, uint64_t *addr);
 
 /*
  * Build the blob and place it as segment "bootparams" below 4 GiB.  Starts

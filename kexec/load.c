@@ -336,6 +336,28 @@ static int crash_region(struct load_state *s, struct rangeset *ram)
 }
 
 /*
+ * The page of the EFI stub's INITRD config table (efi_initrd_table_find())
+ * becomes a segment of zeros before anything else is placed: no segment of
+ * ours lies where the next kernel reads and zeroes those 16 bytes, and it
+ * reads "no initrd there" instead of a stale one.  Not for a crash kernel
+ * (nothing of it lies outside its region), and left out quietly when the
+ * page is not usable RAM or outside --mem-min/--mem-max.
+ */
+static void load_efi_initrd_guard(struct load_state *s)
+{
+	struct kexec_log quiet = { .out = NULL };
+	uint64_t addr, page, end;
+
+	if (s->req->crash || efi_initrd_table_find(s->ctx, &addr) < 0 || !addr)
+		return;
+	page = addr & ~(PAGE_SIZE_4K - 1);
+	end = (addr + 16 + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+	if (segments_add_fixed(&s->plan.segs, NULL, 0, page, end - page, "efi-initrd", false,
+			       &quiet) < 0)
+		log_debug(&s->ctx->log, "EFI INITRD table 0x%" PRIx64 ": %s", addr, quiet.last);
+}
+
+/*
  * Plan memory: the memory plan of this invocation (the caller's, read
  * once for detection and load alike) and the RAM the segments may use.
  * Without /proc/iomem placement makes do with the firmware map, a crash
@@ -364,6 +386,8 @@ static int load_plan_memory(struct load_state *s)
 		r = segments_init(&s->plan.segs, &ram, req->mem_min > LOW_MIN ? req->mem_min : LOW_MIN,
 				  req->mem_max);
 	rangeset_free(&ram);
+	if (r == 0)
+		load_efi_initrd_guard(s);
 	return r;
 }
 

@@ -7,9 +7,9 @@ EXTRA_DIST += kexec-tdx.spec \
 	debian/kexec-tdx.preinst debian/kexec-tdx.postrm \
 	debian/kexec-tdx.lintian-overrides \
 	tests/pkg/README.md tests/pkg/lib.sh tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh \
-	tests/pkg/conffile.sh
+	tests/pkg/conffile.sh tests/pkg/trixie.sh
 
-TESTS += tests/pkg/conffile.sh tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh
+TESTS += tests/pkg/conffile.sh tests/pkg/deb.sh tests/pkg/deb-boot.sh tests/pkg/rpm.sh tests/pkg/trixie.sh
 # deb-boot.sh boots the package and the root that deb.sh leaves here, so
 # its log waits for deb.sh's (a variable as the target: a dependency added
 # to the rule automake writes, not a second rule)

@@ -5,6 +5,7 @@
  * initrd; the -d output is asserted line by line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@
 #include "bzimage-fixture.h"
 #include "cpus.h"
 #include "load.h"
+#include "purgatory-load.h"
+#include "segments.h"
 #include "syscall.h"
 #include "tdx/tdx.h"
 
@@ -142,6 +145,52 @@ static char *run(const struct load_request *req, int *ret)
 	return out;
 }
 
+/*
+ * Where the loader puts the purgatory, top down below `top`, and its size:
+ * both follow from the object this build embedded (another compiler makes
+ * another size), so they are measured here by placing it alone in [0, top).
+ */
+struct placed {
+	uint64_t mem, memsz;
+};
+
+static struct placed purgatory_below(uint64_t top)
+{
+	struct rangeset ram = RANGESET_INIT;
+	struct kexec_log log = { .out = stderr };
+	struct segments segs;
+	struct purgatory p;
+	struct placed at;
+
+	assert_int_equal(rangeset_add(&ram, 0, top), 0);
+	assert_int_equal(segments_init(&segs, &ram, 0, 0), 0);
+	assert_int_equal(purgatory_load(purgatory_blob, purgatory_blob_size, &segs, 0, top, &log, &p), 0);
+	assert_int_equal(segs.n, 1);
+	at.mem = segs.v[0].mem;
+	at.memsz = segs.v[0].memsz;
+	/* page aligned, whole pages, as close below top as its alignment allows */
+	assert_int_equal(at.mem % PAGE_SIZE_4K, 0);
+	assert_int_equal(at.memsz % PAGE_SIZE_4K, 0);
+	assert_true(at.mem + at.memsz <= top);
+	assert_true(top - (at.mem + at.memsz) < 2 * MiB);
+	purgatory_free(&p);
+	segments_free(&segs);
+	rangeset_free(&ram);
+	return at;
+}
+
+/* The -d line of a segment: "  N  WHAT  0xSTART 0xEND " */
+static void assert_segment(const char *out, unsigned n, const char *what, uint64_t start,
+			   uint64_t end)
+{
+	char line[120];
+
+	snprintf(line, sizeof(line), "      %u  %-12s 0x%016llx 0x%016llx ", n, what,
+		 (unsigned long long)start, (unsigned long long)end);
+	if (!strstr(out, line))
+		fail_msg("no segment line \"%s\" in:\n%s", line, out);
+}
+
 static void test_clear_layout(void **state)
 {
 	struct rangeset priv = RANGESET_INIT;
@@ -171,18 +220,29 @@ static void test_clear_layout(void **state)
 	 */
 	assert_non_null(strstr(out, "      2  bootparams   0x000000007ffde000 0x000000007ffe0000 0x0000002000 0x10d0\n"));
 	assert_non_null(strstr(out, "      3  pagetables   0x000000007ffc5000 0x000000007ffde000 0x0000019000 0x0 (not hashed)\n"));
-	assert_non_null(strstr(out, "      4  purgatory    0x000000007fe9c000 0x000000007ffc5000 "));
+	/* the purgatory right below the page tables (its size is the build's) */
+	struct placed purg = purgatory_below(0x7ffc5000);
+	assert_segment(out, 4, "purgatory", purg.mem, purg.mem + purg.memsz);
+	assert_int_equal(purg.mem + purg.memsz, 0x7ffc5000);
 	assert_non_null(strstr(out, "purgatory action: WBINVD + clear, flags 0x0\n"));
 	assert_non_null(strstr(out, "page tables: 0x19000 bytes at 0x7ffc5000, 2 MiB pages\n"));
 	assert_non_null(strstr(out, "page-table map: 3 ranges, 0xfff7f000 bytes\n"
 				    "  map [0x0000000000000000, 0x000000000009f000)\n"
 				    "  map [0x0000000000100000, 0x000000007ffe0000)\n"
 				    "  map [0x0000000100000000, 0x0000000180000000)\n"));
-	/* the private ranges minus the five segments; the purgatory touches the page tables */
-	assert_non_null(strstr(out, "TDX clear list: 3 ranges, 0xfda9b000 bytes\n"
-				    "  [0x0000000000100000, 0x0000000001000000)\n"
-				    "  [0x0000000003000000, 0x000000007fe9c000)\n"
-				    "  [0x0000000100000000, 0x000000017fcff000)\n"));
+	/*
+	 * The private ranges minus the five segments; the purgatory touches the
+	 * page tables, so the second range ends where the purgatory starts:
+	 * 0xf00000 + (purgatory start - 0x3000000) + 0x7fcff000 bytes.
+	 */
+	char list[300];
+	snprintf(list, sizeof(list), "TDX clear list: 3 ranges, 0x%llx bytes\n"
+		 "  [0x0000000000100000, 0x0000000001000000)\n"
+		 "  [0x0000000003000000, 0x%016llx)\n"
+		 "  [0x0000000100000000, 0x000000017fcff000)\n",
+		 (unsigned long long)(0xf00000 + (purg.mem - 0x3000000) + 0x7fcff000),
+		 (unsigned long long)purg.mem);
+	assert_non_null(strstr(out, list));
 	free(out);
 	rangeset_free(&priv);
 }
@@ -202,7 +262,9 @@ static void test_memmap_carveout_is_avoided(void **state)
 	assert_non_null(strstr(out, "      0  kernel       0x000000003e000000 0x0000000040000000 "));
 	assert_non_null(strstr(out, "      1  bootparams   0x0000000041ffe000 0x0000000042000000 "));
 	/* action none: no page-table segment, the purgatory runs on the kernel's map */
-	assert_non_null(strstr(out, "      2  purgatory    0x0000000041ed5000 0x0000000041ffe000 "));
+	struct placed purg = purgatory_below(0x41ffe000);
+	assert_segment(out, 2, "purgatory", purg.mem, purg.mem + purg.memsz);
+	assert_int_equal(purg.mem + purg.memsz, 0x41ffe000);    /* right below boot_params */
 	assert_null(strstr(out, "pagetables"));
 	assert_non_null(strstr(out, "purgatory action: none (verify in C on the kernel's map), flags 0x0\n"));
 	free(out);
@@ -497,6 +559,71 @@ static void test_caller_bugs(void **state)
 	rangeset_free(&priv);
 }
 
+/*
+ * Under EFI, the page of the EFI stub's INITRD config table (found through
+ * the system table in /dev/mem) is a segment of zeros placed before the
+ * kernel: Linux 6.19+ zeroes those 16 bytes when it boots, and they must
+ * not lie in the initrd (Debian's 7.3 under OVMF lost its initramfs so).
+ */
+static void test_efi_initrd_table_page(void **state)
+{
+	static const uint8_t initrd_guid[16] = { 0x27, 0xe4, 0x68, 0x55, 0xfc, 0x68, 0x3d, 0x4f,
+						 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 };
+	struct boot_params bp = { 0 };
+	uint64_t systab[15] = { 0x5453595320494249ULL };        /* "IBI SYST" */
+	uint8_t tables[2][24] = { { 0x11 } };
+	uint64_t at = 0x3abcdff8;                                /* 16 bytes over a page end */
+	char path[700];
+	int fd, r;
+
+	bp.efi_info.efi_systab = 0x7ffe1000;
+	systab[13] = 2;                                          /* nr_tables */
+	systab[14] = 0xfffffffeef002000ULL;      /* tables: virtual after SetVirtualAddressMap */
+	memcpy(tables[1], initrd_guid, 16);
+	memcpy(tables[1] + 16, &at, 8);
+	put("sys/kernel/boot_params/data", &bp, sizeof(bp));
+	puts_file("sys/firmware/efi/systab", "ACPI20=0x7ffe3000\n");
+	puts_file("sys/firmware/efi/config_table", "0x7ffe2000\n");      /* the physical one */
+	snprintf(path, sizeof(path), "%s/dev", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/dev/mem", root);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, systab, sizeof(systab), 0x7ffe1000), sizeof(systab));
+	assert_int_equal(pwrite(fd, tables, sizeof(tables), 0x7ffe2000), sizeof(tables));
+	close(fd);
+
+	struct load_request req = {
+		.kernel = kernel, .initrd = initrd, .cmdline = "", .action = KTDX_ACTION_NONE,
+		.dry_run = true,
+	};
+	char *out = run(&req, &r);
+	assert_int_equal(r, 0);
+	assert_segment(out, 0, "efi-initrd", 0x3abcd000, 0x3abcf000);
+	assert_non_null(strstr(out, "  kernel       0x0000000001000000 "));
+	free(out);
+
+	/* a crash kernel leaves it alone; so does a load without /dev/mem */
+	req.crash = true;
+	unlink(path);
+	out = run(&req, &r);
+	assert_null(strstr(out, "efi-initrd"));
+	free(out);
+	req.crash = false;
+	out = run(&req, &r);
+	assert_int_equal(r, 0);
+	assert_null(strstr(out, "efi-initrd"));
+	free(out);
+	snprintf(path, sizeof(path), "%s/sys/kernel/boot_params/data", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/systab", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/config_table", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
+	rmdir(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
 		cmocka_unit_test(test_caller_bugs),
+		cmocka_unit_test(test_efi_initrd_table_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
