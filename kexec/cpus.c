@@ -79,28 +79,6 @@ static int parse_ids(const char *list, const struct tdx_cpuinfo *ci, struct cpus
 	return 0;
 }
 
-/* Why cpuinfo does not let the purgatory start a CPU in every package; NULL if it does. */
-static const char *why_not_every_package(const struct tdx_cpuinfo *ci, char *buf, size_t size)
-{
-	if (!ci)
-		snprintf(buf, size, "/proc/cpuinfo could not be read: the CPUs and their packages are "
-			 "unknown");
-	else if (ci->ncpus <= 1)
-		return NULL;
-	else if (ci->ncpus > KTDX_MAX_CPUS)
-		snprintf(buf, size, "/proc/cpuinfo: %u CPUs, more than the %d the purgatory can start",
-			 ci->ncpus, KTDX_MAX_CPUS);
-	else if (ci->napicid < ci->ncpus)
-		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have an \"apicid\"", ci->napicid,
-			 ci->ncpus);
-	else if (ci->nphysid < ci->ncpus)
-		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have a \"physical id\" (their package)",
-			 ci->nphysid, ci->ncpus);
-	else
-		return NULL;
-	return buf;
-}
-
 /* The package rule at load time (cpus.h); 0 to go on, TDX_REFUSED when refused. */
 static int package_rule(const struct tdx_cpuinfo *ci, bool override, const struct cpus_rules *rules,
 			struct cpus_plan *out, struct kexec_log *log)
@@ -113,7 +91,7 @@ static int package_rule(const struct tdx_cpuinfo *ci, bool override, const struc
 		out->flags |= KTDX_FLAG_NO_PACKAGE_RULE;        /* the dump matters more (doc/purgatory.md) */
 		return 0;
 	}
-	if (override || !why_not_every_package(ci, why, sizeof(why)))
+	if (override || !tdx_cpuinfo_packages_unknown(ci, why, sizeof(why)))
 		return 0;
 	if (rules->flushes_all_cpus == TDX_YES) {
 		log_info(log, "%s; the running kernel flushes every CPU itself (kernel.flushes_all_cpus)",

@@ -291,3 +291,24 @@ int tdx_cpuinfo_read(const struct sysroot *sr, struct kexec_log *log, struct tdx
 	free(buf);
 	return r;
 }
+
+const char *tdx_cpuinfo_packages_unknown(const struct tdx_cpuinfo *ci, char *buf, size_t size)
+{
+	if (!ci)
+		snprintf(buf, size, "/proc/cpuinfo could not be read: the CPUs and their packages are "
+			 "unknown");
+	else if (ci->ncpus <= 1)
+		return NULL;
+	else if (ci->ncpus > TDX_MAX_APICIDS)
+		snprintf(buf, size, "/proc/cpuinfo: %u CPUs, more than the %d the purgatory can start",
+			 ci->ncpus, TDX_MAX_APICIDS);
+	else if (ci->napicid < ci->ncpus)
+		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have an \"apicid\"", ci->napicid,
+			 ci->ncpus);
+	else if (ci->nphysid < ci->ncpus)
+		snprintf(buf, size, "/proc/cpuinfo: %u of %u CPUs have a \"physical id\" (their package)",
+			 ci->nphysid, ci->ncpus);
+	else
+		return NULL;
+	return buf;
+}

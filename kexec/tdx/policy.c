@@ -464,6 +464,30 @@ static void sys_disable_settle(struct tdx_status *st, const struct tdx_status_op
 }
 
 /* st->action: what a load (and -e) does under the policy in force. */
+/*
+ * The load's package rule (cpus.c), said before the load: a flush or a
+ * clear needs a CPU of every package to run WBINVD in the purgatory,
+ * unless the running kernel flushes every CPU itself.
+ */
+static void package_rule_settle(struct tdx_status *st)
+{
+	char why[160];
+
+	if ((st->action != KTDX_ACTION_FLUSH && st->action != KTDX_ACTION_CLEAR) ||
+	    st->kernel.flushes_all_cpus == TDX_YES ||
+	    !tdx_cpuinfo_packages_unknown(st->cpuinfo_ok ? &st->cpu : NULL, why, sizeof(why)))
+		return;
+	if (st->force) {
+		tdx_warn(st, "--tdx-force: %s: a package no CPU of which flushed may write dirty private "
+			 "cache lines over the new kernel's memory", why);
+		return;
+	}
+	st->action = TDX_ACTION_REFUSE;
+	snprintf(st->action_why, sizeof(st->action_why), "%s: the purgatory cannot make a CPU of every "
+		 "package flush its caches, and the running kernel does not flush every CPU itself; "
+		 "kexec -l refuses (--tdx-force overrides)", why);
+}
+
 static void action_settle(struct tdx_status *st)
 {
 	struct kexec_log quiet = { .out = NULL };
@@ -476,6 +500,7 @@ static void action_settle(struct tdx_status *st)
 	} else {
 		st->action = (int)act;
 	}
+	package_rule_settle(st);
 }
 
 void tdx_status_settle(struct tdx_status *st, const struct tdx_status_opts *o)

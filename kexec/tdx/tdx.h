@@ -390,6 +390,13 @@ void tdx_kernel_detect(const struct sysroot *sr, struct kexec_log *log, struct t
 /* The update state (kernel.c); warnings through tdx_warn(). */
 void tdx_update_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);
 /* The kernel refuses kexec and kdump loads here (tdx_pw_mce and a 6.18-7.1 kernel; policy.c). */
+/*
+ * Why cpuinfo (NULL: unreadable) does not let the purgatory start a CPU in
+ * every package (no apicid or physical id for some CPU, more CPUs than
+ * KTDX_MAX_CPUS), in buf; NULL when it does.  The load refuses a flush or
+ * clear then (cpus.c), and the status says so beforehand (policy.c).
+ */
+const char *tdx_cpuinfo_packages_unknown(const struct tdx_cpuinfo *ci, char *buf, size_t size);
 bool tdx_kernel_refuses(const struct tdx_status *st);
 /* /sys/class/watchdog/watchdogN and ipmi_watchdog (watchdog.c). */
 void tdx_watchdogs_detect(const struct sysroot *sr, struct kexec_log *log, struct tdx_status *st);

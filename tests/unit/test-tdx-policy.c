@@ -553,6 +553,46 @@ static void test_settle_action(void **state)
 	}
 }
 
+/* issue 19: the load's package rule, said by the status before the load */
+static void test_settle_package_rule(void **state)
+{
+	static const struct {
+		unsigned nphysid;
+		int flushes_all;
+		bool force;
+		const char *action;
+		unsigned nwarnings;
+	} cases[] = {
+		{ 2, TDX_UNKNOWN, false, "clear", 0 },
+		{ 0, TDX_UNKNOWN, false, "refuse", 0 },
+		{ 0, TDX_NO, false, "refuse", 0 },
+		{ 0, TDX_YES, false, "clear", 0 },
+		{ 0, TDX_UNKNOWN, true, "clear", 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdx_status st = make(SC_CLEAR);
+
+		print_message("case %zu\n", i);
+		st.cpu.ncpus = st.cpu.napicid = 2;
+		st.cpu.nphysid = cases[i].nphysid;
+		st.kernel.flushes_all_cpus = cases[i].flushes_all;
+		tdx_status_settle(&st, &(struct tdx_status_opts){ .policy = TDX_POLICY_AUTO,
+								  .force = cases[i].force,
+								  .sys_disable_stated = TDX_UNKNOWN });
+		assert_string_equal(tdx_action_name(st.action), cases[i].action);
+		assert_int_equal(st.nwarnings, cases[i].nwarnings);
+		if (!strcmp(cases[i].action, "refuse")) {
+			assert_int_equal(tdx_status_check_code(&st), 1);
+			assert_string_equal(st.action_why, "/proc/cpuinfo: 0 of 2 CPUs have a \"physical id\" "
+					    "(their package): the purgatory cannot make a CPU of every package "
+					    "flush its caches, and the running kernel does not flush every CPU "
+					    "itself; kexec -l refuses (--tdx-force overrides)");
+		}
+		tdx_status_free(&st);
+	}
+}
+
 static void test_policy_invalid(void **state)
 {
 	struct tdx_status st = make(SC_PLAIN);
@@ -576,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_policy_invalid),
 		cmocka_unit_test(test_update_refuses),
 		cmocka_unit_test(test_settle_action),
+		cmocka_unit_test(test_settle_package_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
