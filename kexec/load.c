@@ -640,7 +640,7 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req)
 {
 	int kfd, ifd = -1, r;
-	unsigned long flags = req->crash ? KEXEC_FILE_ON_CRASH : 0;
+	unsigned long flags = (req->crash ? KEXEC_FILE_ON_CRASH : 0) | (req->no_cma ? KEXEC_FILE_NO_CMA : 0);
 
 	kfd = open(req->kernel, O_RDONLY | O_CLOEXEC);
 	if (kfd < 0)
@@ -656,9 +656,12 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 		flags |= KEXEC_FILE_NO_INITRAMFS;
 	}
 	r = req->dry_run ? 0 : sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags);
-	if (r < 0)
+	if (r < 0 && req->file_fallback && syscall_file_fallback(r))
+		log_debug(&ctx->log, "kexec_file_load failed: %s", strerror(-r));
+	else if (r < 0)
 		load_explain_errno(ctx, r, "kexec_file_load");
 	close(kfd);
+
 	if (ifd >= 0)
 		close(ifd);
 	return r;

@@ -217,6 +217,7 @@ static struct json_object *status_json(const struct tdx_status *st)
 	json_object_object_add(o, "kernel_refuses_kexec",
 			       json_object_new_boolean(st->kmsg.kernel_refuses_kexec));
 	json_object_object_add(o, "lockdown", string_or_null(st->lockdown));
+	json_object_object_add(o, "syscall", st->syscall ? json_object_new_string(st->syscall) : NULL);
 	json_object_object_add(o, "kmsg_source", string_or_null(st->kmsg_source));
 	json_object_object_add(o, "kmsg_skipped_records", json_object_new_int64(st->kmsg.bad_records));
 	json_object_object_add(o, "misc_current", st->misc_found ? misc_json(&st->misc) : NULL);
@@ -439,6 +440,9 @@ static void host_text(const struct tdx_status *st, FILE *out)
 	print_count(out, "running TDs:", st->running_tds);
 	print_count(out, "running SEV guests:", st->running_sev_guests);
 	fprintf(out, "  %-22s %s\n", "lockdown:", st->lockdown[0] ? st->lockdown : "unknown");
+	fprintf(out, "  %-22s %s\n", "kexec -l loads with:",
+		st->syscall ? st->syscall : "nothing (the load is refused)");
+
 	fprintf(out, "  %-22s %s\n", "kernel log:", st->kmsg_source ? st->kmsg_source : "unreadable");
 	if (st->kmsg.bad_records)
 		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg.bad_records,
