@@ -210,8 +210,10 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 /* The option given that only our loader does (syscall.h), or NULL. */
 static const char *own_loader_option(const struct kexec_options *o)
 {
+	/* --type: only our loader checks the format (kexec_file_load takes what the kernel takes) */
 	return o->console_serial ? "--console-serial" : o->mem_min ? "--mem-min" :
-	       o->mem_max ? "--mem-max" : NULL;
+	       o->mem_max ? "--mem-max" : o->type ? "--type" : NULL;
+
 }
 
 void lifecycle_syscall_facts(const struct kexec_options *o, const struct tdx_status *st,

@@ -298,12 +298,28 @@ struct parse_state {
 	bool stop;                      /* -h or -v: kexec-tools acts on them at once */
 };
 
-/* The action options; NULL for the rest. */
-static bool action_option(int c, bool *ours)
+/*
+ * The word of the long option getopt_long() just returned (after
+ * "--entry ADDR", the word before the value).
+ */
+static const char *long_option_word(char **argv)
 {
+	return optarg && optind >= 2 && argv[optind - 1] == optarg ? argv[optind - 2] :
+	       argv[optind - 1];
+}
+
+/* An action option's spelling for messages; NULL for the other options. */
+static const char *action_name(int c, char **argv, bool *ours)
+{
+	/* short ones by name: inside "-lS" argv[optind - 1] is not the word yet */
+	static const char *const shorts[128] = {
+		['l'] = "-l", ['p'] = "-p", ['e'] = "-e", ['f'] = "-f", ['u'] = "-u", ['S'] = "-S",
+	};
+
 	*ours = c == OPT_TDX_STATUS || c == OPT_TDX_REPORT;
-	return *ours || c == 'l' || c == 'p' || c == 'e' || c == 'f' || c == 'u' || c == 'S' ||
-	       c == OPT_PRINT_CKR_SIZE;
+	if (c >= 0 && c < 128)
+		return shorts[c];
+	return *ours || c == OPT_PRINT_CKR_SIZE ? long_option_word(argv) : NULL;
 }
 
 /*
@@ -311,11 +327,12 @@ static bool action_option(int c, bool *ours)
  * unloads); our own actions have no such rule: with another action, one
  * line and -EINVAL.
  */
-static int action_check(int c, const char *spelled, struct parse_state *ps, struct kexec_log *log)
+static int action_check(int c, char **argv, struct parse_state *ps, struct kexec_log *log)
 {
 	bool ours;
+	const char *spelled = action_name(c, argv, &ours);
 
-	if (!action_option(c, &ours))
+	if (!spelled)
 		return 0;
 	if (ps->action && (ours || ps->ours) && strcmp(ps->action, spelled))
 		return log_errno(log, -EINVAL, "%s and %s are two actions: give one", ps->action,
@@ -334,10 +351,10 @@ static int action_check(int c, const char *spelled, struct parse_state *ps, stru
 static int value_check(int c, char **argv, struct kexec_log *log)
 {
 	if ((c != OPT_TDX && c != OPT_TDX_CPUS && c != OPT_SYSROOT) || !optarg ||
-	    optarg[0] != '-' || optind < 2 || argv[optind - 1] != optarg)
+	    optarg[0] != '-' || long_option_word(argv) == argv[optind - 1])
 		return 0;
-	return log_errno(log, -EINVAL, "option %s needs a value (%s is an option)", argv[optind - 2],
-			 optarg);
+	return log_errno(log, -EINVAL, "option %s needs a value (%s is an option)",
+			 long_option_word(argv), optarg);
 }
 
 /* One option from getopt_long(): 0, or -errno after logging one line. */
@@ -348,7 +365,7 @@ static int parse_option(int c, char **argv, struct kexec_options *o, struct pars
 	int r;
 
 	if (c != '?' && c != ':' &&
-	    ((r = action_check(c, argv[optind - 1], ps, log)) < 0 || (r = value_check(c, argv, log)) < 0))
+	    ((r = action_check(c, argv, ps, log)) < 0 || (r = value_check(c, argv, log)) < 0))
 		return r;
 	if (parse_action(c, o))
 		return 0;
@@ -363,13 +380,9 @@ static int parse_option(int c, char **argv, struct kexec_options *o, struct pars
 	case 'y': ps->skip_sync = true; return 0;
 	case OPT_COMPAT_IGNORED: return 0;
 	case OPT_UNSUPPORTED:
-		/* "--entry ADDR": the option is the word before its value */
-		word = optarg && optind >= 2 && argv[optind - 1] == optarg ? argv[optind - 2] :
-		       argv[optind - 1];
+		word = long_option_word(argv);
 		return log_errno(log, -EOPNOTSUPP, "%.*s is not supported by this kexec",
 				 (int)strcspn(word, "="), word);
-
-
 	case ':':
 		return log_errno(log, -EINVAL, "option %s needs a value", argv[optind - 1]);
 	default:

@@ -73,7 +73,7 @@ int syscall_choose(const struct syscall_facts *f, enum kexec_syscall_choice *out
 /*
  * Does this load need our purgatory (so kexec_load)?  A clear; a flush
  * the running kernel does not do on every CPU itself; an option only our
- * loader does (--console-serial, --mem-min, --mem-max).
+ * loader does (--console-serial, --mem-min, --mem-max, --type).
  */
 bool syscall_needs_purgatory(const struct syscall_facts *f);
 

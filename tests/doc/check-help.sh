@@ -124,7 +124,7 @@ fi
 # -t: the same type names in --help and in the man page (kexec-tools' names).
 sed -n '/^ *-t, --type/,/^ *-[a-zA-Z-],\|^ *--[a-z]/p' "$tmp/help" | sed '$d' >"$tmp/help.type"
 [ -s "$tmp/help.type" ] || sed -n '/^ *-t, --type/p' "$tmp/help" >"$tmp/help.type"
-awk '/--type/ { on = 1 } on && /^\.TP/ { exit } on' "$tmp/man.options" >"$tmp/man.type"
+awk '/-t[", ]+--type/ { on = 1 } on && /^\.TP/ { exit } on' "$tmp/man.options" >"$tmp/man.type"
 for t in bzImage64 bzImage elf-x86_64 elf-x86 multiboot-x86 multiboot2-x86 beoboot-x86 nbi-x86 uki; do
 	h=no; m=no
 	grep -qE -- "(^|[^a-zA-Z0-9_-])$t([^a-zA-Z0-9_-]|\$)" "$tmp/help.type" && h=yes

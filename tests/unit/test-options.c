@@ -117,6 +117,8 @@ static void test_errors(void **state)
 		{ ARGV("--tdx-status", "--tdx-report"), -EINVAL, "--tdx-status and --tdx-report are two actions: give one" },
 		{ ARGV("-l", "k", "--tdx-status"), -EINVAL, "-l and --tdx-status are two actions: give one" },
 		{ ARGV("--tdx-report", "-S"), -EINVAL, "--tdx-report and -S are two actions: give one" },
+		/* inside a cluster of short options the action is named alone */
+		{ ARGV("--tdx-report", "-dp", "k"), -EINVAL, "--tdx-report and -p are two actions: give one" },
 		{ ARGV("--tdx-status", "--print-ckr-size"), -EINVAL,
 		  "--tdx-status and --print-ckr-size are two actions: give one" },
 		/* kexec-tools 2.0.32 options this kexec does not do: one line, never "unknown option" */

@@ -3,7 +3,9 @@
 # seen by strace.  A plain -l (no -s/-c, no TDX action here): kexec_file_load,
 # as kexec-tools >= 2.0.27; -u: kexec_file_load; --tdx=clear: kexec_load
 # with our purgatory, which the -e then runs.  Each traced call is printed
-# as "KT-SYSCALL <step> <call> = <result>".
+# as "KT-SYSCALL <step> <call> = <result>", each line kexec printed as
+# "KT-SAYS <step> <line>".  The VM boots with kho=on: the clear's load says
+# that KHO state is lost with kexec_load, the plain one says nothing.
 # shellcheck disable=SC1091
 . /lib/kt-guest.sh
 
@@ -12,8 +14,9 @@ traced() {
 	step=$1
 	shift
 	echo "KT-RUN kexec $*"
-	strace -f -qq -e trace=kexec_load,kexec_file_load -o /tmp/strace "$KEXEC" "$@"
+	strace -f -qq -e trace=kexec_load,kexec_file_load -o /tmp/strace "$KEXEC" "$@" 2>/tmp/err
 	echo "KT-RC $step $?"
+	sed "s/^/KT-SAYS $step /" /tmp/err
 	sed -n "s/^[0-9]* *\(kexec_[a-z_]*\)(.*) *= *\([-0-9]*\).*/KT-SYSCALL $step \1 = \2/p" /tmp/strace
 }
 
