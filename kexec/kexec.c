@@ -78,7 +78,6 @@ int main(int argc, char **argv)
 			fputs("Try 'kexec --help' for more information.\n", stderr);
 		return EXIT_USAGE;
 	}
-
 	if (o.help) {
 		options_usage(stdout);
 		return 0;

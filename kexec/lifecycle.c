@@ -112,7 +112,6 @@ static void plain_load_syscall(struct tdx_status *st, enum tdx_policy policy)
 }
 
 int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
-
 			 const struct policy_choice *policy)
 {
 	struct tdx_status st = { 0 };
@@ -213,7 +212,6 @@ static const char *own_loader_option(const struct kexec_options *o)
 	/* --type: only our loader checks the format (kexec_file_load takes what the kernel takes) */
 	return o->console_serial ? "--console-serial" : o->mem_min ? "--mem-min" :
 	       o->mem_max ? "--mem-max" : o->type ? "--type" : NULL;
-
 }
 
 void lifecycle_syscall_facts(const struct kexec_options *o, const struct tdx_status *st,
@@ -258,9 +256,7 @@ static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
 		log_warn(&ctx->log, "--hotplug: loaded with kexec_load, the kernel does not update this "
 			 "crash kernel on CPU or memory hotplug; reload it after one");
 	return load_with_purgatory(ctx, req);
-
 }
-
 
 int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct kexec_record *rec)
 {
@@ -300,7 +296,6 @@ static int unload(struct kexec_ctx *ctx, const struct kexec_options *o)
 	int r;
 
 	if (o->syscall != SYSCALL_LOAD) {
-
 		r = sys_kexec_file_load(-1, -1, NULL, KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
 		if (r != -ENOSYS || o->syscall == SYSCALL_FILE)
 			return r < 0 ? load_explain_errno(ctx, r, "kexec_file_load (unload)") : 0;

@@ -48,7 +48,6 @@ void lifecycle_syscall_facts(const struct kexec_options *o, const struct tdx_sta
 			     unsigned action, struct syscall_facts *f);
 
 int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
-
 			 const struct policy_choice *policy);
 
 #endif

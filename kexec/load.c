@@ -661,7 +661,6 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 	else if (r < 0)
 		load_explain_errno(ctx, r, "kexec_file_load");
 	close(kfd);
-
 	if (ifd >= 0)
 		close(ifd);
 	return r;

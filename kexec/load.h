@@ -32,7 +32,6 @@ struct load_request {
 	bool file_fallback;             /* kexec_load follows a fallback errno: only debug-log it */
 };
 
-
 /*
  * kexec_load with this tool's purgatory.  -errno, one line logged;
  * -EINVAL for a request only a caller can get wrong (a clear for a crash

@@ -439,5 +439,4 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 			return 0;       /* kexec-tools prints help or version at once */
 	}
 	return options_finish(argc, argv, o, &ps, log);
-
 }

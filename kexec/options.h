@@ -55,7 +55,6 @@ struct kexec_options {
  * a kernel (kexec-tools exits 255 there).  -h and -v end the parse, as
  * in kexec-tools.
  */
-
 int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log);
 void options_usage(FILE *out);
 

@@ -159,4 +159,3 @@ bool syscall_kho_warning(const struct syscall_facts *f, enum kexec_syscall_choic
 		 "stores are LOST in the new kernel. Ways out: %s.", f->kho->evidence, why, what, ways);
 	return true;
 }
-

@@ -93,5 +93,4 @@ bool syscall_file_fallback(int r);
 bool syscall_kho_warning(const struct syscall_facts *f, enum kexec_syscall_choice sc,
 			 char *buf, size_t size);
 
-
 #endif

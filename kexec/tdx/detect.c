@@ -222,7 +222,6 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	lockdown_read(sr, log, st->lockdown, sizeof(st->lockdown));
 	kho_read(sr, log, &st->kho);
 	detect_guests(sr, log, st);
-
 	if ((r = detect_memory(plan, log, st)) < 0)
 		goto fail;
 

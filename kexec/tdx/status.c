@@ -442,7 +442,6 @@ static void host_text(const struct tdx_status *st, FILE *out)
 	fprintf(out, "  %-22s %s\n", "lockdown:", st->lockdown[0] ? st->lockdown : "unknown");
 	fprintf(out, "  %-22s %s\n", "kexec -l loads with:",
 		st->syscall ? st->syscall : "nothing (the load is refused)");
-
 	fprintf(out, "  %-22s %s\n", "kernel log:", st->kmsg_source ? st->kmsg_source : "unreadable");
 	if (st->kmsg.bad_records)
 		fprintf(out, "  %-22s %u malformed record%s skipped\n", "", st->kmsg.bad_records,

@@ -239,7 +239,6 @@ struct tdx_status {
 	char lockdown[16];              /* lockdown_read() (lockdown.h): "none", ..., "" unknown */
 	struct kho_state kho;           /* KHO / live update (../kho.h) */
 	const char *syscall;            /* what a plain kexec -l uses (main() sets it); NULL: refused */
-
 	/* guests */
 	long running_tds;               /* -1 unknown */
 	long running_sev_guests;        /* sev + sev_es, -1 unknown */

@@ -198,7 +198,6 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_status_and_info_need_no_kernel),
 		cmocka_unit_test(test_kexec_tools_order),
-
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

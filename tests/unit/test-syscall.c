@@ -104,7 +104,6 @@ static const struct choice_case cases[] = {
 	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, S_FLUSH("--tdx=flush") },
 	/* the kernel flushes every CPU itself: -s loses nothing, nothing to say */
 	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, "", 1 },
-
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, S_CLEAR(WHY) },
 	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY) },
