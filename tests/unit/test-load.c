@@ -20,6 +20,7 @@
 #include "bzimage-fixture.h"
 #include "cpus.h"
 #include "load.h"
+#include "text.h"
 #include "syscall.h"
 #include "tdx/tdx.h"
 
@@ -398,6 +399,48 @@ static void test_not_a_kernel(void **state)
 }
 
 /*
+ * kexec_file_load (dry run): the kernel file goes through our probes
+ * first.  The kernel's bzImage64 loader takes a truncated bzImage; the
+ * probe refuses it, naming the file.  A file no probe knows is the
+ * kernel's to judge; a good bzImage passes.
+ */
+static void test_file_precheck(void **state)
+{
+	const struct {
+		const char *file;
+		size_t len;             /* of the fixture bzImage; 0: the initrd */
+		int r;
+		const char *said;
+	} cases[] = {
+		{ "short", FIX_LEN - 0x1000, -ENOEXEC, "short: truncated: syssize" },
+		{ "initrd.img", 0, 0, NULL },
+		{ "vmlinuz", FIX_LEN, 0, NULL },
+	};
+	uint8_t *bz = bzimage_fixture();
+
+	put("short", bz, FIX_LEN - 0x1000);
+	free(bz);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kexec_ctx ctx = { 0 };
+		char path[128], *out = NULL;
+		size_t len = 0;
+		struct load_request req = { .kernel = path, .dry_run = true, .file_fallback = true };
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", root, cases[i].file);
+		ctx.log.out = open_memstream(&out, &len);
+		r = load_with_file_syscall(&ctx, &req);
+		fclose(ctx.log.out);
+		assert_int_equal(r, cases[i].r);
+		if (cases[i].said)
+			assert_non_null(strstr(out, cases[i].said));
+		else
+			assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/*
  * Four CPUs, a clear: the trampoline takes the highest free RAM page below
  * 1 MiB (the map's RAM ends at 0x9fc00), the map holds it and the xAPIC
  * page, the report slot has room for four CPU entries, the parameters
@@ -502,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_no_firmware_memmap),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
+		cmocka_unit_test(test_file_precheck),
+
 		cmocka_unit_test(test_caller_bugs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
