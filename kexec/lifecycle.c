@@ -237,6 +237,8 @@ static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
 	if ((r = syscall_choose(&facts, &sc, &ctx->log)) < 0)
 		return r;
 	if (sc == SYSCALL_FILE || sc == SYSCALL_AUTO) {
+		if ((r = load_file_precheck(ctx, req)) < 0)
+			return r;
 		req->file_fallback = sc == SYSCALL_AUTO;
 		r = load_with_file_syscall(ctx, req);
 		if (sc == SYSCALL_FILE || !syscall_file_fallback(r)) {

@@ -637,15 +637,8 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	return r;
 }
 
-/*
- * Before kexec_file_load: the kernel file through our own probes.  The
- * kernel's bzImage64 loader checks the header, not the length: a truncated
- * bzImage loads and fails only at boot (seen on Debian's 6.1 in
- * tests/vm/kexec-bad.sh).  A file a probe recognises but finds broken
- * fails here with the probe's message; one no probe knows goes to the
- * kernel, which may know more.
- */
-static int file_precheck(struct kexec_ctx *ctx, const struct load_request *req)
+/* The kernel's bzImage64 loader checks the header, not the length (Debian's 6.1, kexec-bad.sh). */
+int load_file_precheck(struct kexec_ctx *ctx, const struct load_request *req)
 {
 	struct kernel_file k = { .path = req->kernel };
 	int r = file_read(req->kernel, true, KERNEL_MAX, &k.buf, &k.len, &ctx->log);
@@ -666,8 +659,6 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 	int kfd, ifd = -1, r;
 	unsigned long flags = (req->crash ? KEXEC_FILE_ON_CRASH : 0) | (req->no_cma ? KEXEC_FILE_NO_CMA : 0);
 
-	if ((r = file_precheck(ctx, req)) < 0)
-		return r;
 	kfd = open(req->kernel, O_RDONLY | O_CLOEXEC);
 
 	if (kfd < 0)

@@ -40,6 +40,14 @@ struct load_request {
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req);
 /* kexec_file_load: the kernel parses the files and runs its own purgatory. */
 int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req);
+/*
+ * Before kexec_file_load: the kernel file through our own probes.  A file
+ * a probe recognises but finds broken (a truncated bzImage, which the
+ * kernel's loader takes and which fails only at boot) fails here with the
+ * probe's message, and no fallback to kexec_load would do better; one no
+ * probe knows is the kernel's to judge (0).
+ */
+int load_file_precheck(struct kexec_ctx *ctx, const struct load_request *req);
 
 /*
  * The purgatory's clear list: private minus every segment, 4 KiB aligned

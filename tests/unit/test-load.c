@@ -399,8 +399,8 @@ static void test_not_a_kernel(void **state)
 }
 
 /*
- * kexec_file_load (dry run): the kernel file goes through our probes
- * first.  The kernel's bzImage64 loader takes a truncated bzImage; the
+ * Before kexec_file_load (load_file_precheck()): the kernel file goes
+ * through our probes.  The kernel's bzImage64 loader takes a truncated bzImage; the
  * probe refuses it, naming the file.  A file no probe knows is the
  * kernel's to judge; a good bzImage passes.
  */
@@ -424,12 +424,12 @@ static void test_file_precheck(void **state)
 		struct kexec_ctx ctx = { 0 };
 		char path[128], *out = NULL;
 		size_t len = 0;
-		struct load_request req = { .kernel = path, .dry_run = true, .file_fallback = true };
+		struct load_request req = { .kernel = path };
 		int r;
 
 		snprintf(path, sizeof(path), "%s/%s", root, cases[i].file);
 		ctx.log.out = open_memstream(&out, &len);
-		r = load_with_file_syscall(&ctx, &req);
+		r = load_file_precheck(&ctx, &req);
 		fclose(ctx.log.out);
 		assert_int_equal(r, cases[i].r);
 		if (cases[i].said)
