@@ -73,8 +73,12 @@ int main(int argc, char **argv)
 	struct policy_choice policy;
 	int r, ret;
 
-	if (options_parse(argc, argv, &o, &ctx.log) < 0) {
-		fputs("Try 'kexec --help' for more information.\n", stderr);
+	if ((r = options_parse(argc, argv, &o, &ctx.log)) < 0) {
+		/* "No kernel specified" is a failed load in kexec-tools (255) */
+		if (r == -ENOENT)
+			return EXIT_LOAD_FAIL;
+		if (r == -EINVAL)
+			fputs("Try 'kexec --help' for more information.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (o.help) {

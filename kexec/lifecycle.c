@@ -183,6 +183,32 @@ static int status_metrics(const struct tdx_status *st, const struct tdx_last_cle
 }
 
 /*
+ * For --tdx-status: the system call a plain `kexec -l` (no -s/-c/-a, no
+ * --tdx-force) uses now, in st->syscall (NULL: it is refused), and the
+ * KHO warning when that loses live-update state (after
+ * tdx_status_settle(), which resets the warnings to the detected ones).
+ */
+static void plain_load_syscall(struct tdx_status *st, enum tdx_policy policy)
+{
+	const struct kexec_options plain = { .syscall = SYSCALL_DEFAULT, .tdx_policy = policy };
+	struct kexec_log quiet = { .out = NULL };
+	struct syscall_facts f;
+	enum kexec_syscall_choice sc;
+	char warning[512];
+	unsigned action;
+
+	st->syscall = NULL;
+	if (tdx_policy_apply(st, policy, false, false, &quiet, &action) < 0)
+		return;
+	lifecycle_syscall_facts(&plain, st, action, &f);
+	if (syscall_choose(&f, &sc, &quiet) < 0)
+		return;
+	st->syscall = sc == SYSCALL_LOAD ? "kexec_load" : "kexec_file_load";
+	if (syscall_kho_warning(&f, sc, warning, sizeof(warning)))
+		tdx_warn(st, "%s", warning);
+}
+
+/*
  * --tdx-status: detect, settle under the invocation's policy, read what is
  * loaded, print.  With --check nothing is printed and the result is the
  * exit code (tdx_status_check_code; 2 when detection itself failed).
@@ -205,6 +231,7 @@ int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 		/* this host's own rate, measured at its last kexec, beats the model */
 		so.measured_clear_bps = measured_rate(have_last ? &last : NULL);
 		tdx_status_settle(&st, &so);
+		plain_load_syscall(&st, st.policy);
 		record_loaded_read(ctx->sr, &ctx->log, &st, o->tdx_policy, lifecycle_loaded(ctx, false),
 				   lifecycle_loaded(ctx, true), &loaded);
 		st.loaded = &loaded;
@@ -306,27 +333,57 @@ static int load_prepare_tdx(struct kexec_ctx *ctx, const struct kexec_options *o
 	return 0;
 }
 
+/* The option given that only our loader does (syscall.h), or NULL. */
+static const char *own_loader_option(const struct kexec_options *o)
+{
+	/* --type: only our loader checks the format (kexec_file_load takes what the kernel takes) */
+	return o->console_serial ? "--console-serial" : o->mem_min ? "--mem-min" :
+	       o->mem_max ? "--mem-max" : o->type ? "--type" : NULL;
+}
+
+void lifecycle_syscall_facts(const struct kexec_options *o, const struct tdx_status *st,
+			     unsigned action, struct syscall_facts *f)
+{
+	*f = (struct syscall_facts){
+		.asked = o->syscall, .lockdown = st->lockdown, .action = action,
+		.policy = o->tdx_policy, .reason = st->reason, .crash = o->crash, .force = o->tdx_force,
+		.kernel_flushes = st->kernel.flushes_all_cpus == TDX_YES,
+		.own_loader = own_loader_option(o), .kho = &st->kho,
+	};
+}
+
 /* The system call syscall_choose() picks; *file_syscall: the kernel's purgatory runs. */
 static int load_syscall(struct kexec_ctx *ctx, const struct kexec_options *o,
-			const struct tdx_status *st, const struct load_request *req, bool *file_syscall)
+			const struct tdx_status *st, struct load_request *req, bool *file_syscall)
 {
-	const struct syscall_facts facts = {
-		.asked = o->syscall, .lockdown = st->lockdown, .action = req->action,
-		.policy = o->tdx_policy, .reason = st->reason, .crash = o->crash, .force = o->tdx_force,
-	};
+	struct syscall_facts facts;
 	enum kexec_syscall_choice sc;
-	int r = syscall_choose(&facts, &sc, &ctx->log);
+	int r;
 
-	if (r < 0)
+	lifecycle_syscall_facts(o, st, req->action, &facts);
+	if ((r = syscall_choose(&facts, &sc, &ctx->log)) < 0)
 		return r;
 	if (sc == SYSCALL_FILE || sc == SYSCALL_AUTO) {
+		if ((r = load_file_precheck(ctx, req)) < 0)
+			return r;
+		req->file_fallback = sc == SYSCALL_AUTO;
 		r = load_with_file_syscall(ctx, req);
 		if (sc == SYSCALL_FILE || !syscall_file_fallback(r)) {
 			*file_syscall = true;
 			return r;
 		}
-		log_info(&ctx->log, "kexec_file_load failed, falling back to kexec_load");
+		/* kexec-tools falls back without a word; KHO state is lost here: say so */
+		if (st->kho.active)
+			log_warn(&ctx->log, "kexec_file_load refused the image (%s); falling back to "
+				 "kexec_load, which drops what Kexec HandOver / live update hands over (%s)",
+				 strerror(-r), st->kho.evidence);
+		else
+			log_debug(&ctx->log, "kexec_file_load: %s; falling back to kexec_load", strerror(-r));
 	}
+	/* kexec-tools passes KEXEC_UPDATE_ELFCOREHDR there; our elfcorehdr has no room to grow */
+	if (o->hotplug && o->crash)
+		log_warn(&ctx->log, "--hotplug: loaded with kexec_load, the kernel does not update this "
+			 "crash kernel on CPU or memory hotplug; reload it after one");
 	return load_with_purgatory(ctx, req);
 }
 
@@ -357,7 +414,7 @@ int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 	struct load_request req = {
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
 		.no_checks = o->no_checks, .serial_debug = o->console_serial,
-		.mem_min = o->mem_min, .mem_max = o->mem_max, .mem = &mp,
+		.mem_min = o->mem_min, .mem_max = o->mem_max, .mem = &mp, .no_cma = o->no_cma,
 	};
 	char *cmdline = NULL;
 	bool file_syscall = false;
@@ -382,11 +439,12 @@ out:
 	return r;
 }
 
+/* As kexec-tools 2.0.32: kexec_file_load first unless -c, kexec_load where it is missing. */
 static int unload(struct kexec_ctx *ctx, const struct kexec_options *o)
 {
 	int r;
 
-	if (o->syscall == SYSCALL_FILE || o->syscall == SYSCALL_AUTO) {
+	if (o->syscall != SYSCALL_LOAD) {
 		r = sys_kexec_file_load(-1, -1, NULL, KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
 		if (r != -ENOSYS || o->syscall == SYSCALL_FILE)
 			return r < 0 ? load_explain_errno(ctx, r, "kexec_file_load (unload)") : 0;

@@ -43,6 +43,10 @@ int lifecycle_boot(struct kexec_ctx *ctx, const struct kexec_options *o,
 int lifecycle_print_crash_size(struct kexec_ctx *ctx);
 
 /* --tdx-status [--json] on stdout, under the policy chosen and where it came from. */
+/* The facts syscall_choose() takes, for a load of `action` under o (syscall.h). */
+void lifecycle_syscall_facts(const struct kexec_options *o, const struct tdx_status *st,
+			     unsigned action, struct syscall_facts *f);
+
 int lifecycle_tdx_status(struct kexec_ctx *ctx, const struct kexec_options *o,
 			 const struct policy_choice *policy);
 

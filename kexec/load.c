@@ -704,12 +704,30 @@ int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req)
 	return r;
 }
 
+/* The kernel's bzImage64 loader checks the header, not the length (Debian's 6.1, kexec-bad.sh). */
+int load_file_precheck(struct kexec_ctx *ctx, const struct load_request *req)
+{
+	struct kernel_file k = { .path = req->kernel };
+	int r = file_read(req->kernel, true, KERNEL_MAX, &k.buf, &k.len, &ctx->log);
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(image_formats); i++) {
+		r = image_formats[i]->probe(k.buf, k.len, k.path, &ctx->log);
+		if (r == IMAGE_NOT_MINE)
+			r = 0;
+		else
+			break;
+	}
+	free(k.buf);
+	return r < 0 ? r : 0;
+}
+
 int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req)
 {
 	int kfd, ifd = -1, r;
-	unsigned long flags = req->crash ? KEXEC_FILE_ON_CRASH : 0;
+	unsigned long flags = (req->crash ? KEXEC_FILE_ON_CRASH : 0) | (req->no_cma ? KEXEC_FILE_NO_CMA : 0);
 
 	kfd = open(req->kernel, O_RDONLY | O_CLOEXEC);
+
 	if (kfd < 0)
 		return log_errno(&ctx->log, -errno, "%s: %s", req->kernel, strerror(errno));
 	if (req->initrd) {
@@ -723,7 +741,9 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 		flags |= KEXEC_FILE_NO_INITRAMFS;
 	}
 	r = req->dry_run ? 0 : sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags);
-	if (r < 0)
+	if (r < 0 && req->file_fallback && syscall_file_fallback(r))
+		log_debug(&ctx->log, "kexec_file_load failed: %s", strerror(-r));
+	else if (r < 0)
 		load_explain_errno(ctx, r, "kexec_file_load");
 	close(kfd);
 	if (ifd >= 0)

@@ -28,6 +28,8 @@ struct load_request {
 	const struct mem_plan *mem;     /* the invocation's memory plan; NULL: read one */
 	const struct cpus_plan *cpus;   /* the other CPUs (kexec/cpus.h); NULL: the boot CPU alone */
 	bool dry_run;                   /* build everything, call nothing (tests) */
+	bool no_cma;                    /* --no-cma: KEXEC_FILE_NO_CMA (kexec_file_load only) */
+	bool file_fallback;             /* kexec_load follows a fallback errno: only debug-log it */
 };
 
 /*
@@ -38,6 +40,14 @@ struct load_request {
 int load_with_purgatory(struct kexec_ctx *ctx, const struct load_request *req);
 /* kexec_file_load: the kernel parses the files and runs its own purgatory. */
 int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req);
+/*
+ * Before kexec_file_load: the kernel file through our own probes.  A file
+ * a probe recognises but finds broken (a truncated bzImage, which the
+ * kernel's loader takes and which fails only at boot) fails here with the
+ * probe's message, and no fallback to kexec_load would do better; one no
+ * probe knows is the kernel's to judge (0).
+ */
+int load_file_precheck(struct kexec_ctx *ctx, const struct load_request *req);
 
 /*
  * The purgatory's clear list: private minus every segment, 4 KiB aligned

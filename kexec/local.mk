@@ -24,6 +24,7 @@ libkexec_a_SOURCES += \
 	kexec/crashdump.c kexec/crashdump.h \
 	kexec/syscall.c kexec/syscall.h \
 	kexec/lockdown.c kexec/lockdown.h \
+	kexec/kho.c kexec/kho.h \
 	kexec/cmdline.c kexec/cmdline.h \
 	kexec/lifecycle.c kexec/lifecycle.h \
 	kexec/record.c kexec/record.h \

@@ -24,6 +24,8 @@ enum {
 	OPT_CONSOLE_SERIAL,
 	OPT_TDX_CPUS,
 	OPT_TDX_DEBUG_APIC_IDS,
+	OPT_NO_CMA,
+	OPT_HOTPLUG,
 	OPT_COMPAT_IGNORED,     /* accepted for kexec-tools scripts, no effect on x86_64 here */
 	OPT_UNSUPPORTED,        /* known kexec-tools options this kexec does not do */
 };
@@ -64,6 +66,8 @@ static const struct option long_options[] = {
 	{ "sysroot",             required_argument, NULL, OPT_SYSROOT },
 	{ "console-serial",      no_argument,       NULL, OPT_CONSOLE_SERIAL },
 	{ "tdx-cpus",            required_argument, NULL, OPT_TDX_CPUS },
+	{ "no-cma",              no_argument,       NULL, OPT_NO_CMA },
+	{ "hotplug",             no_argument,       NULL, OPT_HOTPLUG },
 	/* for tests only, not in --help: replaces cpuinfo's APIC ids */
 	{ "tdx-debug-apic-ids",  required_argument, NULL, OPT_TDX_DEBUG_APIC_IDS },
 	/* kexec-tools x86 options that change nothing for a 64-bit bzImage here */
@@ -74,14 +78,28 @@ static const struct option long_options[] = {
 	{ "elf64-core-headers",  no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "pass-memmap-cmdline", no_argument,       NULL, OPT_COMPAT_IGNORED },
 	{ "args-linux",          no_argument,       NULL, OPT_COMPAT_IGNORED },
-	/* known, but not done by this kexec */
+	/*
+	 * The rest of kexec-tools 2.0.32's x86_64 options (kexec/kexec.h
+	 * KEXEC_OPTIONS, kexec/arch/i386/include/arch/options.h
+	 * KEXEC_ALL_OPTIONS) and --force-dtb of its git tree: known, not done
+	 * here.  They say so in one line and exit 1, never "unknown option".
+	 */
 	{ "elf32-core-headers",  no_argument,       NULL, OPT_UNSUPPORTED },
 	{ "real-mode",           no_argument,       NULL, OPT_UNSUPPORTED },
 	{ "entry-32bit",         no_argument,       NULL, OPT_UNSUPPORTED },
-	{ "reuse-initrd",        no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "reuseinitrd",         no_argument,       NULL, OPT_UNSUPPORTED },
 	{ "load-preserve-context", no_argument,     NULL, OPT_UNSUPPORTED },
 	{ "load-jump-back-helper", no_argument,     NULL, OPT_UNSUPPORTED },
+	{ "load-live-update",    no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "exec-live-update",    no_argument,       NULL, OPT_UNSUPPORTED },
 	{ "entry",               required_argument, NULL, OPT_UNSUPPORTED },
+	{ "noefi",               no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "reuse-video-type",    no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "args-elf",            no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "args-none",           no_argument,       NULL, OPT_UNSUPPORTED },
+	{ "module",              required_argument, NULL, OPT_UNSUPPORTED },
+	{ "dtb",                 required_argument, NULL, OPT_UNSUPPORTED },
+	{ "force-dtb",           no_argument,       NULL, OPT_UNSUPPORTED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -112,16 +130,22 @@ void options_usage(FILE *out)
 "      --mem-min=ADDR         lowest physical address for loaded segments\n"
 "      --mem-max=ADDR         highest physical address for loaded segments\n"
 "  -s, --kexec-file-syscall   use kexec_file_load (the kernel's own purgatory)\n"
-"  -c, --kexec-syscall        use kexec_load (this tool's purgatory; default)\n"
-"  -a, --kexec-syscall-auto   try kexec_file_load, fall back to kexec_load\n"
-"                             (kexec_load at once when the TDX decision is\n"
-"                             flush or clear: only our purgatory does them)\n"
-"  -t, --type=TYPE            insist on the image format: bzImage or elf-x86_64\n"
+"  -c, --kexec-syscall        use kexec_load (this tool's purgatory)\n"
+"  -a, --kexec-syscall-auto   try kexec_file_load, fall back to kexec_load (the\n"
+"                             default); kexec_load at once where only our\n"
+"                             purgatory does what TDX needs: a clear, or a\n"
+"                             flush the running kernel does not do itself\n"
+"      --no-cma               kexec_file_load: do not place the image in CMA\n"
+"      --hotplug              kdump: the kernel updates the crash kernel on CPU\n"
+"                             and memory hotplug (kexec_file_load does)\n"
+"  -t, --type=TYPE            insist on the format: bzImage64, bzImage (the\n"
+"                             same here) or elf-x86_64\n"
 "  -i, --no-checks            no SHA-256 check of the segments in the purgatory\n"
 "  -x, --no-ifdown            do not bring network interfaces down before --exec\n"
 "  -y, --no-sync              do not sync file systems before --exec\n"
 "  -d, --debug                print the segment table and the TDX clear list\n"
-"      --console-serial       the purgatory reports its steps on the serial console\n"
+"      --console-serial       the purgatory prints its steps on the kernel's\n"
+"                             serial console (COM1 without one)\n"
 "\n"
 "TDX:\n"
 "      --tdx=POLICY           auto (default), clear, flush, refuse or off\n"
@@ -130,12 +154,14 @@ void options_usage(FILE *out)
 "                             clear is needed (then nothing is cleared), or\n"
 "                             boot with -e an image loaded with less than is\n"
 "                             needed now, or loaded by another tool; not\n"
-"                             where the kernel itself refuses (tdx_pw_mce, 6.18-7.1)\n"
+"                             where the kernel itself refuses (tdx_pw_mce,\n"
+"                             6.18-7.1)\n"
 "      --tdx-cpus=N           at most N CPUs clear in the purgatory (1: the boot\n"
 "                             CPU alone; the others still flush); default all\n"
 "      --tdx-status           what kexec will do, in its first line, what to do,\n"
-"                             warnings, then the evidence (-d or --verbose: with\n"
-"                             the range lists)\n"
+"                             warnings, then the evidence, the system call a\n"
+"                             plain kexec -l uses (-d or --verbose: with the\n"
+"                             range lists)\n"
 "      --check                with --tdx-status: print nothing, exit 0 when kexec\n"
 "                             would proceed, 1 when refused, 2 when the evidence\n"
 "                             cannot be read\n"
@@ -222,6 +248,8 @@ static int parse_load_option(int c, const char *arg, struct kexec_options *o, st
 			return r;
 		break;
 	case OPT_CONSOLE_SERIAL: o->console_serial = true; break;
+	case OPT_NO_CMA: o->no_cma = true; break;
+	case OPT_HOTPLUG: o->hotplug = true; break;
 	default: return 0;
 	}
 	return 1;
@@ -279,31 +307,99 @@ static int parse_tdx_option(int c, const char *arg, struct kexec_options *o, str
 	return 1;
 }
 
-/* -x and -y apply after every action, whatever the order. */
+/* -x and -y apply after every action, whatever the order; our actions go alone. */
 struct parse_state {
 	bool skip_ifdown, skip_sync;
+	const char *action;             /* the first action given, as spelled */
+	bool ours;                      /* it is --tdx-status or --tdx-report */
+	bool stop;                      /* -h or -v: kexec-tools acts on them at once */
 };
+
+/*
+ * The word of the long option getopt_long() just returned (after
+ * "--entry ADDR", the word before the value).
+ */
+static const char *long_option_word(char **argv)
+{
+	return optarg && optind >= 2 && argv[optind - 1] == optarg ? argv[optind - 2] :
+	       argv[optind - 1];
+}
+
+/* An action option's spelling for messages; NULL for the other options. */
+static const char *action_name(int c, char **argv, bool *ours)
+{
+	/* short ones by name: inside "-lS" argv[optind - 1] is not the word yet */
+	static const char *const shorts[128] = {
+		['l'] = "-l", ['p'] = "-p", ['e'] = "-e", ['f'] = "-f", ['u'] = "-u", ['S'] = "-S",
+	};
+
+	*ours = c == OPT_TDX_STATUS || c == OPT_TDX_REPORT;
+	if (c >= 0 && c < 128)
+		return shorts[c];
+	return *ours || c == OPT_PRINT_CKR_SIZE ? long_option_word(argv) : NULL;
+}
+
+/*
+ * kexec-tools lets a later action override an earlier one (-l -u
+ * unloads); our own actions have no such rule: with another action, one
+ * line and -EINVAL.
+ */
+static int action_check(int c, char **argv, struct parse_state *ps, struct kexec_log *log)
+{
+	bool ours;
+	const char *spelled = action_name(c, argv, &ours);
+
+	if (!spelled)
+		return 0;
+	if (ps->action && (ours || ps->ours) && strcmp(ps->action, spelled))
+		return log_errno(log, -EINVAL, "%s and %s are two actions: give one", ps->action,
+				 spelled);
+	if (!ps->action || ours) {
+		ps->action = spelled;
+		ps->ours = ours;
+	}
+	return 0;
+}
+
+/*
+ * "--tdx --tdx-status": getopt takes the next word as the value.  For our
+ * own options a value that is an option means the value is missing.
+ */
+static int value_check(int c, char **argv, struct kexec_log *log)
+{
+	if ((c != OPT_TDX && c != OPT_TDX_CPUS && c != OPT_SYSROOT) || !optarg ||
+	    optarg[0] != '-' || long_option_word(argv) == argv[optind - 1])
+		return 0;
+	return log_errno(log, -EINVAL, "option %s needs a value (%s is an option)",
+			 long_option_word(argv), optarg);
+}
 
 /* One option from getopt_long(): 0, or -errno after logging one line. */
 static int parse_option(int c, char **argv, struct kexec_options *o, struct parse_state *ps,
 			struct kexec_log *log)
 {
+	const char *word;
 	int r;
 
+	if (c != '?' && c != ':' &&
+	    ((r = action_check(c, argv, ps, log)) < 0 || (r = value_check(c, argv, log)) < 0))
+		return r;
 	if (parse_action(c, o))
 		return 0;
 	if ((r = parse_load_option(c, optarg, o, log)) != 0 ||
 	    (r = parse_tdx_option(c, optarg, o, log)) != 0)
 		return r < 0 ? r : 0;
 	switch (c) {
-	case 'h': o->help = true; return 0;
-	case 'v': o->version = true; return 0;
+	case 'h': o->help = ps->stop = true; return 0;
+	case 'v': o->version = ps->stop = true; return 0;
 	case 'd': o->debug = true; return 0;
 	case 'x': ps->skip_ifdown = true; return 0;
 	case 'y': ps->skip_sync = true; return 0;
 	case OPT_COMPAT_IGNORED: return 0;
 	case OPT_UNSUPPORTED:
-		return log_errno(log, -EOPNOTSUPP, "%s is not supported by this kexec", argv[optind - 1]);
+		word = long_option_word(argv);
+		return log_errno(log, -EOPNOTSUPP, "%.*s is not supported by this kexec",
+				 (int)strcspn(word, "="), word);
 	case ':':
 		return log_errno(log, -EINVAL, "option %s needs a value", argv[optind - 1]);
 	default:
@@ -340,9 +436,8 @@ static int options_finish(int argc, char **argv, struct kexec_options *o,
 	if (o->mem_max && o->mem_min >= o->mem_max)
 		return log_errno(log, -EINVAL, "--mem-min=0x%llx is not below --mem-max=0x%llx",
 				 (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
-	if (o->do_load && !o->help && !o->version && !o->tdx_status && !o->tdx_report &&
-	    !o->print_ckr_size && !o->kernel)
-		return log_errno(log, -EINVAL, "No kernel specified");
+	if (o->do_load && !o->tdx_status && !o->tdx_report && !o->print_ckr_size && !o->kernel)
+		return log_errno(log, -ENOENT, "No kernel specified");
 	return 0;
 }
 
@@ -359,8 +454,11 @@ int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_l
 	opterr = 0;
 	optind = 1;
 	/* "+" would stop at the kernel; kexec-tools lets options follow it. */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if ((r = parse_option(c, argv, o, &ps, log)) < 0)
 			return r;
+		if (ps.stop)
+			return 0;       /* kexec-tools prints help or version at once */
+	}
 	return options_finish(argc, argv, o, &ps, log);
 }

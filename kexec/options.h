@@ -40,6 +40,8 @@ struct kexec_options {
 	uint64_t mem_min, mem_max;      /* mem_max 0: none */
 	bool debug, no_checks;
 	bool console_serial;            /* --console-serial: purgatory progress on COM1 */
+	bool no_cma;                    /* --no-cma: KEXEC_FILE_NO_CMA to kexec_file_load */
+	bool hotplug;                   /* --hotplug: kexec_file_load does it; kexec_load warns */
 	const char *type;               /* --type (checked against the probed format) */
 
 	enum tdx_policy tdx_policy;     /* after main(): --tdx, KEXEC_TDX_POLICY, the file, auto */
@@ -52,7 +54,10 @@ struct kexec_options {
 
 /*
  * Parse argv.  0 on success; -EINVAL after logging one line for an
- * unknown option, a bad value or a bad combination.
+ * unknown option, a bad value or a bad combination; -EOPNOTSUPP for a
+ * kexec-tools option this kexec does not do; -ENOENT for a load without
+ * a kernel (kexec-tools exits 255 there).  -h and -v end the parse, as
+ * in kexec-tools.
  */
 int options_parse(int argc, char **argv, struct kexec_options *o, struct kexec_log *log);
 void options_usage(FILE *out);

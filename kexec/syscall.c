@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <kexec-tdx/purgatory-abi.h>
+#include <stdio.h>
 #include "lockdown.h"
 #include "syscall.h"
 
@@ -72,8 +73,10 @@ static int check_file_syscall(const struct syscall_facts *f, struct kexec_log *l
 	const char *why = f->policy == TDX_POLICY_CLEAR ? "--tdx=clear" :
 			  f->policy == TDX_POLICY_FLUSH ? "--tdx=flush" : f->reason;
 
-	if (f->action == KTDX_ACTION_NONE || f->crash)
+	if (f->action == KTDX_ACTION_NONE || f->crash ||
+	    (f->action == KTDX_ACTION_FLUSH && f->kernel_flushes))
 		return 0;
+
 	if (f->action == KTDX_ACTION_CLEAR && !f->force)
 		return log_errno(log, TDX_REFUSED,
 				 "-s (kexec_file_load) runs the kernel's own purgatory, which cannot clear "
@@ -87,23 +90,72 @@ static int check_file_syscall(const struct syscall_facts *f, struct kexec_log *l
 	return 0;
 }
 
+bool syscall_needs_purgatory(const struct syscall_facts *f)
+{
+	return f->action == KTDX_ACTION_CLEAR || f->own_loader ||
+	       (f->action == KTDX_ACTION_FLUSH && !f->kernel_flushes);
+}
+
 int syscall_choose(const struct syscall_facts *f, enum kexec_syscall_choice *out,
 		   struct kexec_log *log)
 {
 	enum kexec_syscall_choice sc = f->asked;
+	char kho[1024];
 	int r;
 
 	if ((r = choose_under_lockdown(f, &sc, log)) < 0)
 		return r;
 	if (sc == SYSCALL_FILE && (r = check_file_syscall(f, log)) < 0)
 		return r;
-	if (sc == SYSCALL_DEFAULT || (sc == SYSCALL_AUTO && f->action != KTDX_ACTION_NONE))
-		sc = SYSCALL_LOAD;      /* only our purgatory flushes and clears */
+	/* kexec-tools >= 2.0.27: -a is the default; only our purgatory flushes and clears */
+	if (sc == SYSCALL_DEFAULT || sc == SYSCALL_AUTO)
+		sc = syscall_needs_purgatory(f) ? SYSCALL_LOAD : SYSCALL_AUTO;
+	if (syscall_kho_warning(f, sc, kho, sizeof(kho)))
+		log_warn(log, "%s", kho);
 	*out = sc;
 	return 0;
 }
 
 bool syscall_file_fallback(int r)
 {
+	/* ENOTSUP and EOPNOTSUPP are one value on Linux */
 	return r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP;
+}
+
+/* Why this load goes through kexec_load, and the ways out; short: the line must fit a status warning. */
+static void kho_why(const struct syscall_facts *f, const char **why, const char **what,
+		    const char **ways)
+{
+	*what = "";
+	if (f->asked == SYSCALL_LOAD) {
+		*why = "-c asks for it";
+		*ways = "leave out -c";
+	} else if (f->action == KTDX_ACTION_CLEAR) {
+		*why = "only this tool's purgatory clears TDX private memory";
+		*ways = "none that also clears; save that state another way first, or do a cold "
+			"reboot (it loses the state too)";
+	} else if (f->action == KTDX_ACTION_FLUSH && !f->kernel_flushes) {
+		*why = "the running kernel does not flush every CPU at kexec itself";
+		*ways = "kexec from a kernel that does (tdx_cpu_flush_cache, 6.18+), or a cold reboot";
+	} else {
+		*why = "only this tool's loader does ";
+		*what = f->own_loader ? f->own_loader : "?";
+		*ways = "leave that option out";
+	}
+}
+
+bool syscall_kho_warning(const struct syscall_facts *f, enum kexec_syscall_choice sc,
+			 char *buf, size_t size)
+{
+	const char *why, *what, *ways;
+
+	if (size)
+		buf[0] = '\0';
+	if (!f->kho || !f->kho->active || sc != SYSCALL_LOAD)
+		return false;
+	kho_why(f, &why, &what, &ways);
+	snprintf(buf, size, "KHO / live update is on (%s), but this load uses kexec_load (%s%s), "
+		 "which does not pass on what KHO hands over: preserved memfds and systemd's fd "
+		 "stores are LOST in the new kernel. Ways out: %s.", f->kho->evidence, why, what, ways);
+	return true;
 }

@@ -10,18 +10,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/kexec.h>
+#include "kho.h"
 #include "log.h"
 #include "segments.h"
 #include "tdx/tdx.h"
 
 enum kexec_syscall_choice {
-	SYSCALL_DEFAULT,        /* kexec_load with our purgatory (as kexec-tools' default) */
+	SYSCALL_DEFAULT,        /* none of -s/-c/-a: as -a where our purgatory is not needed */
 	SYSCALL_LOAD,           /* -c */
 	SYSCALL_FILE,           /* -s */
 	SYSCALL_AUTO,           /* -a: file load first, kexec_load as fallback */
 };
 
+/*
+ * kexec_file_load: do not place the image in CMA (include/uapi/linux/kexec.h,
+ * "kexec: enable CMA based contiguous allocation"); kexec-tools' --no-cma.
+ * An older kernel rejects the unknown flag with EINVAL.
+ */
+#ifndef KEXEC_FILE_NO_CMA
+#define KEXEC_FILE_NO_CMA 0x00000010
+#endif
+
 int sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags);
+
 int sys_kexec_unload(unsigned long flags);
 int sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
 int sys_reboot_kexec(void);
@@ -35,23 +47,50 @@ struct syscall_facts {
 	const char *reason;                     /* the TDX decision's reason */
 	bool crash;                             /* -p */
 	bool force;                             /* --tdx-force */
+	bool kernel_flushes;                    /* the kernel flushes every CPU at kexec itself */
+	const char *own_loader;                 /* an option only our loader does, or NULL */
+	const struct kho_state *kho;            /* KHO / live update (kho.h); NULL: off */
 };
 
 /*
  * Which system call loads: SYSCALL_LOAD, SYSCALL_FILE or SYSCALL_AUTO
  * (kexec_file_load, then kexec_load where syscall_file_fallback() says
- * so) in *out; never SYSCALL_DEFAULT.  Lockdown (any mode but "none")
- * forbids kexec_load: without -c, kexec_file_load is chosen, unless a
- * clear is called for, which only our purgatory does (loaded with
- * kexec_load).  -s where TDX asks for a clear is refused, and where it
- * asks for a flush (but for -p) warns.  --tdx-force turns the refusals
- * into warnings.  Returns 0, or TDX_REFUSED after logging one line that
- * says why and what to do.
+ * so) in *out; never SYSCALL_DEFAULT.  Without -s/-c/-a the choice is
+ * kexec-tools' since 2.0.27 (29fe506, "make -a the default"):
+ * SYSCALL_AUTO, unless our purgatory is needed (syscall_needs_purgatory()),
+ * then SYSCALL_LOAD; -a likewise.  Lockdown (any mode but "none") forbids
+ * kexec_load: without -c, kexec_file_load is chosen, unless a clear is
+ * called for, which only our purgatory does (loaded with kexec_load).
+ * -s where TDX asks for a clear is refused, and where it asks for a flush
+ * (but for -p) warns.  --tdx-force turns the refusals into warnings.
+ * When KHO / live update is on and the choice is kexec_load, the line of
+ * syscall_kho_warning() is logged as a warning.  Returns 0, or
+ * TDX_REFUSED after logging one line that says why and what to do.
  */
 int syscall_choose(const struct syscall_facts *f, enum kexec_syscall_choice *out,
 		   struct kexec_log *log);
 
-/* After kexec_file_load failed with r under -a: try kexec_load? */
+/*
+ * Does this load need our purgatory (so kexec_load)?  A clear; a flush
+ * the running kernel does not do on every CPU itself; an option only our
+ * loader does (--console-serial, --mem-min, --mem-max, --type).
+ */
+bool syscall_needs_purgatory(const struct syscall_facts *f);
+
+/*
+ * After kexec_file_load failed with r under -a or the default: try
+ * kexec_load?  As kexec-tools 2.0.32: on ENOSYS, EINVAL, ENOEXEC and
+ * ENOTSUP (= EOPNOTSUPP); never on EPERM or EKEYREJECTED (real answers).
+ */
 bool syscall_file_fallback(int r);
+
+/*
+ * The line that says KHO / live update state is lost because the load
+ * uses kexec_load (sc, as syscall_choose() chose it), why, and the ways
+ * out, into buf.  false (buf "") when nothing is lost: KHO is off, or
+ * the load uses kexec_file_load.  --tdx-status lists it in warnings.
+ */
+bool syscall_kho_warning(const struct syscall_facts *f, enum kexec_syscall_choice sc,
+			 char *buf, size_t size);
 
 #endif

@@ -11,3 +11,5 @@ apt-get install -y -qq --no-install-recommends \
 	python3 python3-jsonschema python3-prometheus-client man-db clang cpio gzip xz-utils zstd \
 	qemu-system-x86 ovmf busybox-static linux-image-amd64 kexec-tools makedumpfile \
 	debhelper mmdebstrap rpm lintian
+# strace: tests/vm/kexec-default.sh shows the system call of each load
+apt-get install -y -qq --no-install-recommends strace

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libkmod.h>
+#include "kho.h"
 #include "lockdown.h"
 #include "memmap.h"
 #include "tdx.h"
@@ -241,6 +242,7 @@ int tdx_detect_plan(const struct sysroot *sr, struct kexec_log *log, const struc
 	tdx_update_detect(sr, log, st);
 	tdx_watchdogs_detect(sr, log, st);
 	lockdown_read(sr, log, st->lockdown, sizeof(st->lockdown));
+	kho_read(sr, log, &st->kho);
 	detect_guests(sr, log, st);
 	if ((r = detect_memory(plan, log, st)) < 0)
 		goto fail;

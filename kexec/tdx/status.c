@@ -271,6 +271,7 @@ static void host_json(const struct tdx_status *st, struct json_object *o)
 						      st->kvm_amd_sev_snp));
 	json_object_object_add(o, "tdx_host_sysfs", json_object_new_boolean(st->tdx_host_sysfs));
 	json_object_object_add(o, "lockdown", string_or_null(st->lockdown));
+	json_object_object_add(o, "syscall", st->syscall ? json_object_new_string(st->syscall) : NULL);
 }
 
 /* What the kernel log said (null where it said nothing or could not be read). */
@@ -676,6 +677,7 @@ static void host_text(const struct tdx_status *st, FILE *out)
 	count_text(out, "running TDs:", st->running_tds);
 	count_text(out, "running SEV guests:", st->running_sev_guests);
 	FIELD(out, "lockdown:", "%s", st->lockdown[0] ? st->lockdown : "unknown");
+	FIELD(out, "kexec -l loads with:", "%s", st->syscall ? st->syscall : "nothing (the load is refused)");
 	FIELD(out, "kernel log:", "%s", st->kmsg_source ? st->kmsg_source : "unreadable");
 	if (st->kmsg.bad_records)
 		FIELD(out, "", "%u malformed record%s skipped", st->kmsg.bad_records,

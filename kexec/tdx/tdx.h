@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "../kho.h"
 #include "../log.h"
 #include "../memmap.h"
 #include "../range.h"
@@ -277,6 +278,8 @@ struct tdx_status {
 	bool kvm_amd_loaded, kvm_amd_sev_snp;
 	bool tdx_host_sysfs;            /* /sys/devices/faux/tdx_host */
 	char lockdown[16];              /* lockdown_read() (lockdown.h): "none", ..., "" unknown */
+	struct kho_state kho;           /* KHO / live update (../kho.h) */
+	const char *syscall;            /* what a plain kexec -l uses (main() sets it); NULL: refused */
 	/* guests */
 	long running_tds;               /* -1 unknown */
 	long running_sev_guests;        /* sev + sev_es, -1 unknown */

@@ -114,8 +114,31 @@ while read -r opt; do
 	fi
 done <"$tmp/man.long"
 
+# --help fits a terminal of 80 columns.
+if awk 'length > 80 { exit 1 }' "$tmp/help"; then
+	ok "--help fits 80 columns"
+else
+	not_ok "--help has lines over 80 columns: $(awk 'length > 80' "$tmp/help" | head -n 2)"
+fi
+
+# -t: the same type names in --help and in the man page (kexec-tools' names).
+sed -n '/^ *-t, --type/,/^ *-[a-zA-Z-],\|^ *--[a-z]/p' "$tmp/help" | sed '$d' >"$tmp/help.type"
+[ -s "$tmp/help.type" ] || sed -n '/^ *-t, --type/p' "$tmp/help" >"$tmp/help.type"
+awk '/-t[", ]+--type/ { on = 1 } on && /^\.TP/ { exit } on' "$tmp/man.options" >"$tmp/man.type"
+for t in bzImage64 bzImage elf-x86_64 elf-x86 multiboot-x86 multiboot2-x86 beoboot-x86 nbi-x86 uki; do
+	h=no; m=no
+	grep -qE -- "(^|[^a-zA-Z0-9_-])$t([^a-zA-Z0-9_-]|\$)" "$tmp/help.type" && h=yes
+	grep -qE -- "(^|[^a-zA-Z0-9_-])$t([^a-zA-Z0-9_-]|\$)" "$tmp/man.type" && m=yes
+	if [ "$h" = "$m" ]; then
+		ok "-t $t: --help and the man page agree ($h)"
+	else
+		not_ok "-t $t: in --help $h, in the man page $m"
+	fi
+done
+
 while read -r opt; do
 	if grep -qxF -- "$opt" "$tmp/man.all"; then
+
 		ok "$opt (completion) is in the man page"
 	else
 		not_ok "$opt is in completion/kexec but not in doc/kexec.8"

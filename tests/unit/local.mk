@@ -18,6 +18,7 @@ UNIT_TESTS = \
 	tests/unit/test-cpus \
 	tests/unit/test-lockdown \
 	tests/unit/test-syscall \
+	tests/unit/test-kho \
 	tests/unit/test-cmdline \
 	tests/unit/test-memmap \
 	tests/unit/test-tdx-parse \

@@ -23,6 +23,7 @@
 #include "load.h"
 #include "purgatory-load.h"
 #include "segments.h"
+#include "text.h"
 #include "syscall.h"
 #include "tdx/tdx.h"
 
@@ -460,6 +461,48 @@ static void test_not_a_kernel(void **state)
 }
 
 /*
+ * Before kexec_file_load (load_file_precheck()): the kernel file goes
+ * through our probes.  The kernel's bzImage64 loader takes a truncated bzImage; the
+ * probe refuses it, naming the file.  A file no probe knows is the
+ * kernel's to judge; a good bzImage passes.
+ */
+static void test_file_precheck(void **state)
+{
+	const struct {
+		const char *file;
+		size_t len;             /* of the fixture bzImage; 0: the initrd */
+		int r;
+		const char *said;
+	} cases[] = {
+		{ "short", FIX_LEN - 0x1000, -ENOEXEC, "short: truncated: syssize" },
+		{ "initrd.img", 0, 0, NULL },
+		{ "vmlinuz", FIX_LEN, 0, NULL },
+	};
+	uint8_t *bz = bzimage_fixture();
+
+	put("short", bz, FIX_LEN - 0x1000);
+	free(bz);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kexec_ctx ctx = { 0 };
+		char path[128], *out = NULL;
+		size_t len = 0;
+		struct load_request req = { .kernel = path };
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", root, cases[i].file);
+		ctx.log.out = open_memstream(&out, &len);
+		r = load_file_precheck(&ctx, &req);
+		fclose(ctx.log.out);
+		assert_int_equal(r, cases[i].r);
+		if (cases[i].said)
+			assert_non_null(strstr(out, cases[i].said));
+		else
+			assert_string_equal(out, "");
+		free(out);
+	}
+}
+
+/*
  * Four CPUs, a clear: the trampoline (and park page) takes the highest
  * free RAM page below 64 KiB (doc/purgatory.md), the map holds it and the xAPIC
  * page, the report slot has room for four CPU entries, the parameters
@@ -636,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_no_firmware_memmap),
 		cmocka_unit_test(test_missing_initrd),
 		cmocka_unit_test(test_not_a_kernel),
+		cmocka_unit_test(test_file_precheck),
 		cmocka_unit_test(test_caller_bugs),
 		cmocka_unit_test(test_efi_initrd_table_page),
 	};

@@ -42,40 +42,85 @@ struct choice_case {
 	int r;
 	enum kexec_syscall_choice want;
 	const char *said;       /* the lines printed, exactly */
+	bool flushes;           /* the kernel flushes every CPU at kexec itself */
+	const char *own;        /* an option only our loader does */
+	bool kho;               /* KHO / live update on */
 };
 
 /* The decision's reason, as tdx_decide() words it; named where the policy is auto. */
 #define WHY "erratum"
 
+/* KHO's evidence in these rows */
+static const struct kho_state kho_on = { .cmdline_kho = 1, .active = true, .evidence = "kho=on" };
+
+#define KHO_LOST(why, ways) "kexec: warning: KHO / live update is on (kho=on), but this load uses " \
+	"kexec_load (" why "), which does not pass on what KHO hands over: preserved memfds and " \
+	"systemd's fd stores are LOST in the new kernel. Ways out: " ways ".\n"
+
 static const struct choice_case cases[] = {
-	/* no lockdown: -s, -c, -a and none as asked; -a and none go kexec_load when TDX acts */
-	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
-	{ SYSCALL_DEFAULT, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
-	{ SYSCALL_LOAD, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
-	{ SYSCALL_AUTO, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "" },
-	{ SYSCALL_AUTO, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
-	{ SYSCALL_AUTO, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "" },
-	{ SYSCALL_FILE, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, "" },
+	/*
+	 * no lockdown: -s, -c as asked; none and -a as kexec-tools >= 2.0.27
+	 * (kexec_file_load first) unless our purgatory is needed: a clear, a
+	 * flush the kernel does not do, an option only our loader does
+	 */
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "", NONE, TDX_POLICY_OFF, 0, 0, 0, SYSCALL_AUTO, "", 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "", CLEAR, TDX_POLICY_CLEAR, 0, 0, 0, SYSCALL_LOAD, "", 1, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 1, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_AUTO, "", 1, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_AUTO, "", 1, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, "--console-serial", 0 },
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, "--mem-max", 0 },
+	{ SYSCALL_LOAD, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_LOAD, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 1, NULL, 0 },
+	{ SYSCALL_AUTO, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 0, NULL, 0 },
+	{ SYSCALL_AUTO, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_AUTO, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 1, NULL, 0 },
+	{ SYSCALL_AUTO, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
+	{ SYSCALL_AUTO, "", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD, "", 1, NULL, 0 },
+	/* KHO / live update on: kexec_load says what is lost, why and the ways out; file load says nothing */
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 0, NULL, 1 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_AUTO, "", 1, NULL, 1 },
+	{ SYSCALL_DEFAULT, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD,
+	  KHO_LOST("only this tool's purgatory clears TDX private memory",
+		   "none that also clears; save that state another way first, or do a cold reboot "
+		   "(it loses the state too)"), 1, NULL, 1 },
+	{ SYSCALL_DEFAULT, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD,
+	  KHO_LOST("the running kernel does not flush every CPU at kexec itself",
+		   "kexec from a kernel that does (tdx_cpu_flush_cache, 6.18+), or a cold reboot"),
+	  0, NULL, 1 },
+	{ SYSCALL_LOAD, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD,
+	  KHO_LOST("-c asks for it", "leave out -c"), 1, NULL, 1 },
+	{ SYSCALL_DEFAULT, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_LOAD,
+	  KHO_LOST("only this tool's loader does --console-serial", "leave that option out"),
+	  1, "--console-serial", 1 },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY), 0, NULL, 1 },
+	{ SYSCALL_FILE, "none", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, "", 0, NULL, 0 },
 	/* -s where TDX acts: a warning for a flush, a refusal for a clear unless forced */
-	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, S_FLUSH(WHY) },
-	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, S_FLUSH("--tdx=flush") },
-	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
-	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, S_CLEAR(WHY) },
-	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY) },
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, S_FLUSH(WHY), 0, NULL, 0 },
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, S_FLUSH("--tdx=flush"), 0, NULL, 0 },
+	/* the kernel flushes every CPU itself: -s loses nothing, nothing to say */
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_FLUSH, 0, 0, 0, SYSCALL_FILE, "", 1, NULL, 0 },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear"), 0, NULL, 0 },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, S_CLEAR(WHY), 0, NULL, 0 },
+	{ SYSCALL_FILE, "none", CLEAR, TDX_POLICY_AUTO, 0, 1, 0, SYSCALL_FILE, S_FORCED(WHY), 0, NULL, 0 },
 	/* -s for a crash kernel: tdx_policy_apply() gives it a flush at most; nothing to say */
-	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, "" },
+	{ SYSCALL_FILE, "none", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, "", 0, NULL, 0 },
 	/* lockdown: none and -a go kexec_file_load, unless a clear is called for */
-	{ SYSCALL_DEFAULT, "integrity", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
+	{ SYSCALL_DEFAULT, "integrity", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity"), 0, NULL, 0 },
 	{ SYSCALL_AUTO, "confidentiality", NONE, TDX_POLICY_AUTO, 0, 0, 0, SYSCALL_FILE,
-	  LOCKED_FILE("confidentiality") },
-	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, LOCKED_CLEAR("--tdx=clear") },
-	{ SYSCALL_AUTO, "integrity", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, LOCKED_CLEAR(WHY) },
+	  LOCKED_FILE("confidentiality"), 0, NULL, 0 },
+	{ SYSCALL_DEFAULT, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, LOCKED_CLEAR("--tdx=clear"), 0, NULL, 0 },
+	{ SYSCALL_AUTO, "integrity", CLEAR, TDX_POLICY_AUTO, 0, 0, REFUSED, 0, LOCKED_CLEAR(WHY), 0, NULL, 0 },
 	/* a crash kernel under lockdown: kexec_file_load, no clear to refuse */
-	{ SYSCALL_DEFAULT, "integrity", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity") },
+	{ SYSCALL_DEFAULT, "integrity", FLUSH, TDX_POLICY_AUTO, 1, 0, 0, SYSCALL_FILE, LOCKED_FILE("integrity"), 0, NULL, 0 },
 	/* -c is kept under lockdown: the kernel's EPERM is the answer (load_explain_errno) */
-	{ SYSCALL_LOAD, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, 0, SYSCALL_LOAD, "" },
+	{ SYSCALL_LOAD, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, 0, SYSCALL_LOAD, "", 0, NULL, 0 },
 	/* -s under lockdown: the -s rules alone */
-	{ SYSCALL_FILE, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear") },
+	{ SYSCALL_FILE, "integrity", CLEAR, TDX_POLICY_CLEAR, 0, 0, REFUSED, 0, S_CLEAR("--tdx=clear"), 0, NULL, 0 },
 };
 
 static void test_choose(void **state)
@@ -85,7 +130,9 @@ static void test_choose(void **state)
 		const struct syscall_facts f = {
 			.asked = c->asked, .lockdown = c->lockdown, .action = c->action,
 			.policy = c->policy, .reason = WHY, .crash = c->crash, .force = c->force,
+			.kernel_flushes = c->flushes, .own_loader = c->own, .kho = c->kho ? &kho_on : NULL,
 		};
+
 		char *text = NULL;
 		size_t len = 0;
 		struct kexec_log log = { .out = open_memstream(&text, &len), .level = LOG_INFO };

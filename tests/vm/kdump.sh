@@ -4,6 +4,7 @@
 # Two VMs, one after the other: kt.kdump=load (kexec_load: our ELF core
 # header, e820 and command line; also the kdump-tools and kdumpctl command
 # lines) and kt.kdump=file (-s: the kernel's own, for comparison).
+# (kt.kdump=load passes -c: without it -p now goes kexec_file_load first.)
 # KT_KDUMP_VARIANTS="load" runs one; KT_CRASHKERNEL sets the reservation.
 # shellcheck disable=SC1091
 . "$(dirname "$0")/lib.sh"

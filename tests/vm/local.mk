@@ -5,6 +5,7 @@
 VM_TESTS = \
 	tests/vm/kexec-load.sh \
 	tests/vm/kexec-file.sh \
+	tests/vm/kexec-default.sh \
 	tests/vm/kexec-elf.sh \
 	tests/vm/kexec-uefi.sh \
 	tests/vm/kexec-clear.sh \
@@ -37,6 +38,7 @@ EXTRA_DIST += $(VM_TESTS) \
 	tests/vm/kt-memscan.c \
 	tests/vm/cases/kexec-load.sh \
 	tests/vm/cases/kexec-file.sh \
+	tests/vm/cases/kexec-default.sh \
 	tests/vm/cases/kexec-elf.sh \
 	tests/vm/cases/kexec-uefi.sh \
 	tests/vm/cases/kexec-clear.sh \

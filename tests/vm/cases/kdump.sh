@@ -88,8 +88,9 @@ stage1() {
 		base=$(stripped)
 		;;
 	*)
-		# our kexec must drop crashkernel= itself
-		flags=-p
+		# our kexec must drop crashkernel= itself; -c: our loader (the
+		# default is kexec_file_load where our purgatory is not needed)
+		flags="-c -p"
 		base=$(kt_next_cmdline 2)
 		;;
 	esac

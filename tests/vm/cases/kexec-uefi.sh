@@ -6,7 +6,8 @@ if [ -d /sys/firmware/efi ]; then efi=yes; else efi=no; fi
 case $1 in
 1)
 	echo "KT-EFI-BOOT $efi"
-	[ $efi = yes ] && kt_roundtrip
+	# -c: our loader passes the EFI information (kexec_file_load would do it itself)
+	[ $efi = yes ] && kt_roundtrip -c
 	;;
 2)
 	echo "KT-OK stage2"
