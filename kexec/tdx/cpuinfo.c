@@ -175,36 +175,42 @@ static int cpu0_line(struct cpuinfo_parse *ps, const char *key, const char *valu
 	return 0;
 }
 
-/* "apicid : N": one per block, in order; a block without one stops the list. */
+/*
+ * A per-CPU number ("apicid", "physical id") in *id: one per block, in
+ * order, into list[*n]; a block without one stops the list (*n < ncpus).
+ */
+static int per_cpu_line(struct cpuinfo_parse *ps, const char *key, const char *value,
+			uint32_t *list, unsigned *n, unsigned *id)
+{
+	int r = number_field(key, value, id, ps->lineno, ps->log, ps->where);
+
+	if (r < 0)
+		return r;
+	if (*n == ps->ci.ncpus - 1 && *n < TDX_MAX_APICIDS)
+		list[(*n)++] = *id;
+	return 0;
+}
+
+/* "apicid : N"; that of "processor : 0", wherever its block comes, is Linux's boot CPU's. */
 static int apicid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
 {
 	struct tdx_cpuinfo *ci = &ps->ci;
 	unsigned id;
-	int r = number_field(key, value, &id, ps->lineno, ps->log, ps->where);
+	int r = per_cpu_line(ps, key, value, ci->apicid, &ci->napicid, &id);
 
-	if (r < 0)
-		return r;
-	if (ci->napicid == ci->ncpus - 1 && ci->napicid < TDX_MAX_APICIDS)
-		ci->apicid[ci->napicid++] = id;
-	if (ps->cpu == 0 && !ci->boot_apicid_known) {
+	if (r == 0 && ps->cpu == 0 && !ci->boot_apicid_known) {
 		ci->boot_apicid = id;
 		ci->boot_apicid_known = true;
 	}
-	return 0;
+	return r;
 }
 
-/* "physical id : N" (the package): one per block, in order, as apicid_line(). */
+/* "physical id : N": the package, as apicid. */
 static int physid_line(struct cpuinfo_parse *ps, const char *key, const char *value)
 {
-	struct tdx_cpuinfo *ci = &ps->ci;
 	unsigned id;
-	int r = number_field(key, value, &id, ps->lineno, ps->log, ps->where);
 
-	if (r < 0)
-		return r;
-	if (ci->nphysid == ci->ncpus - 1 && ci->nphysid < TDX_MAX_APICIDS)
-		ci->physid[ci->nphysid++] = id;
-	return 0;
+	return per_cpu_line(ps, key, value, ps->ci.physid, &ps->ci.nphysid, &id);
 }
 
 /* One "key : value" line (line is modified). */
