@@ -175,9 +175,12 @@ for s in 1 2; do
 done
 has_re '^KT-JOURNAL .*loaded kdump kernel' && ok "kdump-config says: loaded kdump kernel" ||
 	not_ok "no 'loaded kdump kernel' in kdump-tools' journal"
-# kexec-tools prints no such line: the -d table of this kexec's crash load
-has_re '^KT-JOURNAL purgatory action: none[ ,]' && ok "the crash kernel went through kexec-tdx's loader (its -d table)" ||
-	not_ok "no kexec-tdx -d output in kdump-tools' journal"
+# kexec-tools writes no such line: kexec-tdx's system-log line of the crash
+# load (on this plain host it loads with kexec_file_load, as kexec-tools
+# >= 2.0.27 does, so there is no -d table of our loader to look for)
+has_re '^KT-JOURNAL crash load: decision plain, action none, kernel /boot/vmlinuz-' &&
+	ok "the crash kernel was loaded by kexec-tdx (its system-log line)" ||
+	not_ok "no kexec-tdx crash load line in kdump-tools' journal"
 has "KT-LOADED 1" && ok "boot 1: kexec -l --reuse-cmdline loaded the kernel" || not_ok "boot 1: kexec -l failed"
 # issue 21, item 3: node_exporter serves what the timer wrote
 has "KT-NODE-EXPORTER active" && ok "boot 1: prometheus-node-exporter runs" || not_ok "boot 1: node_exporter is not active"
