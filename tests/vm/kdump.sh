@@ -5,7 +5,8 @@
 # header, e820 and command line; also the kdump-tools and kdumpctl command
 # lines) and kt.kdump=file (-s: the kernel's own, for comparison).
 # (kt.kdump=load passes -c: without it -p now goes kexec_file_load first.)
-# KT_KDUMP_VARIANTS="load" runs one; KT_CRASHKERNEL sets the reservation.
+# KT_KDUMP_VARIANTS="load" runs one; KT_CRASHKERNEL sets the reservation;
+# KT_MAKEDUMPFILE=0 leaves the host's makedumpfile out.
 # shellcheck disable=SC1091
 . "$(dirname "$0")/lib.sh"
 kt_setup kdump
@@ -16,7 +17,10 @@ helper_src=${abs_top_srcdir:-$KT_SRCDIR/../..}/tests/kdump/kt-kdump-helper.c
 gcc -static -O2 -o "$KT_TMP/kt-kdump-helper" "$helper_src" 2>"$KT_TMP/gcc.log" ||
 	kt_skip "cannot build a static program: $(head -n 3 "$KT_TMP/gcc.log")"
 mdf=$(command -v makedumpfile || true)
-if [ -n "$mdf" ]; then
+if [ "${KT_MAKEDUMPFILE:-1}" = 0 ]; then
+	mdf=
+	echo "kt: KT_MAKEDUMPFILE=0: the makedumpfile check is skipped"
+elif [ -n "$mdf" ]; then
 	KT_EXTRA_BINS="${KT_EXTRA_BINS:-} $mdf=usr/bin/makedumpfile"
 else
 	echo "kt: makedumpfile not installed (apt-get install makedumpfile): that check is skipped"
