@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/sysroot.c kexec/memmap.c kexec/tdx/policy.c kexec/tdx/watchdog.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/sysroot.c kexec/memmap.c kexec/tdx/policy.c kexec/tdx/watchdog.c kexec/pstore.c kexec/tdx/cpuinfo.c kexec/tdx/kernel.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: iomem_parse and iomem_collect over arbitrary

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/tdx/kmsg.c kexec/lockdown.c kexec/sysroot.c kexec/tdx/kernel.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/tdx/kmsg.c kexec/lockdown.c kexec/sysroot.c kexec/tdx/kernel.c kexec/tdx/watchdog.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: tdx_kmsg_parse (and the lockdown parser) over arbitrary text. */
 #include "fuzz.h"

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/sysroot.c kexec/memmap.c */
+/* fuzz-sources: kexec/log.c kexec/text.c kexec/range.c kexec/sysroot.c kexec/memmap.c kexec/pstore.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: memmap_parse_entry.  The input is split at the first

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/text.c kexec/record.c kexec/tdx/policy.c kexec/range.c kexec/tdx/watchdog.c */
+/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/text.c kexec/record.c kexec/tdx/policy.c kexec/range.c kexec/tdx/watchdog.c kexec/plan-digest.c kexec/tdx/cpuinfo.c kexec/tdx/kernel.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: record_parse over an arbitrary /run/kexec-tdx/loaded.json.

@@ -1,4 +1,4 @@
-/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/range.c kexec/tdx/report.c kexec/tdx/status.c kexec/tdx/policy.c kexec/text.c kexec/tdx/watchdog.c kexec/record.c */
+/* fuzz-sources: kexec/log.c kexec/sysroot.c kexec/range.c kexec/tdx/report.c kexec/tdx/status.c kexec/tdx/policy.c kexec/text.c kexec/tdx/watchdog.c kexec/record.c kexec/plan-digest.c kexec/tdx/cpuinfo.c kexec/tdx/kernel.c kexec/tdx/ranges.c kexec/tdx/kmsg.c kexec/tdx/lastclear.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness: tdx_report_decode over an arbitrary setup_data
