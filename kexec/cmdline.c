@@ -69,20 +69,12 @@ static uint16_t console_port(const char *v, size_t n)
 
 uint16_t cmdline_serial_port(const char *cmdline)
 {
-	uint16_t port = 0;
+	uint16_t port = 0, p;
+	size_t pos = 0;
+	char w[256];
 
-	for (const char *w = cmdline; *w;) {
-		size_t n;
-
-		w += strspn(w, " \t\n");
-		n = strcspn(w, " \t\n");
-		if (n > 8 && !strncmp(w, "console=", 8)) {
-			uint16_t p = console_port(w + 8, n - 8);
-
-			if (p)
-				port = p;
-		}
-		w += n;
-	}
+	while (text_cmdline_next(cmdline, &pos, w, sizeof(w)))
+		if (!strncmp(w, "console=", 8) && (p = console_port(w + 8, strlen(w + 8))))
+			port = p;
 	return port;
 }

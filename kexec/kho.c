@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kho.h"
+#include "text.h"
 
 /* The kernel's kstrtobool(): 1, 0, or -1 for a value it rejects (lib/kstrtox.c). */
 static int kstrtobool_like(const char *v, size_t n)
@@ -25,50 +26,29 @@ static int kstrtobool_like(const char *v, size_t n)
 	}
 }
 
-/* One word "name=value" (quotes removed around the value); updates *slot when it is a bool. */
-static void param_take(const char *w, size_t n, const char *name, int *slot)
+/* One parameter "name=value" (quotes already removed); updates *slot when the value is a bool. */
+static void param_take(const char *w, const char *name, int *slot)
 {
 	size_t k = strlen(name);
-	const char *v;
-	size_t vn;
 	int b;
 
-	if (n <= k || memcmp(w, name, k) || w[k] != '=')
+	if (strncmp(w, name, k) || w[k] != '=')
 		return;
-	v = w + k + 1;
-	vn = n - k - 1;
-	if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
-		v++;
-		vn -= 2;
-	}
-	if ((b = kstrtobool_like(v, vn)) >= 0)
+	if ((b = kstrtobool_like(w + k + 1, strlen(w + k + 1))) >= 0)
 		*slot = b;
 }
 
 void kho_parse_cmdline(const char *buf, size_t len, struct kho_state *out)
 {
-	size_t i = 0;
+	char *s = strndup(buf, len), w[256];
+	size_t pos = 0;
 
 	out->cmdline_kho = out->cmdline_liveupdate = -1;
-	while (i < len) {
-		size_t start;
-		bool quoted = false;
-
-		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\0'))
-			i++;
-		start = i;
-		/* a word ends at white space outside double quotes (kernel/params.c next_arg()) */
-		while (i < len && buf[i] != '\0' &&
-		       (quoted || (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n'))) {
-			if (buf[i] == '"')
-				quoted = !quoted;
-			i++;
-		}
-		if (i - start == 2 && !memcmp(buf + start, "--", 2))
-			break;
-		param_take(buf + start, i - start, "kho", &out->cmdline_kho);
-		param_take(buf + start, i - start, "liveupdate", &out->cmdline_liveupdate);
+	while (s && text_cmdline_next(s, &pos, w, sizeof(w))) {
+		param_take(w, "kho", &out->cmdline_kho);
+		param_take(w, "liveupdate", &out->cmdline_liveupdate);
 	}
+	free(s);
 }
 
 static void evidence_add(struct kho_state *k, const char *what)

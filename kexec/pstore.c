@@ -9,27 +9,6 @@
 #include "pstore.h"
 #include "text.h"
 
-/* The next word of s at *pos (quotes removed, as the kernel's next_arg()) into w. */
-static bool next_word(const char *s, size_t *pos, char *w, size_t size)
-{
-	size_t i = *pos, n = 0;
-	bool quoted = false;
-
-	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')
-		i++;
-	if (!s[i])
-		return false;
-	for (; s[i] && (quoted || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++) {
-		if (s[i] == '"')
-			quoted = !quoted;
-		else if (n + 1 < size)
-			w[n++] = s[i];
-	}
-	w[n] = '\0';
-	*pos = i;
-	return true;
-}
-
 void pstore_cmdline_parse(const char *cmdline, struct pstore_facts *f)
 {
 	static const char key[] = "reserve_mem=";
@@ -37,11 +16,9 @@ void pstore_cmdline_parse(const char *cmdline, struct pstore_facts *f)
 	size_t pos = 0;
 
 	f->nreserve = 0;
-	while (next_word(cmdline, &pos, w, sizeof(w))) {
+	while (text_cmdline_next(cmdline, &pos, w, sizeof(w))) {
 		const char *arg = w + strlen(key), *name;
 
-		if (!strcmp(w, "--"))
-			break;
 		if (strncmp(w, key, strlen(key)))
 			continue;
 		/* SIZE:ALIGN:NAME */

@@ -134,6 +134,26 @@ size_t text_word_len(const char *s)
 	return n;
 }
 
+bool text_cmdline_next(const char *s, size_t *pos, char *w, size_t size)
+{
+	size_t i = *pos, n = 0;
+	bool quoted = false;
+
+	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')
+		i++;
+	if (!s[i])
+		return false;
+	for (; s[i] && (quoted || (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')); i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (n + 1 < size)
+			w[n++] = s[i];
+	}
+	w[n] = '\0';
+	*pos = i;
+	return strcmp(w, "--") != 0;
+}
+
 static bool word_dropped(const char *w, size_t n, const char *const *drop)
 {
 	for (; drop && *drop; drop++) {

@@ -47,6 +47,13 @@ bool text_only_space(const char *s);
 /* Length of the command-line word at s: up to a blank outside double quotes. */
 size_t text_word_len(const char *s);
 /*
+ * The next parameter of the kernel command line s at s + *pos, into w (at
+ * most size - 1 bytes, double quotes removed, as the kernel's next_arg());
+ * false at the end, and at a bare "--" (what follows is init's, not the
+ * kernel's).
+ */
+bool text_cmdline_next(const char *s, size_t *pos, char *w, size_t size);
+/*
  * *out = the kernel command line `line` without the words that begin with
  * one of `drop` (a NULL-terminated list, e.g. "crashkernel="), words split
  * as the kernel splits them (a quoted value stays one word), joined by one

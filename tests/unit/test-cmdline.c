@@ -130,6 +130,8 @@ static void test_serial_port(void **state)
 		{ "console=ttyS10", 0 },
 		{ "console=tty0 quiet", 0 },
 		{ "xconsole=ttyS0 earlycon=ttyS0", 0 },
+		{ "console=ttyS1 -- console=ttyS0", 0x2f8 },            /* after --: init's */
+		{ "\"console=ttyS2\"", 0x3e8 },                          /* quotes, as next_arg() */
 		{ "", 0 },
 	};
 

@@ -92,6 +92,29 @@ static void test_cmdline_edit(void **state)
 	}
 }
 
+/* The kernel's own word split: quotes removed, a bare "--" ends the kernel's part. */
+static void test_cmdline_next(void **state)
+{
+	static const char line[] = "  ro quiet\tdyndbg=\"file x.c +p\" reserve_mem=2M:4096:oops\n"
+				   "console=ttyS1,115200 -- console=ttyS0 init.x=1";
+	static const char *const want[] = { "ro", "quiet", "dyndbg=file x.c +p",
+					    "reserve_mem=2M:4096:oops", "console=ttyS1,115200" };
+	char w[64], small[6];
+	size_t pos = 0, n = 0;
+
+	while (text_cmdline_next(line, &pos, w, sizeof(w))) {
+		assert_true(n < sizeof(want) / sizeof(want[0]));
+		assert_string_equal(w, want[n++]);
+	}
+	assert_int_equal(n, 5);
+	pos = 0;
+	assert_true(text_cmdline_next("abcdefgh", &pos, small, sizeof(small)));
+	assert_string_equal(small, "abcde");
+	assert_int_equal(pos, 8);
+	pos = 0;
+	assert_false(text_cmdline_next(" \n", &pos, w, sizeof(w)));
+}
+
 static void test_yes_no(void **state)
 {
 	assert_string_equal(yes_no(true), "yes");
@@ -105,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_parse_u64_all),
 		cmocka_unit_test(test_word_len),
 		cmocka_unit_test(test_cmdline_edit),
+		cmocka_unit_test(test_cmdline_next),
 		cmocka_unit_test(test_yes_no),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
