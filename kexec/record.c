@@ -19,22 +19,17 @@
 #define JSON_C_TO_STRING_NOSLASHESCAPE 0
 #endif
 
-static const char *const action_names[] = {
-	[KTDX_ACTION_NONE] = "none",
-	[KTDX_ACTION_FLUSH] = "flush",
-	[KTDX_ACTION_CLEAR] = "clear",
-};
-
 
 const char *record_action_name(unsigned action)
 {
-	return action < ARRAY_SIZE(action_names) ? action_names[action] : "?";
+	/* the names are tdx_action_name()'s; a record holds no refusal */
+	return action <= KTDX_ACTION_CLEAR ? tdx_action_name((int)action) : "?";
 }
 
 int record_action_from_name(const char *name, unsigned *action)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(action_names); i++)
-		if (name && !strcmp(name, action_names[i])) {
+	for (unsigned i = 0; i <= KTDX_ACTION_CLEAR; i++)
+		if (name && !strcmp(name, tdx_action_name((int)i))) {
 			*action = i;
 			return 0;
 		}
