@@ -16,5 +16,7 @@ uninstall-hook:
 	rm -f $(DESTDIR)$(bashcompletiondir)/kexec-tdx
 
 # The JSON contracts of --tdx-status --json and --tdx-report --json
-# (tests/json-schema-check.py validates the fixtures' and VM runs' output).
-EXTRA_DIST += doc/kexec-tdx-status.schema.json doc/kexec-tdx-report.schema.json
+# (tests/json-schema-check.py validates the fixtures' and VM runs' output),
+# installed for fleets' own checks: /usr/share/kexec-tdx/.
+schemadir = $(pkgdatadir)
+dist_schema_DATA = doc/kexec-tdx-status.schema.json doc/kexec-tdx-report.schema.json
