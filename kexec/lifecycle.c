@@ -415,6 +415,7 @@ int lifecycle_load(struct kexec_ctx *ctx, const struct kexec_options *o, struct 
 		.kernel = o->kernel, .initrd = o->initrd, .type = o->type, .crash = o->crash,
 		.no_checks = o->no_checks, .serial_debug = o->console_serial,
 		.mem_min = o->mem_min, .mem_max = o->mem_max, .mem = &mp, .no_cma = o->no_cma,
+		.file_debug = o->debug,
 	};
 	char *cmdline = NULL;
 	bool file_syscall = false;

@@ -740,7 +740,15 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 	} else {
 		flags |= KEXEC_FILE_NO_INITRAMFS;
 	}
+	if (req->file_debug)
+		flags |= KEXEC_FILE_DEBUG;
 	r = req->dry_run ? 0 : sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags);
+	if (r == -EINVAL && (flags & KEXEC_FILE_DEBUG)) {
+		/* the debug flag is the one unknown to a kernel before 6.7; -d must not fail a load */
+		log_debug(&ctx->log, "kexec_file_load: EINVAL with KEXEC_FILE_DEBUG (kernels before 6.7 "
+			  "do not know it); once more without it");
+		r = sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags & ~KEXEC_FILE_DEBUG);
+	}
 	if (r < 0 && req->file_fallback && syscall_file_fallback(r))
 		log_debug(&ctx->log, "kexec_file_load failed: %s", strerror(-r));
 	else if (r < 0)

@@ -29,6 +29,7 @@ struct load_request {
 	const struct cpus_plan *cpus;   /* the other CPUs (kexec/cpus.h); NULL: the boot CPU alone */
 	bool dry_run;                   /* build everything, call nothing (tests) */
 	bool no_cma;                    /* --no-cma: KEXEC_FILE_NO_CMA (kexec_file_load only) */
+	bool file_debug;                /* -d: KEXEC_FILE_DEBUG (kexec_file_load only) */
 	bool file_fallback;             /* kexec_load follows a fallback errno: only debug-log it */
 };
 

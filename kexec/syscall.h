@@ -32,6 +32,15 @@ enum kexec_syscall_choice {
 #define KEXEC_FILE_NO_CMA 0x00000010
 #endif
 
+/*
+ * kexec_file_load: the kernel logs the steps of the load (6.7+, "kexec_file:
+ * add kexec_file flag to control debug printing"); kexec-tools sets it with
+ * -d.  An older kernel rejects the unknown flag with EINVAL.
+ */
+#ifndef KEXEC_FILE_DEBUG
+#define KEXEC_FILE_DEBUG 0x00000008
+#endif
+
 int sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned long flags);
 
 int sys_kexec_unload(unsigned long flags);

@@ -43,8 +43,9 @@ EXTRA_DIST += tests/unit/bzimage-fixture.h tests/unit/tree.h
 tests_unit_test_clear_SOURCES = tests/unit/test-clear.c purgatory/clear.c purgatory/clear.h
 tests_unit_test_split_SOURCES = tests/unit/test-split.c purgatory/split.c purgatory/split.h
 tests_unit_test_report_SOURCES = tests/unit/test-report.c purgatory/report.c
-# the system call is stubbed: tests/unit/test-load.c defines __wrap_sys_kexec_load
-tests_unit_test_load_LDFLAGS = -Wl,--wrap=sys_kexec_load
+# the system calls are stubbed: tests/unit/test-load.c defines
+# __wrap_sys_kexec_load and __wrap_sys_kexec_file_load
+tests_unit_test_load_LDFLAGS = -Wl,--wrap=sys_kexec_load -Wl,--wrap=sys_kexec_file_load
 # purgatory.c hosted, every privileged instruction a counting stub (purgatory/cpu.h)
 tests_unit_test_purgatory_SOURCES = tests/unit/test-purgatory.c purgatory/purgatory.c \
 	purgatory/pagetable.c purgatory/sha256.c purgatory/sha256-ni.c purgatory/sha256-sse.c \

@@ -123,6 +123,23 @@ int __wrap_sys_kexec_load(uint64_t entry, const struct segments *segs, unsigned 
 	return sys.ret;
 }
 
+/* sys_kexec_file_load, wrapped too: the flags of each call; a kernel before 6.7 says EINVAL to KEXEC_FILE_DEBUG. */
+static struct {
+	bool old_kernel;
+	unsigned calls;
+	unsigned long flags[2];
+} fsys;
+
+int __wrap_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
+int __wrap_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags)
+{
+	(void)kernel_fd, (void)initrd_fd, (void)cmdline;
+	if (fsys.calls < 2)
+		fsys.flags[fsys.calls] = flags;
+	fsys.calls++;
+	return fsys.old_kernel && (flags & KEXEC_FILE_DEBUG) ? -EINVAL : 0;
+}
+
 static int teardown(void **state)
 {
 	char cmd[700];
@@ -667,6 +684,54 @@ static void test_efi_initrd_table_page(void **state)
 	rmdir(path);
 }
 
+/*
+ * -d with kexec_file_load: KEXEC_FILE_DEBUG, as kexec-tools passes it; a
+ * kernel before 6.7 rejects it with EINVAL, and the load is made once more
+ * without it (and says so under -d), so -d never fails a load.
+ */
+static void test_file_debug(void **state)
+{
+	static const struct {
+		bool debug, old_kernel, crash;
+		unsigned calls;
+		unsigned long first, second;
+	} cases[] = {
+		{ false, false, false, 1, KEXEC_FILE_NO_INITRAMFS, 0 },
+		{ true, false, false, 1, KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG, 0 },
+		{ true, true, false, 2, KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG, KEXEC_FILE_NO_INITRAMFS },
+		{ true, true, true, 2, KEXEC_FILE_ON_CRASH | KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG,
+		  KEXEC_FILE_ON_CRASH | KEXEC_FILE_NO_INITRAMFS },
+		{ false, true, false, 1, KEXEC_FILE_NO_INITRAMFS, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kexec_ctx ctx = { 0 };
+		struct load_request req = {
+			.kernel = kernel, .cmdline = "console=ttyS0", .crash = cases[i].crash,
+			.file_debug = cases[i].debug,
+		};
+		char *out = NULL;
+		size_t len = 0;
+
+		memset(&fsys, 0, sizeof(fsys));
+		fsys.old_kernel = cases[i].old_kernel;
+		ctx.log.out = open_memstream(&out, &len);
+		ctx.log.level = LOG_DEBUG;
+		assert_int_equal(load_with_file_syscall(&ctx, &req), 0);
+		fclose(ctx.log.out);
+		assert_int_equal(fsys.calls, cases[i].calls);
+		assert_int_equal(fsys.flags[0], cases[i].first);
+		assert_int_equal(fsys.flags[1], cases[i].second);
+		if (cases[i].calls == 2)
+			assert_non_null(strstr(out, "kexec_file_load: EINVAL with KEXEC_FILE_DEBUG (kernels "
+						    "before 6.7 do not know it); once more without it"));
+		else
+			assert_null(strstr(out, "EINVAL"));
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_file_precheck),
 		cmocka_unit_test(test_caller_bugs),
 		cmocka_unit_test(test_efi_initrd_table_page),
+		cmocka_unit_test(test_file_debug),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
