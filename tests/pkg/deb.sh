@@ -106,13 +106,11 @@ deb=$tmp/src/kexec-tdx_${version}_amd64.deb
 [ -f "$deb" ] || { ls "$tmp/src"; echo "FAIL: $deb was not built"; exit 1; }
 ok "dpkg-buildpackage built ${deb##*/}"
 cp "$deb" "$handoff/" || exit 99
-grep -q "^# FAIL: *0$" "$tmp/build.log" && grep -q "^# PASS: *[1-9]" "$tmp/build.log" &&
-	ok "the unit tests ran in the build: $(grep '^# PASS:' "$tmp/build.log" | head -n 1)" ||
-	not_ok "no passing test summary in the build log"
+pkg_build_tests "$tmp/build.log"
 t1=$(now)
 
 contents=$tmp/contents
-dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$contents"
+pkg_contents "$deb" "$contents"
 for f in /usr/sbin/kexec-tdx /usr/sbin/kexec /etc/kexec-tdx.conf /usr/share/man/man8/kexec.8.gz \
 	 /usr/share/man/man8/kexec-tdx.8.gz /usr/share/man/man5/kexec-tdx.conf.5.gz \
 	 /usr/share/bash-completion/completions/kexec /lib/systemd/system/kexec-tdx-guard.service \
@@ -120,7 +118,8 @@ for f in /usr/sbin/kexec-tdx /usr/sbin/kexec /etc/kexec-tdx.conf /usr/share/man/
 	 /lib/systemd/system/kexec-tdx-report.service /lib/systemd/system/kexec-tdx-metrics.service \
 	 /lib/systemd/system/kexec-tdx-metrics.timer /usr/libexec/kexec-tdx/kexec-tdx-report \
 	 /usr/libexec/kexec-tdx/kexec-tdx-metrics \
-	 /lib/systemd/system-shutdown/kexec-tdx-guard.shutdown; do
+	 /lib/systemd/system-shutdown/kexec-tdx-guard.shutdown \
+	 /usr/share/kexec-tdx/kexec-tdx-status.schema.json /usr/share/kexec-tdx/kexec-tdx-report.schema.json; do
 	grep -qx "$f" "$contents" && ok "the package holds $f" || not_ok "the package lacks $f"
 done
 if command -v lintian >/dev/null 2>&1; then
@@ -148,51 +147,14 @@ mkdir "$root" && tar -C "$root" -xf "$tarball" || { echo "ERROR: cannot unpack $
 t2=$(now)
 
 in_root() { chroot "$root" "$@"; }
-# every file of the root but dpkg's and apt's own records and logs
-snapshot() {
-	(cd "$root" && find . -xdev \( -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \
-		-o -path ./tmp -o -path ./var/lib/apt \) -prune -o -print | sort) >"$1"
-}
-
-tools_sum=$(in_root sha256sum /usr/sbin/kexec | cut -d' ' -f1)
-man_sum=$(in_root sha256sum /usr/share/man/man8/kexec.8.gz | cut -d' ' -f1)
-in_root /sbin/kexec --version 2>&1 | grep -q "kexec-tools" &&
-	ok "before: /sbin/kexec is kexec-tools' ($(in_root /sbin/kexec --version 2>&1 | head -n 1))" ||
-	not_ok "before: /sbin/kexec is not kexec-tools'"
-snapshot "$tmp/before"
-
+pkg_before
 cp "$deb" "$root/tmp/"
-if in_root dpkg -i "/tmp/${deb##*/}" >"$tmp/install.log" 2>&1; then
-	ok "dpkg -i ${deb##*/} in the chroot"
-else
-	cat "$tmp/install.log"
-	not_ok "dpkg -i ${deb##*/} in the chroot"
-fi
-for k in /usr/sbin/kexec /sbin/kexec /usr/sbin/kexec-tdx; do
-	v=$(in_root "$k" --version 2>&1 | head -n 1)
-	case $v in
-	"kexec-tdx $version "*) ok "$k --version: $v" ;;
-	*) not_ok "$k --version: $v" ;;
-	esac
-done
+pkg_install "/tmp/${deb##*/}"
 [ "$(readlink "$root/usr/sbin/kexec")" = kexec-tdx ] && ok "/usr/sbin/kexec -> kexec-tdx" ||
 	not_ok "/usr/sbin/kexec is $(ls -l "$root/usr/sbin/kexec")"
-in_root dpkg-divert --list >"$tmp/diversions"
-for d in "/sbin/kexec to /sbin/kexec.kexec-tools" "/usr/sbin/kexec to /usr/sbin/kexec.kexec-tools" \
-	 "/usr/share/man/man8/kexec.8.gz to /usr/share/man/man8/kexec.kexec-tools.8.gz"; do
-	grep -qx "diversion of $d by kexec-tdx" "$tmp/diversions" && ok "dpkg-divert --list: $d" ||
-		{ cat "$tmp/diversions"; not_ok "no diversion of $d"; }
-done
-[ "$(in_root sha256sum /usr/sbin/kexec.kexec-tools | cut -d' ' -f1)" = "$tools_sum" ] &&
-	ok "kexec-tools' binary is intact as /usr/sbin/kexec.kexec-tools" ||
-	not_ok "/usr/sbin/kexec.kexec-tools differs from kexec-tools' kexec"
-[ "$(in_root sha256sum /usr/share/man/man8/kexec.kexec-tools.8.gz | cut -d' ' -f1)" = "$man_sum" ] &&
-	ok "kexec-tools' kexec(8) is intact as kexec.kexec-tools.8.gz" || not_ok "kexec-tools' kexec(8) moved wrongly"
 [ -f "$root/etc/kexec-tdx.conf" ] && ok "/etc/kexec-tdx.conf exists" || not_ok "/etc/kexec-tdx.conf is missing"
 in_root dpkg-query -W -f='${Conffiles}\n' kexec-tdx | grep -q "^ /etc/kexec-tdx.conf " &&
 	ok "/etc/kexec-tdx.conf is a conffile" || not_ok "/etc/kexec-tdx.conf is not a conffile"
-[ -L "$root/etc/systemd/system/kexec.target.wants/kexec-tdx-guard.service" ] &&
-	ok "kexec-tdx-guard.service is enabled in kexec.target" || not_ok "kexec-tdx-guard.service is not enabled"
 [ -L "$root/etc/systemd/system/multi-user.target.wants/kexec-tdx-report.service" ] &&
 	ok "kexec-tdx-report.service is enabled" || not_ok "kexec-tdx-report.service is not enabled"
 [ ! -e "$root/etc/systemd/system/timers.target.wants/kexec-tdx-metrics.timer" ] &&
@@ -220,7 +182,7 @@ if [ -f "$1" ]; then
 	"kexec-tdx $version "*) ok "after reinstalling kexec-tools, /usr/sbin/kexec is still ours" ;;
 	*) not_ok "after reinstalling kexec-tools, /usr/sbin/kexec --version: $v" ;;
 	esac
-	[ "$(in_root sha256sum /usr/sbin/kexec.kexec-tools | cut -d' ' -f1)" = "$tools_sum" ] &&
+	[ "$(pkg_sum /usr/sbin/kexec.kexec-tools)" = "$tools_sum" ] &&
 		ok "and kexec-tools' binary went to /usr/sbin/kexec.kexec-tools" ||
 		not_ok "kexec-tools' reinstalled binary is not at /usr/sbin/kexec.kexec-tools"
 else
@@ -228,27 +190,7 @@ else
 fi
 
 # 3. purge
-if in_root dpkg --purge kexec-tdx >"$tmp/purge.log" 2>&1; then
-	ok "dpkg --purge kexec-tdx"
-else
-	cat "$tmp/purge.log"
-	not_ok "dpkg --purge kexec-tdx"
-fi
-in_root dpkg-divert --list | grep -q kexec-tdx && not_ok "diversions left: $(in_root dpkg-divert --list | grep kexec-tdx)" ||
-	ok "no diversion by kexec-tdx is left"
-[ "$(in_root sha256sum /usr/sbin/kexec | cut -d' ' -f1)" = "$tools_sum" ] &&
-	ok "kexec-tools' /usr/sbin/kexec is back (same SHA-256)" || not_ok "/usr/sbin/kexec is not kexec-tools' binary"
-in_root /sbin/kexec --version 2>&1 | grep -q "kexec-tools" && ok "/sbin/kexec --version is kexec-tools' again" ||
-	not_ok "/sbin/kexec --version: $(in_root /sbin/kexec --version 2>&1 | head -n 1)"
-[ "$(in_root sha256sum /usr/share/man/man8/kexec.8.gz | cut -d' ' -f1)" = "$man_sum" ] &&
-	ok "kexec-tools' kexec(8) is back" || not_ok "kexec(8) is not kexec-tools' page"
-snapshot "$tmp/after"
-if diff -u "$tmp/before" "$tmp/after" >"$tmp/left"; then
-	ok "no file of ours is left (the root's file list is as before the install)"
-else
-	sed -n '3,40p' "$tmp/left"
-	not_ok "files differ after the purge"
-fi
+pkg_purge
 t3=$(now)
 
 

@@ -93,13 +93,11 @@ fi
 deb=/build/kexec-tdx_${version}_amd64.deb
 [ -f "$root$deb" ] || { ls "$root/build"; echo "FAIL: $deb was not built"; exit 1; }
 ok "dpkg-buildpackage built ${deb##*/} in trixie"
-grep -q "^# FAIL: *0$" "$tmp/build.log" && grep -q "^# PASS: *[1-9]" "$tmp/build.log" &&
-	ok "the unit tests passed in the build: $(grep '^# PASS:' "$tmp/build.log" | head -n 1)" ||
-	not_ok "no passing test summary in the build log"
+pkg_build_tests "$tmp/build.log"
 t2=$(now)
 
 # 3. What it ships, and lintian
-dpkg-deb -c "$root$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$tmp/contents"
+pkg_contents "$root$deb" "$tmp/contents"
 for f in /usr/sbin/kexec-tdx /usr/sbin/kexec /etc/kexec-tdx.conf \
 	 /usr/lib/systemd/system/kexec-tdx-guard.service \
 	 /usr/lib/systemd/system-shutdown/kexec-tdx-guard.shutdown; do
@@ -117,70 +115,11 @@ sed 's/^/  lintian: /' "$tmp/lintian.log"
 grep -q 'aliased-location' "$tmp/lintian.log" && not_ok "lintian: aliased-location"
 
 # 4. Install and purge, with kexec-tools installed
-# every file of the root but dpkg's and apt's records, logs and the build
-snapshot() {
-	(cd "$root" && find . -xdev \( -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \
-		-o -path ./tmp -o -path ./var/lib/apt -o -path ./build -o -path ./proc -o -path ./dev \) \
-		-prune -o -print | sort) >"$1"
-}
-sum() { in_root sha256sum "$1" | cut -d' ' -f1; }
-tools_sum=$(sum /usr/sbin/kexec)
-man_sum=$(sum /usr/share/man/man8/kexec.8.gz)
 [ "$(readlink "$root/sbin")" = usr/sbin ] && ok "trixie's /sbin is a link to usr/sbin" ||
 	echo "note: /sbin is not a link to usr/sbin in this root"
-in_root /sbin/kexec --version 2>&1 | grep -q kexec-tools &&
-	ok "before: /sbin/kexec is kexec-tools' ($(in_root /sbin/kexec --version 2>&1 | head -n 1))" ||
-	not_ok "before: /sbin/kexec is not kexec-tools'"
-snapshot "$tmp/before"
-if in_root dpkg -i "$deb" >"$tmp/install.log" 2>&1; then
-	ok "dpkg -i ${deb##*/} in the trixie root"
-else
-	cat "$tmp/install.log"
-	not_ok "dpkg -i ${deb##*/} in the trixie root"
-fi
-for k in /usr/sbin/kexec /sbin/kexec /usr/sbin/kexec-tdx; do
-	v=$(in_root "$k" --version 2>&1 | head -n 1)
-	case $v in
-	"kexec-tdx $version "*) ok "$k --version: $v" ;;
-	*) not_ok "$k --version: $v" ;;
-	esac
-done
-in_root dpkg-divert --list >"$tmp/diversions"
-for d in "/sbin/kexec to /sbin/kexec.kexec-tools" "/usr/sbin/kexec to /usr/sbin/kexec.kexec-tools" \
-	 "/usr/share/man/man8/kexec.8.gz to /usr/share/man/man8/kexec.kexec-tools.8.gz"; do
-	grep -qx "diversion of $d by kexec-tdx" "$tmp/diversions" && ok "dpkg-divert --list: $d" ||
-		{ cat "$tmp/diversions"; not_ok "no diversion of $d"; }
-done
-[ "$(sum /usr/sbin/kexec.kexec-tools)" = "$tools_sum" ] &&
-	ok "kexec-tools' binary is intact as /usr/sbin/kexec.kexec-tools" ||
-	not_ok "/usr/sbin/kexec.kexec-tools differs from kexec-tools' kexec"
-[ "$(sum /usr/share/man/man8/kexec.kexec-tools.8.gz)" = "$man_sum" ] &&
-	ok "kexec-tools' kexec(8) is intact as kexec.kexec-tools.8.gz" || not_ok "kexec-tools' kexec(8) moved wrongly"
-[ -L "$root/etc/systemd/system/kexec.target.wants/kexec-tdx-guard.service" ] &&
-	ok "kexec-tdx-guard.service is enabled in kexec.target" || not_ok "kexec-tdx-guard.service is not enabled"
-
-if in_root dpkg --purge kexec-tdx >"$tmp/purge.log" 2>&1; then
-	ok "dpkg --purge kexec-tdx"
-else
-	cat "$tmp/purge.log"
-	not_ok "dpkg --purge kexec-tdx"
-fi
-in_root dpkg-divert --list | grep -q kexec-tdx &&
-	not_ok "diversions left: $(in_root dpkg-divert --list | grep kexec-tdx)" ||
-	ok "no diversion by kexec-tdx is left"
-[ "$(sum /usr/sbin/kexec)" = "$tools_sum" ] &&
-	ok "kexec-tools' /usr/sbin/kexec is back (same SHA-256)" || not_ok "/usr/sbin/kexec is not kexec-tools' binary"
-in_root /sbin/kexec --version 2>&1 | grep -q kexec-tools && ok "/sbin/kexec --version is kexec-tools' again" ||
-	not_ok "/sbin/kexec --version: $(in_root /sbin/kexec --version 2>&1 | head -n 1)"
-[ "$(sum /usr/share/man/man8/kexec.8.gz)" = "$man_sum" ] &&
-	ok "kexec-tools' kexec(8) is back" || not_ok "kexec(8) is not kexec-tools' page"
-snapshot "$tmp/after"
-if diff -u "$tmp/before" "$tmp/after" >"$tmp/left"; then
-	ok "no file of ours is left (the root's file list is as before the install)"
-else
-	sed -n '3,40p' "$tmp/left"
-	not_ok "files differ after the purge"
-fi
+pkg_before
+pkg_install "$deb"
+pkg_purge
 t3=$(now)
 
 echo "time: root $((t1 - t0)) s, build $((t2 - t1)) s, lintian, install and purge $((t3 - t2)) s"

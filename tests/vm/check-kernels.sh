@@ -13,7 +13,9 @@
 # one VM after the other, under SeaBIOS (make check runs clear and kdump
 # under OVMF too, on the newest kernel).  It prints one line per run (the
 # result, the seconds in the VMs and in all, with the wait for the VM lock,
-# the kernel versions the VMs booted) and exits 1 when a run failed.  KT_MATRIX_TESTS and KT_MATRIX_KERNELS (ABI prefixes, e.g.
+# the kernel versions the VMs booted) and exits 1 when a run failed.  The
+# vCPUs run on one host thread (KT_TCG_THREAD=single; tests/vm/README.md:
+# 7.x under multi-threaded TCG traps on its own text patching now and then).  KT_MATRIX_TESTS and KT_MATRIX_KERNELS (ABI prefixes, e.g.
 # "6.12 7.3") choose fewer; every other KT_ variable reaches the tests.
 # The logs stay in $TMPDIR/kexec-tdx-check-kernels.*.
 set -u
@@ -46,6 +48,7 @@ for abi in $(cut -d' ' -f1 "$cache/kernels" | sort -V); do
 		s=$(script "$t") || { echo "check-kernels: unknown test $t"; exit 99; }
 		log=$logs/$abi-$t.log
 		t0=$(date +%s)
+		KT_TCG_THREAD=${KT_TCG_THREAD:-single} \
 		KT_KERNEL=$cache/vmlinuz-$abi KT_LABEL=$abi-$t KT_TIMEOUT=${KT_TIMEOUT:-600} \
 			KT_KDUMP_VARIANTS=${KT_KDUMP_VARIANTS:-load} \
 			"$here/$s" >"$log" 2>&1

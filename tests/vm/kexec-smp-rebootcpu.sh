@@ -9,11 +9,15 @@
 # reached the new kernel.  Two VMs: --tdx=off, then --tdx=clear
 # --console-serial (the purgatory says how many CPUs it parked).
 # The kernel: Debian's newest (KT_KERNEL=debian:newest, the 7.x that
-# make fetch-kernels caches; lib.sh SKIPs without it).
+# make fetch-kernels caches; lib.sh SKIPs without it).  Its vCPUs run on one
+# host thread: under multi-threaded TCG that kernel took an int3 trap in
+# sched_clock_cpu while patching its text, 2.2 s into its boot, after the
+# --tdx=off control's kexec as often as after ours (tests/vm/README.md).
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 KT_KERNEL=debian:newest
 KT_SMP=4
+KT_TCG_THREAD=single
 kt_setup kexec-smp-rebootcpu
 kt_has_tdx || kt_skip "$KEXEC_BIN knows no --tdx"
 kt_initramfs
@@ -28,19 +32,6 @@ run_mode() {
 	cpus=$(tr -d '\r' <"$KT_LOG" | sed -n 's/^KT-CPUS-2 \([0-9]*\)$/\1/p' | head -n 1)
 }
 run_mode off
-if ! kt_has_line "KT-OK stage2"; then
-	# The control loads with the kernel's own kexec_file_load and purgatory
-	# (--tdx=off, default system call): nothing of ours runs between its
-	# kernels, so a Debian kernel that fails under TCG with 4 vCPUs (seen
-	# once in CI, on a loaded host) is retried once, and said.  The
-	# --tdx=clear run, which is ours, is never retried.
-	cp "$KT_LOG" "$KT_TMP/serial-off-1.log"
-	echo "kt: the --tdx=off control did not reach stage 2; the end of its serial log:"
-	tr -d '\r' <"$KT_LOG" | tail -n 40 | sed 's/^/  | /'
-	echo "kt: RETRY: the control once more (nothing of kexec-tdx runs between its kernels)"
-	KT_FAILED=0
-	run_mode off
-fi
 off=$cpus
 cp "$KT_LOG" "$KT_TMP/serial-off.log"
 run_mode clear

@@ -13,6 +13,8 @@
 #   KT_BUSYBOX       busybox to put in the initramfs (default: busybox in PATH)
 #   KT_MEM           guest RAM in MiB (2048)       KT_TIMEOUT  seconds (240)
 #   KT_SMP           guest CPUs (2)
+#   KT_TCG_THREAD    multi (QEMU's default: one host thread per vCPU) or
+#                    single (all vCPUs on one thread; see kexec-smp-rebootcpu)
 #   KT_KEXEC_ARGS    extra arguments for the guest's `kexec -l`
 #   KT_EXTRA_BINS    "SRC=DST ..." more programs (with their libraries) for
 #                    the initramfs, e.g. /usr/bin/strace=usr/bin/strace
@@ -196,7 +198,7 @@ kt_run_vm() {
 kt_vm_once() {
 	kt_t0=$(date +%s)
 	timeout -k 10 "${KT_TIMEOUT:-240}" qemu-system-x86_64 \
-		-accel tcg -cpu max -m "${KT_MEM:-2048}" -smp "${KT_SMP:-2}" \
+		-accel "tcg,thread=${KT_TCG_THREAD:-multi}" -cpu max -m "${KT_MEM:-2048}" -smp "${KT_SMP:-2}" \
 		-nographic -monitor none -serial "file:$KT_LOG" -nic none -no-reboot \
 		-kernel "$KT_KERNEL" -initrd "$KT_TMP/initrd.img" \
 		-append "$KT_CMDLINE" "$@" </dev/null >"$KT_TMP/qemu.out" 2>&1 9>&-
