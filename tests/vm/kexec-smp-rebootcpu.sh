@@ -12,7 +12,7 @@
 # make fetch-kernels caches; lib.sh SKIPs without it).  Its vCPUs run on one
 # host thread: under multi-threaded TCG that kernel took an int3 trap in
 # sched_clock_cpu while patching its text, 2.2 s into its boot, after the
-# --tdx=off control's kexec as often as after ours (tests/vm/README.md).
+# --tdx=off control's kexec as well as after ours (tests/vm/README.md).
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 KT_KERNEL=debian:newest
