@@ -110,6 +110,13 @@ if [ "$stage" = 1 ]; then
 	v=$(uname -r)
 	if /usr/sbin/kexec --tdx=clear -l "/boot/vmlinuz-$v" --initrd="/boot/initrd.img-$v" --reuse-cmdline \
 		--append="kt.stage=2"; then
+		# journald reads /dev/log on its own time: wait (up to 10 s) for
+		# the load's line instead of reading the journal at once
+		i=0
+		until journalctl -b -t kexec --no-pager -o cat | grep -q '^load: ' || [ $i -ge 20 ]; do
+			sleep 0.5
+			i=$((i + 1))
+		done
 		journalctl -b -t kexec --no-pager -o cat | sed 's/^/KT-SYSLOG /'
 		echo "KT-LOADED $(cat /sys/kernel/kexec_loaded)"
 		systemctl --no-block kexec
