@@ -51,6 +51,28 @@ static void test_cmdline(void **state)
 	}
 }
 
+/*
+ * kho_read() over a tree made for it: /proc/cmdline (none when NULL) and
+ * FILE with TEXT (none when NULL), which makes a probe's folder exist.
+ */
+static void read_tree(const char *cmdline, const char *file, const char *text, struct kho_state *k)
+{
+	char root[64];
+	struct kexec_log log = { 0 };
+	struct sysroot *sr;
+
+	snprintf(root, sizeof(root), "/tmp/kt-kho-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	if (cmdline)
+		tree_put(root, "proc/cmdline", cmdline);
+	if (file)
+		tree_put(root, file, text);
+	assert_int_equal(sysroot_open(root, &sr), 0);
+	kho_read(sr, &log, k);
+	sysroot_free(sr);
+	tree_rm(root);
+}
+
 /* What the probes say: the misc device and the debugfs folder count, liveupdate=on alone does not. */
 static void test_read(void **state)
 {
@@ -73,43 +95,23 @@ static void test_read(void **state)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char root[64];
-		struct kexec_log log = { 0 };
-		struct sysroot *sr;
 		struct kho_state k;
 
-		snprintf(root, sizeof(root), "/tmp/kt-kho-XXXXXX");
-		assert_non_null(mkdtemp(root));
-		tree_put(root, "proc/cmdline", cases[i].cmdline);
-		if (cases[i].file)
-			tree_put(root, cases[i].file, "10:258\n");
-		assert_int_equal(sysroot_open(root, &sr), 0);
-		kho_read(sr, &log, &k);
+		read_tree(cases[i].cmdline, cases[i].file, "10:258\n", &k);
 		assert_int_equal(k.active, cases[i].active);
 		assert_string_equal(k.evidence, cases[i].evidence);
-		sysroot_free(sr);
-		tree_rm(root);
 	}
 }
 
 /* Without /proc/cmdline: off, unless a probe says otherwise. */
 static void test_no_cmdline(void **state)
 {
-	char root[64];
-	struct kexec_log log = { 0 };
-	struct sysroot *sr;
 	struct kho_state k;
 
-	snprintf(root, sizeof(root), "/tmp/kt-kho-XXXXXX");
-	assert_non_null(mkdtemp(root));
-	tree_put(root, "sys/kernel/debug/kho/out/fdt", "");
-	assert_int_equal(sysroot_open(root, &sr), 0);
-	kho_read(sr, &log, &k);
+	read_tree(NULL, "sys/kernel/debug/kho/out/fdt", "", &k);
 	assert_int_equal(k.cmdline_kho, -1);
 	assert_true(k.active);
 	assert_string_equal(k.evidence, "/sys/kernel/debug/kho");
-	sysroot_free(sr);
-	tree_rm(root);
 }
 
 int main(void)
