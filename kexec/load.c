@@ -725,6 +725,7 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 {
 	int kfd, ifd = -1, r;
 	unsigned long flags = (req->crash ? KEXEC_FILE_ON_CRASH : 0) | (req->no_cma ? KEXEC_FILE_NO_CMA : 0);
+	const char *cmdline = req->cmdline ? req->cmdline : "";
 
 	kfd = open(req->kernel, O_RDONLY | O_CLOEXEC);
 
@@ -742,12 +743,12 @@ int load_with_file_syscall(struct kexec_ctx *ctx, const struct load_request *req
 	}
 	if (req->file_debug)
 		flags |= KEXEC_FILE_DEBUG;
-	r = req->dry_run ? 0 : sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags);
+	r = req->dry_run ? 0 : sys_kexec_file_load(kfd, ifd, cmdline, flags);
 	if (r == -EINVAL && (flags & KEXEC_FILE_DEBUG)) {
 		/* the debug flag is the one unknown to a kernel before 6.7; -d must not fail a load */
 		log_debug(&ctx->log, "kexec_file_load: EINVAL with KEXEC_FILE_DEBUG (kernels before 6.7 "
 			  "do not know it); once more without it");
-		r = sys_kexec_file_load(kfd, ifd, req->cmdline ? req->cmdline : "", flags & ~KEXEC_FILE_DEBUG);
+		r = sys_kexec_file_load(kfd, ifd, cmdline, flags & ~KEXEC_FILE_DEBUG);
 	}
 	if (r < 0 && req->file_fallback && syscall_file_fallback(r))
 		log_debug(&ctx->log, "kexec_file_load failed: %s", strerror(-r));
